@@ -1,0 +1,148 @@
+//! The campaign rule of measure (十六): every firm in scope gets an on-site visit and at least one
+//! difficulty solved by the deadline. This module holds the dates and the arithmetic; the counts
+//! come from the database (`db::progress`).
+
+use crate::error::FieldError;
+use crate::i18n::K;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub id: i32,
+    pub name_zh: String,
+    pub name_en: String,
+    pub starts_on: NaiveDate,
+    pub deadline: NaiveDate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    NotStarted,
+    /// Days left until the deadline, 0 on the deadline itself.
+    Running { days_left: i64 },
+    Ended,
+}
+
+impl Campaign {
+    pub fn phase(&self, today: NaiveDate) -> Phase {
+        if today < self.starts_on {
+            Phase::NotStarted
+        } else if today > self.deadline {
+            Phase::Ended
+        } else {
+            Phase::Running { days_left: (self.deadline - today).num_days() }
+        }
+    }
+
+    /// The date figures are shown as of when no date is asked for: today while the campaign runs,
+    /// its deadline once it has ended (so the final result stays the headline).
+    pub fn default_as_of(&self, today: NaiveDate) -> NaiveDate {
+        today.min(self.deadline)
+    }
+
+    /// A visit is recorded for a real day: not in the future and not before the campaign began.
+    /// Visits after the deadline are allowed (firms are still served) but no longer count.
+    pub fn check_visit_date(&self, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+        if date > today {
+            Err(FieldError::new("visit_date", K::ErrDateInFuture))
+        } else if date < self.starts_on {
+            Err(FieldError::new("visit_date", K::ErrDateBeforeCampaign).with("start", self.starts_on))
+        } else {
+            Ok(date)
+        }
+    }
+}
+
+/// Parses a date as a person types it in a form or URL.
+pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, K::ErrBadDate))
+}
+
+/// The two targets, counted over the firms in scope, as of one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub campaign: Campaign,
+    pub as_of: NaiveDate,
+    pub firms_in_scope: u64,
+    pub visited_on_site: u64,
+    pub with_solved_problem: u64,
+    pub both_targets_met: u64,
+}
+
+/// A share in percent with one decimal, as Chinese reports print it ("70.7%"); 0 of 0 is 0.
+pub fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    (part as f64 * 1000.0 / whole as f64).round() / 10.0
+}
+
+impl Progress {
+    pub fn visited_percent(&self) -> f64 {
+        percent(self.visited_on_site, self.firms_in_scope)
+    }
+    pub fn solved_percent(&self) -> f64 {
+        percent(self.with_solved_problem, self.firms_in_scope)
+    }
+    pub fn both_percent(&self) -> f64 {
+        percent(self.both_targets_met, self.firms_in_scope)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date("d", s).unwrap_or_default()
+    }
+
+    fn campaign() -> Campaign {
+        Campaign { id: 1, name_zh: "百人助百企".into(), name_en: "x".into(), starts_on: d("2022-02-27"), deadline: d("2022-12-31") }
+    }
+
+    #[test]
+    fn phases_around_the_dates() {
+        let c = campaign();
+        assert_eq!(c.phase(d("2022-02-26")), Phase::NotStarted);
+        assert_eq!(c.phase(d("2022-02-27")), Phase::Running { days_left: 307 });
+        assert_eq!(c.phase(d("2022-12-30")), Phase::Running { days_left: 1 });
+        assert_eq!(c.phase(d("2022-12-31")), Phase::Running { days_left: 0 });
+        assert_eq!(c.phase(d("2023-01-01")), Phase::Ended);
+    }
+
+    #[test]
+    fn default_as_of_stops_at_the_deadline() {
+        let c = campaign();
+        assert_eq!(c.default_as_of(d("2022-06-30")), d("2022-06-30"));
+        assert_eq!(c.default_as_of(d("2026-11-25")), d("2022-12-31"));
+    }
+
+    #[test]
+    fn visit_dates_are_bounded() {
+        let c = campaign();
+        let today = d("2022-07-01");
+        assert_eq!(c.check_visit_date(d("2022-07-01"), today), Ok(d("2022-07-01")));
+        assert_eq!(c.check_visit_date(d("2022-02-27"), today), Ok(d("2022-02-27")));
+        assert_eq!(c.check_visit_date(d("2022-07-02"), today).map_err(|e| e.key), Err(K::ErrDateInFuture));
+        let before = c.check_visit_date(d("2022-02-26"), today).unwrap_err();
+        assert_eq!(before.text(crate::Locale::Zh), "走访日期不能早于活动开始日期 2022-02-27");
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(parse_date("d", " 2022-12-31 "), Ok(d("2022-12-31")));
+        for bad in ["2022-13-01", "2022/12/31", "31.12.2022", "", "2022-02-30"] {
+            assert_eq!(parse_date("d", bad).map_err(|e| e.key), Err(K::ErrBadDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn percentages_round_to_one_decimal() {
+        assert_eq!(percent(212, 300), 70.7);
+        assert_eq!(percent(0, 0), 0.0);
+        assert_eq!(percent(300, 300), 100.0);
+        assert_eq!(percent(1, 3), 33.3);
+    }
+}

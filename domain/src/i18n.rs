@@ -1,0 +1,222 @@
+//! The one place user-facing text lives: every label and message in Chinese first, English second.
+//!
+//! Keys are an enum, so a missing or misspelt key is a compile error rather than a blank label.
+//! Text with variable parts uses `{name}` placeholders filled by [`K::fill`].
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    /// The value of the `lang` attribute and of the language cookie.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// Reads a cookie or attribute value; anything unknown falls back to Chinese, the default.
+    pub fn from_tag(tag: &str) -> Locale {
+        if tag.trim().to_ascii_lowercase().starts_with("en") { Locale::En } else { Locale::Zh }
+    }
+
+    pub const fn other(self) -> Locale {
+        match self {
+            Locale::Zh => Locale::En,
+            Locale::En => Locale::Zh,
+        }
+    }
+}
+
+macro_rules! catalog {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A message key. `K::X.t(locale)` gives the text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum K { $($key),* }
+
+        impl K {
+            pub const fn t(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::Zh => match self { $(K::$key => $zh),* },
+                    Locale::En => match self { $(K::$key => $en),* },
+                }
+            }
+
+            pub const ALL: &'static [K] = &[$(K::$key),*];
+        }
+    };
+}
+
+impl K {
+    /// The text with each `{name}` replaced by its value.
+    pub fn fill(self, locale: Locale, args: &[(&str, String)]) -> String {
+        let mut text = self.t(locale).to_owned();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+catalog! {
+    AppName => "助企", "zhuqi";
+    AppTagline => "百人助百企 · 服务协调平台", "Hundred officials help hundred firms";
+    NavProgress => "首页", "Progress";
+    NavFirms => "企业", "Firms";
+    SwitchLanguage => "English", "中文";
+    SkipToContent => "跳到正文", "Skip to content";
+
+    // Progress page
+    ProgressTitle => "活动进展", "Campaign progress";
+    TargetVisited => "实地走访覆盖", "Firms visited on site";
+    TargetSolved => "至少解决 1 项困难", "Firms with at least one problem solved";
+    BothTargetsMet => "两项目标均完成", "Both targets met";
+    FirmsInScope => "纳入范围企业", "Firms in scope";
+    UnitFirms => "家", "firms";
+    DaysToDeadline => "距截止日期还有 {days} 天（{deadline}）", "{days} days to the deadline ({deadline})";
+    DeadlineToday => "今天是截止日期（{deadline}）", "Today is the deadline ({deadline})";
+    CampaignNotStarted => "活动将于 {start} 开始", "The campaign starts on {start}";
+    CampaignEnded => "活动已于 {deadline} 结束，最终结果如下", "The campaign ended on {deadline}; final result below";
+    AsOf => "统计截至", "As of";
+    AsOfShow => "查看", "Show";
+    CampaignPeriod => "活动期间", "Campaign period";
+    NoFirmsInScope => "尚无纳入范围的企业。", "No firms are in scope yet.";
+
+    // Firm list
+    FirmsTitle => "企业名录", "Firms";
+    SearchLabel => "名称或统一社会信用代码", "Name or credit code";
+    SearchButton => "查询", "Search";
+    ResetFilters => "重置", "Reset";
+    FilterRegion => "所属市州", "Region";
+    FilterTier => "梯度层级", "Tier";
+    AllRegions => "全部市州", "All regions";
+    AllTiers => "全部层级", "All tiers";
+    ColFirm => "企业", "Firm";
+    ColRegion => "市州", "Region";
+    ColTier => "层级", "Tier";
+    ColCoordinator => "服务协调员", "Coordinator";
+    ColTargets => "目标进展", "Targets";
+    Unassigned => "未分配", "Unassigned";
+    StatusNotVisited => "未走访", "Not visited";
+    StatusVisited => "已走访", "Visited";
+    StatusSolved => "已解决困难", "Problem solved";
+    StatusOutOfScope => "不在活动范围", "Out of scope";
+    ResultCount => "共 {total} 家，第 {page} / {pages} 页", "{total} firms, page {page} of {pages}";
+    PrevPage => "上一页", "Previous";
+    NextPage => "下一页", "Next";
+    NoFirmsFound => "没有符合条件的企业，请调整查询条件。", "No firm matches; try other filters.";
+
+    // Firm file
+    FirmFileTitle => "企业档案", "Firm file";
+    CreditCodeLabel => "统一社会信用代码", "Unified social credit code";
+    County => "区县", "County";
+    Industry => "行业", "Industry";
+    Contact => "联系人", "Contact";
+    Address => "地址", "Address";
+    CurrentCoordinator => "当前服务协调员", "Current coordinator";
+    SinceDate => "自 {date} 起", "since {date}";
+    Timeline => "走访与问题", "Visits and problems";
+    NoActivity => "还没有走访或问题记录。", "No visits or problems yet.";
+    LogVisit => "登记走访", "Log a visit";
+    VisitLogged => "走访已登记。", "Visit logged.";
+    Problem => "问题", "Problem";
+    Deadline => "办理时限", "Deadline";
+    RoutedTo => "承办单位", "Routed to";
+    Overdue => "已超期", "Overdue";
+    DueSoon => "即将到期", "Due soon";
+    BackToFirms => "返回企业名录", "Back to firms";
+    InScope => "纳入百人助百企范围", "In the campaign's scope";
+
+    // Visit form
+    VisitFormTitle => "走访登记", "Log a visit";
+    VisitDate => "走访日期", "Visit date";
+    VisitKind => "走访方式", "Kind of visit";
+    VisitParticipants => "参加人员", "People met";
+    VisitParticipantsHint => "企业方及我方参加人员", "From the firm and from our side";
+    VisitSummary => "走访情况", "Summary";
+    VisitSummaryHint => "了解的情况、企业诉求、下一步安排", "What you learned, what the firm asked for, next steps";
+    VisitOnlyOnSiteCounts => "只有实地走访计入活动目标。", "Only on-site visits count toward the campaign target.";
+    Submit => "提交", "Submit";
+    Submitting => "正在提交…", "Submitting…";
+    Cancel => "取消", "Cancel";
+    KindOnSite => "实地走访", "On site";
+    KindPhone => "电话联系", "Phone";
+    KindVideo => "视频连线", "Video";
+    Coordinator => "服务协调员", "Coordinator";
+
+    // Problem statuses
+    StRouted => "待认领", "Awaiting claim";
+    StClaimed => "办理中", "In progress";
+    StResponded => "已反馈", "Reported back";
+    StClosed => "已办结", "Closed";
+    StSolved => "已解决", "Solved";
+    StUnsolvable => "无法解决", "Cannot be solved";
+    StWithdrawn => "已撤回", "Withdrawn";
+
+    // Generic states
+    Loading => "正在加载…", "Loading…";
+    ErrorTitle => "出错了", "Something went wrong";
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "您要找的页面不存在或已被移除。", "The page you are looking for does not exist.";
+
+    // Errors and validation messages
+    ErrNotFound => "{entity}不存在", "{entity} not found";
+    ErrConflict => "数据已被他人修改，请刷新后重试", "Someone else changed this; reload and try again";
+    ErrForbidden => "您没有执行此操作的权限", "You may not do this";
+    ErrInternal => "系统内部错误，请稍后重试", "Internal error; please try again later";
+    ErrRequired => "必填", "Required";
+    ErrTooLong => "不能超过 {max} 个字", "At most {max} characters";
+    ErrBadDate => "日期格式应为 YYYY-MM-DD", "Dates are written YYYY-MM-DD";
+    ErrBadId => "编号无效", "Invalid id";
+    ErrDateInFuture => "走访日期不能晚于今天", "The visit date cannot be in the future";
+    ErrDateBeforeCampaign => "走访日期不能早于活动开始日期 {start}", "The visit date cannot be before the campaign start, {start}";
+    ErrBadVisitKind => "请选择走访方式", "Choose the kind of visit";
+    ErrNoCoordinator => "该企业尚未分配服务协调员，无法登记走访", "This firm has no coordinator yet, so no visit can be logged";
+    ErrFirmArchived => "该企业已归档", "This firm is archived";
+    ErrBadRegion => "未知的市州", "Unknown region";
+    ErrBadTier => "未知的梯度层级", "Unknown tier";
+    ErrBadPage => "页码无效", "Invalid page number";
+    ErrCreditLength => "统一社会信用代码应为 18 位", "A unified social credit code has 18 characters";
+    ErrCreditChars => "统一社会信用代码含有无效字符（不使用 I、O、Z、S、V）", "The credit code has invalid characters (I, O, Z, S and V are never used)";
+    ErrCreditCheck => "统一社会信用代码校验位错误，请核对", "The credit code's check character is wrong; please check it";
+    ErrCreditDuplicate => "该统一社会信用代码已登记", "This credit code is already registered";
+    ErrValidation => "请修改标红的内容后重新提交", "Please correct the marked fields and submit again";
+    ErrIllegalTransition => "问题状态不能从“{from}”变为“{to}”", "A problem cannot go from “{from}” to “{to}”";
+
+    EntityFirm => "企业", "Firm";
+    EntityVisit => "走访记录", "Visit";
+    EntityProblem => "问题", "Problem";
+    EntityCampaign => "活动", "Campaign";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_both_languages() {
+        for key in K::ALL {
+            assert!(!key.t(Locale::Zh).is_empty(), "{key:?} has no Chinese");
+            assert!(!key.t(Locale::En).is_empty(), "{key:?} has no English");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        let text = K::ErrTooLong.fill(Locale::Zh, &[("max", "2000".into())]);
+        assert_eq!(text, "不能超过 2000 个字");
+    }
+
+    #[test]
+    fn unknown_tags_fall_back_to_chinese() {
+        assert_eq!(Locale::from_tag("en-GB"), Locale::En);
+        assert_eq!(Locale::from_tag("fr"), Locale::Zh);
+        assert_eq!(Locale::from_tag(""), Locale::Zh);
+    }
+}

@@ -1,0 +1,21 @@
+//! zhuqi's domain: the rules of the 百人助百企 campaign and the data they govern.
+//!
+//! Value types (credit codes, regions, tiers, visit kinds, problem statuses) and the campaign
+//! rules compile without a database, so the browser build validates with the same code as the
+//! server. Behind the `db` feature live the sea-orm entities and the services that pages, the
+//! JSON API and the CLI all call.
+
+pub mod campaign;
+pub mod credit_code;
+pub mod error;
+pub mod i18n;
+pub mod problem;
+pub mod reference;
+pub mod visit;
+
+
+pub use campaign::Campaign;
+pub use credit_code::CreditCode;
+pub use error::{Error, FieldError};
+pub use i18n::{K, Locale};
+pub use reference::{Region, Tier};

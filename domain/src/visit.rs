@@ -1,0 +1,166 @@
+//! Visits (走访): what a coordinator submits and the rules it must meet before it is stored.
+
+use crate::campaign::{Campaign, parse_date};
+use crate::error::{FieldError, Problems, Result, text};
+use crate::i18n::{K, Locale};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_PARTICIPANTS: usize = 200;
+pub const MAX_SUMMARY: usize = 2000;
+pub const MAX_IDEMPOTENCY_KEY: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VisitKind {
+    OnSite,
+    Phone,
+    Video,
+}
+
+impl VisitKind {
+    pub const ALL: [VisitKind; 3] = [VisitKind::OnSite, VisitKind::Phone, VisitKind::Video];
+
+    /// The code stored in the database and posted by forms.
+    pub const fn code(self) -> &'static str {
+        match self {
+            VisitKind::OnSite => "on_site",
+            VisitKind::Phone => "phone",
+            VisitKind::Video => "video",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<VisitKind> {
+        VisitKind::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+
+    pub const fn label(self) -> K {
+        match self {
+            VisitKind::OnSite => K::KindOnSite,
+            VisitKind::Phone => K::KindPhone,
+            VisitKind::Video => K::KindVideo,
+        }
+    }
+
+    pub fn name(self, locale: Locale) -> &'static str {
+        self.label().t(locale)
+    }
+
+    /// Only a visit in person counts toward the campaign's first target (实地走访).
+    pub const fn counts_toward_target(self) -> bool {
+        matches!(self, VisitKind::OnSite)
+    }
+}
+
+/// A visit as typed into the form: every field a string, nothing trusted yet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitForm {
+    pub visit_date: String,
+    pub kind: String,
+    pub participants: String,
+    pub summary: String,
+    /// Generated when the form is rendered, so a resubmission of the same form is recognised.
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
+/// A visit that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidVisit {
+    pub visit_date: NaiveDate,
+    pub kind: VisitKind,
+    pub participants: String,
+    pub summary: String,
+    pub idempotency_key: Option<String>,
+}
+
+impl VisitForm {
+    /// Checks the whole form and reports every bad field at once.
+    pub fn validate(&self, campaign: &Campaign, today: NaiveDate) -> Result<ValidVisit> {
+        let mut problems = Problems::default();
+        let date = problems
+            .take(parse_date("visit_date", &self.visit_date))
+            .and_then(|d| problems.take(campaign.check_visit_date(d, today)));
+        let kind = VisitKind::from_code(&self.kind);
+        if kind.is_none() {
+            problems.push(FieldError::new("kind", K::ErrBadVisitKind));
+        }
+        let participants = problems.take(text("participants", &self.participants, false, MAX_PARTICIPANTS));
+        let summary = problems.take(text("summary", &self.summary, true, MAX_SUMMARY));
+        let key = self.idempotency_key.trim();
+        let key_ok = key.len() <= MAX_IDEMPOTENCY_KEY && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !key_ok {
+            problems.push(FieldError::new("idempotency_key", K::ErrBadId));
+        }
+        problems.finish()?;
+        match (date, kind, participants, summary) {
+            (Some(visit_date), Some(kind), Some(participants), Some(summary)) => Ok(ValidVisit {
+                visit_date,
+                kind,
+                participants,
+                summary,
+                idempotency_key: (!key.is_empty()).then(|| key.to_owned()),
+            }),
+            // Unreachable: any None above pushed a problem and `finish` returned it.
+            _ => Err(crate::Error::Internal),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    fn campaign() -> Campaign {
+        let d = |s| parse_date("d", s).unwrap_or_default();
+        Campaign { id: 1, name_zh: String::new(), name_en: String::new(), starts_on: d("2022-02-27"), deadline: d("2022-12-31") }
+    }
+
+    fn form() -> VisitForm {
+        VisitForm {
+            visit_date: "2022-05-10".into(),
+            kind: "on_site".into(),
+            participants: "张经理".into(),
+            summary: "了解融资需求".into(),
+            idempotency_key: "3f1c-aa".into(),
+        }
+    }
+
+    fn today() -> NaiveDate {
+        parse_date("d", "2022-06-01").unwrap_or_default()
+    }
+
+    #[test]
+    fn a_good_form_passes() {
+        let v = form().validate(&campaign(), today()).expect("valid");
+        assert_eq!(v.kind, VisitKind::OnSite);
+        assert_eq!(v.idempotency_key.as_deref(), Some("3f1c-aa"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = VisitForm { visit_date: "2022-07-01".into(), kind: "letter".into(), summary: " ".into(), ..form() };
+        let Err(Error::Validation(errors)) = bad.validate(&campaign(), today()) else { panic!("should fail") };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["visit_date", "kind", "summary"]);
+        assert_eq!(errors[0].key, K::ErrDateInFuture);
+    }
+
+    #[test]
+    fn oversized_text_and_odd_keys_are_refused() {
+        let long = VisitForm { summary: "字".repeat(MAX_SUMMARY + 1), ..form() };
+        assert!(long.validate(&campaign(), today()).is_err());
+        let odd = VisitForm { idempotency_key: "<script>".into(), ..form() };
+        assert!(odd.validate(&campaign(), today()).is_err());
+        let none = VisitForm { idempotency_key: String::new(), ..form() };
+        assert_eq!(none.validate(&campaign(), today()).map(|v| v.idempotency_key), Ok(None));
+    }
+
+    #[test]
+    fn only_on_site_counts() {
+        let counting: Vec<_> = VisitKind::ALL.into_iter().filter(|k| k.counts_toward_target()).collect();
+        assert_eq!(counting, vec![VisitKind::OnSite]);
+        assert_eq!(VisitKind::from_code("video"), Some(VisitKind::Video));
+        assert_eq!(VisitKind::from_code("visit"), None);
+    }
+}
