@@ -6,8 +6,10 @@
 //! JSON API and the CLI all call.
 
 pub mod campaign;
+pub mod clock;
 pub mod credit_code;
 pub mod error;
+pub mod firm;
 pub mod i18n;
 pub mod problem;
 pub mod reference;
@@ -19,3 +21,6 @@ pub use credit_code::CreditCode;
 pub use error::{Error, FieldError};
 pub use i18n::{K, Locale};
 pub use reference::{Region, Tier};
+
+#[cfg(feature = "db")]
+pub mod db;

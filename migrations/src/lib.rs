@@ -1,1 +1,16 @@
-pub fn placeholder() {}
+//! zhuqi's schema, one module per change. Append-only: a released migration is never edited,
+//! a change gets a new module. Only portable SQL (SQLite and PostgreSQL) is used.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_schema;
+mod m20260101_000002_reference_data;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20260101_000001_schema::Migration), Box::new(m20260101_000002_reference_data::Migration)]
+    }
+}

@@ -1,0 +1,62 @@
+//! The audit trail: who changed what, when, from where, with the before and after states.
+//! Entries are written in the same transaction as the change they describe, so a change without
+//! its entry (or the reverse) cannot be committed. The application never updates or deletes them.
+
+use super::entity::audit_log;
+use crate::error::Error;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use serde::Serialize;
+
+/// Who is acting. Until accounts exist (see the accounts issue) web requests act anonymously,
+/// labelled with their client address; the CLI acts as "system".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Actor {
+    pub user_id: Option<i32>,
+    pub label: String,
+    pub client_addr: Option<String>,
+}
+
+impl Actor {
+    pub fn system(label: &str) -> Actor {
+        Actor { user_id: None, label: label.to_owned(), client_addr: None }
+    }
+
+    pub fn anonymous(client_addr: Option<String>) -> Actor {
+        Actor { user_id: None, label: "anonymous".to_owned(), client_addr }
+    }
+}
+
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i32>,
+    pub firm_id: Option<i32>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub async fn record(db: &impl ConnectionTrait, actor: &Actor, entry: Entry<'_>) -> Result<(), Error> {
+    let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
+    audit_log::ActiveModel {
+        at: Set(Utc::now()),
+        actor_id: Set(actor.user_id),
+        actor_label: Set(actor.label.clone()),
+        action: Set(entry.action.to_owned()),
+        entity: Set(entry.entity.to_owned()),
+        entity_id: Set(entry.entity_id),
+        firm_id: Set(entry.firm_id),
+        before_json: Set(json(entry.before)),
+        after_json: Set(json(entry.after)),
+        client_addr: Set(actor.client_addr.clone()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Serialises a model for the trail; models are plain data, so this cannot fail in practice.
+pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}

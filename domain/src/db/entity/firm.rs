@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "firms")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub credit_code: String,
+    pub name: String,
+    pub region_id: i32,
+    pub county: String,
+    pub industry: String,
+    pub tier_id: i32,
+    pub in_scope: bool,
+    pub scope_reason: Option<String>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub archived_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

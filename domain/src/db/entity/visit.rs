@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "visits")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub firm_id: i32,
+    pub coordinator_id: i32,
+    pub visit_date: Date,
+    pub kind: String,
+    pub participants: String,
+    pub summary: String,
+    pub idempotency_key: Option<String>,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

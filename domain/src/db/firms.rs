@@ -1,0 +1,251 @@
+//! Firm list and firm file reads.
+
+use super::entity::firm;
+use super::{like_pattern, query_all, query_one};
+use crate::campaign::Campaign;
+use crate::clock::date_of;
+use crate::error::Error;
+use crate::firm::*;
+use crate::i18n::K;
+use crate::problem::ProblemStatus;
+use crate::reference::{Region, Tier};
+use crate::visit::VisitKind;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, Value};
+use std::collections::HashMap;
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: i32,
+    name: String,
+    credit_code: String,
+    region_id: i32,
+    county: String,
+    tier_id: i32,
+    in_scope: bool,
+    coordinator: Option<String>,
+    visited: i32,
+    solved: i32,
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+/// Builds the WHERE clause shared by the page of rows and their count.
+fn filters(q: &FirmQuery, values: &mut Vec<Value>) -> String {
+    let mut sql = String::from(" WHERE f.archived_at IS NULL");
+    if !q.q.is_empty() {
+        values.push(like_pattern(&q.q).into());
+        let name = values.len();
+        // Credit codes are stored upper-case; people type them in any case.
+        values.push(like_pattern(&crate::credit_code::normalise(&q.q)).into());
+        let code = values.len();
+        sql.push_str(&format!(" AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\')"));
+    }
+    if let Some(r) = q.region {
+        values.push(r.id().into());
+        sql.push_str(&format!(" AND f.region_id = ${}", values.len()));
+    }
+    if let Some(t) = q.tier {
+        values.push(t.id().into());
+        sql.push_str(&format!(" AND f.tier_id = ${}", values.len()));
+    }
+    sql
+}
+
+/// Target flags as one expression per firm; correlated EXISTS probes use the firm indexes.
+const TARGET_COLUMNS: &str = "
+    CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
+                      AND v.visit_date >= $1 AND v.visit_date <= $2) THEN 1 ELSE 0 END AS visited,
+    CASE WHEN EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved')
+         THEN 1 ELSE 0 END AS solved";
+
+pub async fn list(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery) -> Result<FirmPage, Error> {
+    let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
+    let mut count_values = Vec::new();
+    let count_where = filters(q, &mut count_values);
+    let total = query_one::<Count>(db, &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"), count_values)
+        .await?
+        .map_or(0, |c| u64::try_from(c.n).unwrap_or(0));
+
+    let where_sql = filters(q, &mut values);
+    values.push(i64::try_from(PAGE_SIZE).unwrap_or(20).into());
+    let limit = values.len();
+    values.push(i64::try_from((q.page - 1) * PAGE_SIZE).unwrap_or(0).into());
+    let offset = values.len();
+    let sql = format!(
+        "SELECT f.id, f.name, f.credit_code, f.region_id, f.county, f.tier_id, f.in_scope,
+                u.name AS coordinator, {TARGET_COLUMNS}
+         FROM firms f
+         LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
+         LEFT JOIN users u ON u.id = a.coordinator_id
+         {where_sql}
+         ORDER BY f.region_id, f.id
+         LIMIT ${limit} OFFSET ${offset}"
+    );
+    let rows = query_all::<Row>(db, &sql, values).await?;
+    Ok(FirmPage {
+        rows: rows
+            .into_iter()
+            .map(|r| FirmRow {
+                id: r.id,
+                name: r.name,
+                credit_code: r.credit_code,
+                region: Region::from_id(r.region_id).unwrap_or(Region::Xining),
+                county: r.county,
+                tier: Tier::from_id(r.tier_id).unwrap_or(Tier::Innovative),
+                coordinator: r.coordinator,
+                targets: Targets { in_scope: r.in_scope, visited_on_site: r.visited != 0, problem_solved: r.solved != 0 },
+            })
+            .collect(),
+        total,
+        page: q.page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+#[derive(FromQueryResult)]
+struct CoordinatorRow {
+    id: i32,
+    name: String,
+    phone: String,
+    member_unit: Option<String>,
+    started_at: DateTime<Utc>,
+}
+
+#[derive(FromQueryResult)]
+struct VisitRow {
+    id: i32,
+    visit_date: NaiveDate,
+    kind: String,
+    coordinator: String,
+    participants: String,
+    summary: String,
+}
+
+#[derive(FromQueryResult)]
+struct ProblemRow {
+    id: i32,
+    raised_at: DateTime<Utc>,
+    measure_id: i32,
+    measure_zh: String,
+    measure_en: String,
+    description: String,
+    status: String,
+    deadline: NaiveDate,
+}
+
+#[derive(FromQueryResult)]
+struct UnitRow {
+    problem_id: i32,
+    name_zh: String,
+}
+
+pub async fn coordinator_of(db: &impl ConnectionTrait, firm_id: i32) -> Result<Option<CoordinatorRef>, Error> {
+    let row = query_one::<CoordinatorRow>(
+        db,
+        "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, a.started_at
+         FROM assignments a JOIN users u ON u.id = a.coordinator_id
+         LEFT JOIN member_units mu ON mu.id = u.member_unit_id
+         WHERE a.firm_id = $1 AND a.ended_at IS NULL",
+        vec![firm_id.into()],
+    )
+    .await?;
+    Ok(row.map(|r| CoordinatorRef { id: r.id, name: r.name, phone: r.phone, member_unit: r.member_unit, since: r.started_at }))
+}
+
+pub async fn profile(db: &impl ConnectionTrait, firm_id: i32) -> Result<firm::Model, Error> {
+    firm::Entity::find_by_id(firm_id).one(db).await?.ok_or(Error::not_found(K::EntityFirm))
+}
+
+/// The firm file (一户一档): profile, coordinator, targets and the timeline, newest first.
+pub async fn file(db: &impl ConnectionTrait, campaign: &Campaign, firm_id: i32) -> Result<FirmFile, Error> {
+    let f = profile(db, firm_id).await?;
+    let coordinator = coordinator_of(db, firm_id).await?;
+    let visits = query_all::<VisitRow>(
+        db,
+        "SELECT v.id, v.visit_date, v.kind, u.name AS coordinator, v.participants, v.summary
+         FROM visits v JOIN users u ON u.id = v.coordinator_id
+         WHERE v.firm_id = $1 ORDER BY v.visit_date DESC, v.id DESC",
+        vec![firm_id.into()],
+    )
+    .await?;
+    let problems = query_all::<ProblemRow>(
+        db,
+        "SELECT p.id, p.raised_at, p.measure_id, m.name_zh AS measure_zh, m.name_en AS measure_en,
+                p.description, p.status, p.deadline
+         FROM problems p JOIN measures m ON m.id = p.measure_id
+         WHERE p.firm_id = $1 ORDER BY p.raised_at DESC, p.id DESC",
+        vec![firm_id.into()],
+    )
+    .await?;
+    let units = query_all::<UnitRow>(
+        db,
+        "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
+         JOIN member_units mu ON mu.id = pu.member_unit_id
+         JOIN problems p ON p.id = pu.problem_id
+         WHERE p.firm_id = $1 ORDER BY mu.id",
+        vec![firm_id.into()],
+    )
+    .await?;
+    let mut units_of: HashMap<i32, Vec<String>> = HashMap::new();
+    for u in units {
+        units_of.entry(u.problem_id).or_default().push(u.name_zh);
+    }
+
+    let in_campaign = |d: NaiveDate| d >= campaign.starts_on && d <= campaign.deadline;
+    let targets = Targets {
+        in_scope: f.in_scope,
+        visited_on_site: visits.iter().any(|v| v.kind == VisitKind::OnSite.code() && in_campaign(v.visit_date)),
+        problem_solved: problems.iter().any(|p| p.status == ProblemStatus::Solved.code()),
+    };
+    let mut timeline: Vec<TimelineEntry> = visits
+        .into_iter()
+        .map(|v| {
+            TimelineEntry::Visit(VisitEntry {
+                id: v.id,
+                date: v.visit_date,
+                kind: VisitKind::from_code(&v.kind).unwrap_or(VisitKind::OnSite),
+                coordinator: v.coordinator,
+                participants: v.participants,
+                summary: v.summary,
+            })
+        })
+        .chain(problems.into_iter().map(|p| {
+            TimelineEntry::Problem(ProblemEntry {
+                id: p.id,
+                raised_on: date_of(p.raised_at),
+                measure_no: p.measure_id,
+                measure_zh: p.measure_zh,
+                measure_en: p.measure_en,
+                description: p.description,
+                status: ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed),
+                deadline: p.deadline,
+                units: units_of.remove(&p.id).unwrap_or_default(),
+            })
+        }))
+        .collect();
+    // Newest first; on the same day a visit comes before the problems it found.
+    timeline.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| matches!(b, TimelineEntry::Visit(_)).cmp(&matches!(a, TimelineEntry::Visit(_)))));
+
+    Ok(FirmFile {
+        firm: FirmProfile {
+            id: f.id,
+            name: f.name,
+            credit_code: f.credit_code,
+            region: Region::from_id(f.region_id).unwrap_or(Region::Xining),
+            county: f.county,
+            industry: f.industry,
+            tier: Tier::from_id(f.tier_id).unwrap_or(Tier::Innovative),
+            contact_name: f.contact_name,
+            contact_phone: f.contact_phone,
+            address: f.address,
+            archived: f.archived_at.is_some(),
+        },
+        targets,
+        coordinator,
+        timeline,
+    })
+}

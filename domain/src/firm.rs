@@ -1,0 +1,270 @@
+//! What the firm pages and the API show about firms: list queries and rows, and the firm file
+//! (一户一档). Plain data, so the browser build can hold it too; `db::firms` fills it.
+
+use crate::error::{Error, FieldError, Problems, text};
+use crate::i18n::K;
+use crate::problem::ProblemStatus;
+use crate::reference::{Region, Tier};
+use crate::visit::VisitKind;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: u64 = 20;
+const MAX_QUERY: usize = 100;
+const MAX_PAGE: u64 = 100_000;
+
+/// The list's filters as they arrive in a URL: every field optional, all strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmQueryParams {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmQuery {
+    pub q: String,
+    pub region: Option<Region>,
+    pub tier: Option<Tier>,
+    /// 1-based.
+    pub page: u64,
+}
+
+impl FirmQueryParams {
+    pub fn parse(&self) -> Result<FirmQuery, Error> {
+        let mut problems = Problems::default();
+        let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let q = problems.take(text("q", self.q.as_deref().unwrap_or_default(), false, MAX_QUERY)).unwrap_or_default();
+        let region = present(&self.region).and_then(|r| problems.take(Region::parse_id("region", &r)));
+        let tier = present(&self.tier).and_then(|t| problems.take(Tier::parse_id("tier", &t)));
+        let page = match present(&self.page) {
+            None => 1,
+            Some(p) => match p.parse::<u64>() {
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                _ => {
+                    problems.push(FieldError::new("page", K::ErrBadPage));
+                    1
+                }
+            },
+        };
+        problems.finish()?;
+        Ok(FirmQuery { q, region, tier, page })
+    }
+}
+
+impl FirmQuery {
+    /// The query string for this query at another page (used by the pager links).
+    pub fn to_query_string(&self, page: u64) -> String {
+        let mut parts = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", urlencode(&self.q)));
+        }
+        if let Some(r) = self.region {
+            parts.push(format!("region={}", r.id()));
+        }
+        if let Some(t) = self.tier {
+            parts.push(format!("tier={}", t.id()));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        parts.join("&")
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where a firm stands against the campaign's two targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Targets {
+    pub in_scope: bool,
+    pub visited_on_site: bool,
+    pub problem_solved: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmRow {
+    pub id: i32,
+    pub name: String,
+    pub credit_code: String,
+    pub region: Region,
+    pub county: String,
+    pub tier: Tier,
+    pub coordinator: Option<String>,
+    pub targets: Targets,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmPage {
+    pub rows: Vec<FirmRow>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl FirmPage {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.page_size).max(1)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmProfile {
+    pub id: i32,
+    pub name: String,
+    pub credit_code: String,
+    pub region: Region,
+    pub county: String,
+    pub industry: String,
+    pub tier: Tier,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub archived: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoordinatorRef {
+    pub id: i32,
+    pub name: String,
+    pub phone: String,
+    pub member_unit: Option<String>,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitEntry {
+    pub id: i32,
+    pub date: NaiveDate,
+    pub kind: VisitKind,
+    pub coordinator: String,
+    pub participants: String,
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemEntry {
+    pub id: i32,
+    pub raised_on: NaiveDate,
+    pub measure_no: i32,
+    pub measure_zh: String,
+    pub measure_en: String,
+    pub description: String,
+    pub status: ProblemStatus,
+    pub deadline: NaiveDate,
+    pub units: Vec<String>,
+}
+
+impl ProblemEntry {
+    /// Red when an open problem is past its deadline, yellow within 3 days of it.
+    pub fn urgency(&self, today: NaiveDate) -> Urgency {
+        if !self.status.is_open() {
+            Urgency::None
+        } else if today > self.deadline {
+            Urgency::Overdue
+        } else if (self.deadline - today).num_days() <= 3 {
+            Urgency::DueSoon
+        } else {
+            Urgency::None
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Urgency {
+    None,
+    DueSoon,
+    Overdue,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineEntry {
+    Visit(VisitEntry),
+    Problem(ProblemEntry),
+}
+
+impl TimelineEntry {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            TimelineEntry::Visit(v) => v.date,
+            TimelineEntry::Problem(p) => p.raised_on,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmFile {
+    pub firm: FirmProfile,
+    pub targets: Targets,
+    pub coordinator: Option<CoordinatorRef>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str, region: &str, tier: &str, page: &str) -> FirmQueryParams {
+        let s = |v: &str| Some(v.to_owned());
+        FirmQueryParams { q: s(q), region: s(region), tier: s(tier), page: s(page) }
+    }
+
+    #[test]
+    fn empty_params_mean_everything() {
+        let q = FirmQueryParams::default().parse().expect("valid");
+        assert_eq!(q, FirmQuery { q: String::new(), region: None, tier: None, page: 1 });
+        assert_eq!(params(" ", "", "", "").parse().map(|q| q.page), Ok(1));
+    }
+
+    #[test]
+    fn filters_parse_and_round_trip() {
+        let q = params(" 盐湖 ", "8", "3", "2").parse().expect("valid");
+        assert_eq!(q.q, "盐湖");
+        assert_eq!(q.region, Some(Region::Haixi));
+        assert_eq!(q.tier, Some(Tier::ProvincialSrdi));
+        assert_eq!(q.to_query_string(3), "q=%E7%9B%90%E6%B9%96&region=8&tier=3&page=3");
+        assert_eq!(q.to_query_string(1), "q=%E7%9B%90%E6%B9%96&region=8&tier=3");
+    }
+
+    #[test]
+    fn bad_filters_are_4xx_not_ignored() {
+        let Err(Error::Validation(errors)) = params("", "99", "x", "0").parse() else { panic!("should fail") };
+        let keys: Vec<K> = errors.iter().map(|e| e.key).collect();
+        assert_eq!(keys, vec![K::ErrBadRegion, K::ErrBadTier, K::ErrBadPage]);
+    }
+
+    #[test]
+    fn urgency_marks() {
+        let d = |s| crate::campaign::parse_date("d", s).unwrap_or_default();
+        let p = ProblemEntry {
+            id: 1,
+            raised_on: d("2022-05-01"),
+            measure_no: 5,
+            measure_zh: String::new(),
+            measure_en: String::new(),
+            description: String::new(),
+            status: ProblemStatus::Claimed,
+            deadline: d("2022-05-20"),
+            units: vec![],
+        };
+        assert_eq!(p.urgency(d("2022-05-10")), Urgency::None);
+        assert_eq!(p.urgency(d("2022-05-17")), Urgency::DueSoon);
+        assert_eq!(p.urgency(d("2022-05-20")), Urgency::DueSoon);
+        assert_eq!(p.urgency(d("2022-05-21")), Urgency::Overdue);
+        let solved = ProblemEntry { status: ProblemStatus::Solved, ..p };
+        assert_eq!(solved.urgency(d("2022-06-21")), Urgency::None);
+    }
+}

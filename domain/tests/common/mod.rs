@@ -1,0 +1,147 @@
+//! A fresh, migrated database per test: in-memory SQLite by default, or a new PostgreSQL
+//! database when TEST_DATABASE_URL names a server (the same tests then run there).
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use chrono::{NaiveDate, Utc};
+use domain::db::entity::{assignment, firm, user};
+use domain::{CreditCode, Region, Tier};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    drop_on_exit: Option<(String, String)>,
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = DatabaseConnection;
+    fn deref(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+pub async fn test_db() -> TestDb {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+        None => {
+            let db = domain::db::connect("sqlite::memory:").await.unwrap();
+            domain::db::migrate(&db).await.unwrap();
+            TestDb { db, drop_on_exit: None }
+        }
+        Some(base) => {
+            let name = format!("zhuqi_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+            let admin = domain::db::connect(&base).await.unwrap();
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin.close().await.unwrap();
+            let url = replace_db_name(&base, &name);
+            let db = domain::db::connect(&url).await.unwrap();
+            domain::db::migrate(&db).await.unwrap();
+            TestDb { db, drop_on_exit: Some((base, name)) }
+        }
+    }
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (head, query) = url.split_once('?').map_or((url, None), |(h, q)| (h, Some(q)));
+    let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // Drop can't await; a short-lived runtime on another thread removes the database even
+        // when the test panicked. The test's own pool belongs to the test's runtime, which this
+        // thread blocks, so it is not touched here: FORCE ends its sessions server-side.
+        if let Some((base, name)) = self.drop_on_exit.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async move {
+                    if let Ok(admin) = domain::db::connect(&base).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+static SERIAL: AtomicU32 = AtomicU32::new(1);
+
+/// A valid, unique credit code for fixtures.
+pub fn credit_code(region: Region) -> String {
+    let n = SERIAL.fetch_add(1, Ordering::SeqCst);
+    let body = format!("{n:07}");
+    CreditCode::complete(&format!("91{}MA{body}", region.division_code())).unwrap().to_string()
+}
+
+pub async fn make_firm(db: &impl ConnectionTrait, name: &str, region: Region, tier: Tier) -> firm::Model {
+    let now = Utc::now();
+    firm::ActiveModel {
+        credit_code: Set(credit_code(region)),
+        name: Set(name.to_owned()),
+        region_id: Set(region.id()),
+        county: Set("城东区".to_owned()),
+        industry: Set("装备制造".to_owned()),
+        tier_id: Set(tier.id()),
+        in_scope: Set(tier.in_campaign_scope()),
+        scope_reason: Set(None),
+        contact_name: Set("张经理".to_owned()),
+        contact_phone: Set("13900000000".to_owned()),
+        address: Set("西宁市城东区".to_owned()),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}
+
+pub async fn make_coordinator(db: &impl ConnectionTrait, name: &str) -> user::Model {
+    let now = Utc::now();
+    let n = SERIAL.fetch_add(1, Ordering::SeqCst);
+    user::ActiveModel {
+        name: Set(name.to_owned()),
+        phone: Set(format!("1380000{n:04}")),
+        username: Set(None),
+        role: Set("coordinator".to_owned()),
+        member_unit_id: Set(Some(1)),
+        password_hash: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}
+
+pub async fn assign(db: &impl ConnectionTrait, firm_id: i32, coordinator_id: i32) -> Result<assignment::Model, sea_orm::DbErr> {
+    assignment::ActiveModel {
+        firm_id: Set(firm_id),
+        coordinator_id: Set(coordinator_id),
+        started_at: Set(Utc::now()),
+        ended_at: Set(None),
+        reason: Set("测试分配".to_owned()),
+        assigned_by: Set(None),
+        ended_by: Set(None),
+        end_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
