@@ -54,6 +54,41 @@ impl Campaign {
     }
 }
 
+/// How a target stands against the calendar, in the supervision colours (红/黄/绿).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pace {
+    /// Target reached.
+    Done,
+    /// At or ahead of a straight line from start to deadline.
+    OnTrack,
+    /// Within 10 points behind the line.
+    Warning,
+    /// More than 10 points behind, or the campaign ended short of the target.
+    Behind,
+}
+
+impl Campaign {
+    /// The share of the campaign's time elapsed by `as_of`, in percent (0 before, 100 after).
+    pub fn elapsed_percent(&self, as_of: NaiveDate) -> f64 {
+        let total = (self.deadline - self.starts_on).num_days().max(1);
+        let done = (as_of - self.starts_on).num_days().clamp(0, total);
+        percent(done as u64, total as u64)
+    }
+
+    pub fn pace(&self, achieved_percent: f64, as_of: NaiveDate) -> Pace {
+        let expected = self.elapsed_percent(as_of);
+        if achieved_percent >= 100.0 {
+            Pace::Done
+        } else if achieved_percent >= expected {
+            Pace::OnTrack
+        } else if as_of < self.deadline && achieved_percent >= expected - 10.0 {
+            Pace::Warning
+        } else {
+            Pace::Behind
+        }
+    }
+}
+
 /// Parses a date as a person types it in a form or URL.
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, K::ErrBadDate))
@@ -136,6 +171,21 @@ mod tests {
         for bad in ["2022-13-01", "2022/12/31", "31.12.2022", "", "2022-02-30"] {
             assert_eq!(parse_date("d", bad).map_err(|e| e.key), Err(K::ErrBadDate), "{bad}");
         }
+    }
+
+    #[test]
+    fn pace_follows_the_straight_line_to_the_deadline() {
+        let c = campaign();
+        let mid = d("2022-07-31"); // about half-way
+        assert!((c.elapsed_percent(mid) - 50.2).abs() < 0.5, "{}", c.elapsed_percent(mid));
+        assert_eq!(c.pace(60.0, mid), Pace::OnTrack);
+        assert_eq!(c.pace(45.0, mid), Pace::Warning);
+        assert_eq!(c.pace(30.0, mid), Pace::Behind);
+        assert_eq!(c.pace(100.0, mid), Pace::Done);
+        // At the deadline anything short of the target is behind: there is no time left.
+        assert_eq!(c.pace(95.0, c.deadline), Pace::Behind);
+        assert_eq!(c.elapsed_percent(d("2021-01-01")), 0.0);
+        assert_eq!(c.elapsed_percent(d("2026-01-01")), 100.0);
     }
 
     #[test]

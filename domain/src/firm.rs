@@ -88,6 +88,7 @@ fn urlencode(s: &str) -> String {
 
 /// Where a firm stands against the campaign's two targets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Targets {
     pub in_scope: bool,
     pub visited_on_site: bool,
@@ -95,6 +96,7 @@ pub struct Targets {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirmRow {
     pub id: i32,
     pub name: String,
@@ -107,6 +109,7 @@ pub struct FirmRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirmPage {
     pub rows: Vec<FirmRow>,
     pub total: u64,
@@ -121,6 +124,7 @@ impl FirmPage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirmProfile {
     pub id: i32,
     pub name: String,
@@ -136,6 +140,7 @@ pub struct FirmProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoordinatorRef {
     pub id: i32,
     pub name: String,
@@ -145,6 +150,7 @@ pub struct CoordinatorRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitEntry {
     pub id: i32,
     pub date: NaiveDate,
@@ -155,6 +161,7 @@ pub struct VisitEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProblemEntry {
     pub id: i32,
     pub raised_on: NaiveDate,
@@ -190,6 +197,7 @@ pub enum Urgency {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TimelineEntry {
     Visit(VisitEntry),
     Problem(ProblemEntry),
@@ -205,6 +213,7 @@ impl TimelineEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirmFile {
     pub firm: FirmProfile,
     pub targets: Targets,

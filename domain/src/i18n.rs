@@ -86,6 +86,12 @@ catalog! {
     AsOf => "统计截至", "As of";
     AsOfShow => "查看", "Show";
     CampaignPeriod => "活动期间", "Campaign period";
+    PaceDone => "已完成", "Done";
+    PaceOnTrack => "进度正常", "On track";
+    PaceWarning => "略有滞后", "Slightly behind";
+    PaceBehind => "明显滞后", "Behind";
+    ExpectedByNow => "按时间进度应达 {pct}%", "Time elapsed: {pct}%";
+    ViewFirms => "查看企业", "View firms";
     NoFirmsInScope => "尚无纳入范围的企业。", "No firms are in scope yet.";
 
     // Firm list

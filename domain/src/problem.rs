@@ -8,6 +8,7 @@ use crate::error::{Error, FieldError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProblemStatus {
     Routed,
     Claimed,

@@ -11,6 +11,7 @@ pub const MAX_SUMMARY: usize = 2000;
 pub const MAX_IDEMPOTENCY_KEY: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VisitKind {
     OnSite,
     Phone,

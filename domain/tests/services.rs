@@ -3,10 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use chrono::{Duration, NaiveDate};
-use common::*;
+use domain::db::testing::*;
 use domain::db::audit::Actor;
 use domain::db::entity::{audit_log, firm, problem, visit};
 use domain::db::{current_campaign, demo, firms, is_unique_violation, progress, query_all, visits};

@@ -8,6 +8,8 @@ pub mod demo;
 pub mod entity;
 pub mod firms;
 pub mod progress;
+#[cfg(feature = "test-util")]
+pub mod testing;
 pub mod visits;
 
 use crate::campaign::Campaign;

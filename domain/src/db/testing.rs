@@ -1,11 +1,12 @@
-//! A fresh, migrated database per test: in-memory SQLite by default, or a new PostgreSQL
-//! database when TEST_DATABASE_URL names a server (the same tests then run there).
+//! Test support (feature `test-util`): a fresh, migrated database per test — in-memory SQLite by
+//! default, or a new PostgreSQL database when TEST_DATABASE_URL names a server, so the same
+//! tests run on both — and small fixtures.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::db::entity::{assignment, firm, user};
+use crate::{CreditCode, Region, Tier};
 use chrono::{NaiveDate, Utc};
-use domain::db::entity::{assignment, firm, user};
-use domain::{CreditCode, Region, Tier};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -26,19 +27,19 @@ impl std::ops::Deref for TestDb {
 pub async fn test_db() -> TestDb {
     match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
         None => {
-            let db = domain::db::connect("sqlite::memory:").await.unwrap();
-            domain::db::migrate(&db).await.unwrap();
+            let db = crate::db::connect("sqlite::memory:").await.unwrap();
+            crate::db::migrate(&db).await.unwrap();
             TestDb { db, drop_on_exit: None }
         }
         Some(base) => {
             let name = format!("zhuqi_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-            let admin = domain::db::connect(&base).await.unwrap();
+            let admin = crate::db::connect(&base).await.unwrap();
             admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
             admin.close().await.unwrap();
             let url = replace_db_name(&base, &name);
-            let db = domain::db::connect(&url).await.unwrap();
-            domain::db::migrate(&db).await.unwrap();
+            let db = crate::db::connect(&url).await.unwrap();
+            crate::db::migrate(&db).await.unwrap();
             TestDb { db, drop_on_exit: Some((base, name)) }
         }
     }
@@ -62,7 +63,7 @@ impl Drop for TestDb {
             let _ = std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async move {
-                    if let Ok(admin) = domain::db::connect(&base).await {
+                    if let Ok(admin) = crate::db::connect(&base).await {
                         let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                         let _ = admin.close().await;
                     }

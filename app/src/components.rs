@@ -1,0 +1,133 @@
+//! Pieces shared by pages: the frame, error and empty states, progress bars, status badges.
+
+use crate::error::AppError;
+use crate::i18n::locale;
+use domain::K;
+use domain::campaign::Pace;
+use domain::firm::{Targets, Urgency};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Percent-encodes a path and query for use as a query value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let l = locale();
+    let location = use_location();
+    // A plain link to the server (rel=external), so switching works without JavaScript and the
+    // whole page re-renders in the other language.
+    let switch_href = move || {
+        let back = format!("{}{}", location.pathname.get(), location.search.get().is_empty().then(String::new).unwrap_or_else(|| format!("?{}", location.search.get())));
+        format!("/lang/{}?back={}", l.other().tag(), encode(&back))
+    };
+    view! {
+        <a class="skip" href="#main">{K::SkipToContent.t(l)}</a>
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-name">{K::AppName.t(l)}</span>
+                <span class="brand-tag">{K::AppTagline.t(l)}</span>
+            </a>
+            <nav aria-label="main">
+                <a href="/">{K::NavProgress.t(l)}</a>
+                <a href="/firms">{K::NavFirms.t(l)}</a>
+                <a class="lang" rel="external" href=switch_href lang=l.other().tag()>
+                    {K::SwitchLanguage.t(l)}
+                </a>
+            </nav>
+        </header>
+        <main id="main">{children()}</main>
+    }
+}
+
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    let l = locale();
+    view! {
+        <div class="notice error" role="alert">
+            <strong>{K::ErrorTitle.t(l)}</strong>
+            <p>{error.message(l)}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-live="polite">{K::Loading.t(locale())}</p> }
+}
+
+/// A labelled progress bar with the count, the denominator and the share as text.
+#[component]
+pub fn TargetBar(label: &'static str, part: u64, whole: u64, pace: Pace, #[prop(optional)] id: &'static str) -> impl IntoView {
+    let l = locale();
+    let pct = domain::campaign::percent(part, whole);
+    let (class, text) = pace_style(pace);
+    view! {
+        <section class=format!("target {class}") id=id>
+            <h2>{label}</h2>
+            <p class="figure">
+                <span class="num">{part}</span>
+                " / "
+                {whole}
+                " "
+                {K::UnitFirms.t(l)}
+                <span class="pct">{format!("{pct:.1}%")}</span>
+            </p>
+            <div
+                class="bar"
+                role="progressbar"
+                aria-label=label
+                aria-valuemin="0"
+                aria-valuemax=whole
+                aria-valuenow=part
+            >
+                <div class="fill" style=format!("width: {pct}%")></div>
+            </div>
+            <p class="pace">
+                <span class="dot" aria-hidden="true"></span>
+                {text.t(l)}
+            </p>
+        </section>
+    }
+}
+
+pub fn pace_style(pace: Pace) -> (&'static str, K) {
+    match pace {
+        Pace::Done => ("green", K::PaceDone),
+        Pace::OnTrack => ("green", K::PaceOnTrack),
+        Pace::Warning => ("yellow", K::PaceWarning),
+        Pace::Behind => ("red", K::PaceBehind),
+    }
+}
+
+#[component]
+pub fn TargetBadges(targets: Targets) -> impl IntoView {
+    let l = locale();
+    if !targets.in_scope {
+        return view! { <span class="badge muted">{K::StatusOutOfScope.t(l)}</span> }.into_any();
+    }
+    let visited = if targets.visited_on_site {
+        view! { <span class="badge green">"✓ " {K::StatusVisited.t(l)}</span> }.into_any()
+    } else {
+        view! { <span class="badge red">"✗ " {K::StatusNotVisited.t(l)}</span> }.into_any()
+    };
+    let solved = targets.problem_solved.then(|| view! { <span class="badge green">"✓ " {K::StatusSolved.t(l)}</span> });
+    view! { <span class="badges">{visited} {solved}</span> }.into_any()
+}
+
+#[component]
+pub fn UrgencyBadge(urgency: Urgency) -> impl IntoView {
+    let l = locale();
+    match urgency {
+        Urgency::Overdue => Some(view! { <span class="badge red">"⚠ " {K::Overdue.t(l)}</span> }),
+        Urgency::DueSoon => Some(view! { <span class="badge yellow">"⏰ " {K::DueSoon.t(l)}</span> }),
+        Urgency::None => None,
+    }
+}

@@ -1,0 +1,85 @@
+//! zhuqi's user interface: pages, components and the server functions they call.
+//!
+//! Every page is rendered on the server in full (SsrMode::Async) so it is useful before the WASM
+//! arrives and on browsers that never run it; hydration then adds speed: client-side navigation,
+//! pending states, live counters. Server functions are thin: unpack, call `domain`, map errors.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use error::AppError;
+
+/// The HTML document around the app, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = i18n::request_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    i18n::provide_locale();
+    let locale = i18n::locale();
+    // Effects run only in the browser: the mark tells end-to-end tests (and curious people)
+    // that hydration finished and the page is interactive.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/zhuqi.css" />
+        <Title formatter=move |page: String| {
+            if page.is_empty() {
+                domain::K::AppName.t(locale).to_owned()
+            } else {
+                format!("{page} · {}", domain::K::AppName.t(locale))
+            }
+        } />
+        <Router>
+            <components::Layout>
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::progress::ProgressPage ssr=SsrMode::Async />
+                    <Route path=path!("/firms") view=pages::firms::FirmListPage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id") view=pages::firm_file::FirmFilePage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id/visit") view=pages::visit::LogVisitPage ssr=SsrMode::Async />
+                </Routes>
+            </components::Layout>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,147 @@
+//! 企业档案: one firm on one page — profile, coordinator, targets, visits and problems.
+
+use crate::api::{FirmFileView, get_firm_file};
+use crate::components::{ErrorBox, Loading, TargetBadges, UrgencyBadge};
+use crate::i18n::locale;
+use domain::K;
+use domain::firm::TimelineEntry;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn FirmFilePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_firm_file);
+    let logged = move || query.read().get("logged").is_some();
+    view! {
+        <section class="page firm-file">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <FirmFileBody view logged=logged() /> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
+    let l = locale();
+    let FirmFileView { file, today } = view;
+    let f = file.firm;
+    let id = f.id;
+    view! {
+        <Title text=f.name.clone() />
+        <p class="crumbs">
+            <a href="/firms">{K::BackToFirms.t(l)}</a>
+        </p>
+        {logged.then(|| view! { <p class="notice success" role="status">"✓ " {K::VisitLogged.t(l)}</p> })}
+        <header class="page-head">
+            <h1>{f.name.clone()}</h1>
+            <TargetBadges targets=file.targets />
+        </header>
+        <p>
+            <a class="button primary big" href=format!("/firms/{id}/visit")>
+                {K::LogVisit.t(l)}
+            </a>
+        </p>
+        <dl class="profile">
+            <dt>{K::CreditCodeLabel.t(l)}</dt>
+            <dd class="code">{f.credit_code}</dd>
+            <dt>{K::ColRegion.t(l)}</dt>
+            <dd>{f.region.name(l)} " · " {f.county}</dd>
+            <dt>{K::ColTier.t(l)}</dt>
+            <dd>{f.tier.name(l)}</dd>
+            <dt>{K::Industry.t(l)}</dt>
+            <dd>{f.industry}</dd>
+            <dt>{K::Contact.t(l)}</dt>
+            <dd>
+                {f.contact_name} " "
+                <a href=format!("tel:{}", f.contact_phone)>{f.contact_phone.clone()}</a>
+            </dd>
+            <dt>{K::Address.t(l)}</dt>
+            <dd>{f.address}</dd>
+            <dt>{K::CurrentCoordinator.t(l)}</dt>
+            <dd id="coordinator">
+                {match file.coordinator {
+                    Some(c) => {
+                        view! {
+                            <span>
+                                {c.name} " · " {c.member_unit.unwrap_or_default()} " · "
+                                <a href=format!("tel:{}", c.phone)>{c.phone.clone()}</a> " ("
+                                {K::SinceDate.fill(l, &[("date", domain::clock::date_of(c.since).to_string())])}
+                                ")"
+                            </span>
+                        }
+                            .into_any()
+                    }
+                    None => view! { <span class="badge yellow">{K::Unassigned.t(l)}</span> }.into_any(),
+                }}
+            </dd>
+        </dl>
+        <h2>{K::Timeline.t(l)}</h2>
+        {if file.timeline.is_empty() {
+            view! { <p class="notice empty">{K::NoActivity.t(l)}</p> }.into_any()
+        } else {
+            view! {
+                <ol class="timeline" id="timeline">
+                    {file.timeline.into_iter().map(|entry| view! { <Entry entry today /> }).collect_view()}
+                </ol>
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+fn Entry(entry: TimelineEntry, today: chrono::NaiveDate) -> impl IntoView {
+    let l = locale();
+    match entry {
+        TimelineEntry::Visit(v) => view! {
+            <li class=format!("entry visit {}", v.kind.code())>
+                <p class="when">
+                    <time datetime=v.date.to_string()>{v.date.to_string()}</time>
+                    " · "
+                    <span class="kind">{v.kind.name(l)}</span>
+                    " · "
+                    {v.coordinator}
+                </p>
+                <p class="summary">{v.summary}</p>
+                {(!v.participants.is_empty())
+                    .then(|| view! { <p class="muted">{K::VisitParticipants.t(l)} ": " {v.participants.clone()}</p> })}
+            </li>
+        }
+        .into_any(),
+        TimelineEntry::Problem(p) => {
+            let urgency = p.urgency(today);
+            let measure = match l {
+                domain::Locale::Zh => p.measure_zh.clone(),
+                domain::Locale::En => p.measure_en.clone(),
+            };
+            view! {
+                <li class="entry problem">
+                    <p class="when">
+                        <time datetime=p.raised_on.to_string()>{p.raised_on.to_string()}</time>
+                        " · "
+                        {K::Problem.t(l)}
+                        " · "
+                        <span class=format!("status {}", p.status.code())>{p.status.name(l)}</span>
+                        " "
+                        <UrgencyBadge urgency />
+                    </p>
+                    <p class="summary">{p.description}</p>
+                    <p class="muted">
+                        "(" {p.measure_no} ") " {measure} " · " {K::RoutedTo.t(l)} ": " {p.units.join("、")}
+                        " · " {K::Deadline.t(l)} ": " {p.deadline.to_string()}
+                    </p>
+                </li>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! 企业: the firm list with search, filters and pages. A GET form, so every state has a URL.
+
+use crate::api::list_firms;
+use crate::components::{ErrorBox, Loading, TargetBadges};
+use crate::i18n::locale;
+use domain::firm::{FirmPage, FirmQuery, FirmQueryParams};
+use domain::{K, Region, Tier};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn FirmListPage() -> impl IntoView {
+    let l = locale();
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        FirmQueryParams { q: q.get("q"), region: q.get("region"), tier: q.get("tier"), page: q.get("page") }
+    };
+    let data = Resource::new(params, list_firms);
+    view! {
+        <Title text=K::FirmsTitle.t(l) />
+        <section class="page firms">
+            <h1>{K::FirmsTitle.t(l)}</h1>
+            {move || {
+                let p = params();
+                view! { <Filters params=p /> }
+            }}
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => {
+                            let q = params().parse().unwrap_or_default();
+                            view! { <FirmTable page query=q /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Filters(params: FirmQueryParams) -> impl IntoView {
+    let l = locale();
+    let selected = |v: &Option<String>, id: i32| v.as_deref() == Some(id.to_string().as_str());
+    view! {
+        <Form method="GET" action="/firms" attr:class="filters" attr:role="search">
+            <div class="field grow">
+                <label for="q">{K::SearchLabel.t(l)}</label>
+                <input id="q" name="q" type="search" value=params.q.clone().unwrap_or_default() maxlength="100" />
+            </div>
+            <div class="field">
+                <label for="region">{K::FilterRegion.t(l)}</label>
+                <select id="region" name="region">
+                    <option value="">{K::AllRegions.t(l)}</option>
+                    {Region::ALL
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <option value=r.id() selected=selected(&params.region, r.id())>
+                                    {r.name(l)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="tier">{K::FilterTier.t(l)}</label>
+                <select id="tier" name="tier">
+                    <option value="">{K::AllTiers.t(l)}</option>
+                    {Tier::ALL
+                        .into_iter()
+                        .map(|t| {
+                            view! {
+                                <option value=t.id() selected=selected(&params.tier, t.id())>
+                                    {t.name(l)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field actions">
+                <button type="submit">{K::SearchButton.t(l)}</button>
+                <a class="button secondary" href="/firms">
+                    {K::ResetFilters.t(l)}
+                </a>
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn FirmTable(page: FirmPage, query: FirmQuery) -> impl IntoView {
+    let l = locale();
+    if page.rows.is_empty() {
+        return view! { <p class="notice empty">{K::NoFirmsFound.t(l)}</p> }.into_any();
+    }
+    let pages = page.pages();
+    let count = K::ResultCount.fill(l, &[("total", page.total.to_string()), ("page", page.page.to_string()), ("pages", pages.to_string())]);
+    let link = move |n: u64| {
+        let qs = query.to_query_string(n);
+        if qs.is_empty() { "/firms".to_owned() } else { format!("/firms?{qs}") }
+    };
+    let prev = (page.page > 1).then(|| view! { <a rel="prev" href=link(page.page - 1)>{K::PrevPage.t(l)}</a> });
+    let next = (page.page < pages).then(|| view! { <a rel="next" href=link(page.page + 1)>{K::NextPage.t(l)}</a> });
+    view! {
+        <p class="count" id="result-count">
+            {count}
+        </p>
+        <ul class="firm-list">
+            {page
+                .rows
+                .into_iter()
+                .map(|f| {
+                    view! {
+                        <li class="firm-row">
+                            <a class="firm-name" href=format!("/firms/{}", f.id)>
+                                {f.name}
+                            </a>
+                            <span class="code">{f.credit_code}</span>
+                            <span class="meta">
+                                {f.region.name(l)} " · " {f.county} " · " {f.tier.name(l)}
+                            </span>
+                            <span class="meta">
+                                {K::ColCoordinator.t(l)} ": "
+                                {match f.coordinator {
+                                    Some(name) => view! { <span>{name}</span> }.into_any(),
+                                    None => {
+                                        view! { <span class="badge yellow">{K::Unassigned.t(l)}</span> }
+                                            .into_any()
+                                    }
+                                }}
+                            </span>
+                            <TargetBadges targets=f.targets />
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <nav class="pager" aria-label="pages">
+            {prev}
+            <span>{page.page} " / " {pages}</span>
+            {next}
+        </nav>
+    }
+    .into_any()
+}

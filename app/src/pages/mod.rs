@@ -1,0 +1,30 @@
+//! One module per page.
+
+pub mod firm_file;
+pub mod firms;
+pub mod progress;
+pub mod visit;
+
+use crate::i18n::locale;
+use domain::K;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let l = locale();
+    view! {
+        <Title text=K::NotFoundTitle.t(l) />
+        <section class="page">
+            <h1>{K::NotFoundTitle.t(l)}</h1>
+            <p>{K::NotFoundBody.t(l)}</p>
+            <p>
+                <a href="/">{K::NavProgress.t(l)}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,155 @@
+//! 走访登记: the visit form. An ActionForm: hydrated, it submits in the background with a pending
+//! state; without JavaScript it is a plain form post to the same server function, which answers
+//! with a redirect (to the firm file on success, back here with the error otherwise).
+
+use crate::api::{LogVisit, VisitFormData, get_visit_form};
+use crate::components::{ErrorBox, Loading};
+use crate::error::AppError;
+use crate::i18n::locale;
+use domain::visit::{MAX_PARTICIPANTS, MAX_SUMMARY, VisitKind};
+use domain::K;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn LogVisitPage() -> impl IntoView {
+    let l = locale();
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_visit_form);
+    // Created inside the route, so a refused no-JS post (which comes back with the error in the
+    // URL) finds its error here during server rendering.
+    let action = ServerAction::<LogVisit>::new();
+    view! {
+        <Title text=K::VisitFormTitle.t(l) />
+        <section class="page visit-form">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(form) => view! { <VisitFormBody form action /> }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl IntoView {
+    let l = locale();
+    let error = move || action.value().get().and_then(Result::err);
+    // Initial values only: what a refused submission sent, read once when the form renders.
+    let echo = move |name: &str| action.value().get_untracked().and_then(Result::err).and_then(|e: AppError| e.echo(name));
+    let field_error = move |name: &'static str| error().and_then(|e| e.field(name, l));
+    // The key of a refused submission is reused, so a retry after a timeout is still one visit.
+    let key = echo("idempotency_key").unwrap_or(form.idempotency_key.clone());
+    let summary_start = echo("summary").unwrap_or_default();
+    let summary_len = RwSignal::new(summary_start.chars().count());
+    let pending = action.pending();
+    let kind_now = echo("kind").unwrap_or_else(|| VisitKind::OnSite.code().to_owned());
+    let date_now = echo("visit_date").unwrap_or_else(|| form.today.to_string());
+    let firm_id = form.firm_id;
+
+    view! {
+        <p class="crumbs">
+            <a href=format!("/firms/{firm_id}")>{form.firm_name.clone()}</a>
+        </p>
+        <h1>{K::VisitFormTitle.t(l)}</h1>
+        <p class="muted">
+            {K::Coordinator.t(l)} ": "
+            {form.coordinator.clone().unwrap_or_else(|| K::Unassigned.t(l).to_owned())}
+        </p>
+        {move || error().map(|e| view! { <ErrorBox error=e /> })}
+        <ActionForm action attr:class="form" attr:novalidate="">
+            <input type="hidden" name="firm_id" value=firm_id />
+            <input type="hidden" name="idempotency_key" value=key />
+            <div class="field">
+                <label for="visit_date">{K::VisitDate.t(l)}</label>
+                <input
+                    id="visit_date"
+                    name="visit_date"
+                    type="date"
+                    required
+                    value=date_now
+                    min=form.campaign_start.to_string()
+                    max=form.today.to_string()
+                    aria-invalid=move || field_error("visit_date").is_some().to_string()
+                    aria-describedby="visit_date-error"
+                />
+                <p class="field-error" id="visit_date-error">
+                    {move || field_error("visit_date")}
+                </p>
+            </div>
+            <fieldset class="field">
+                <legend>{K::VisitKind.t(l)}</legend>
+                {VisitKind::ALL
+                    .into_iter()
+                    .map(|k| {
+                        let id = format!("kind-{}", k.code());
+                        let label_for = id.clone();
+                        view! {
+                            <label class="choice" for=label_for>
+                                <input
+                                    type="radio"
+                                    id=id
+                                    name="kind"
+                                    value=k.code()
+                                    checked=kind_now == k.code()
+                                />
+                                {k.name(l)}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <p class="hint">{K::VisitOnlyOnSiteCounts.t(l)}</p>
+                <p class="field-error">{move || field_error("kind")}</p>
+            </fieldset>
+            <div class="field">
+                <label for="participants">{K::VisitParticipants.t(l)}</label>
+                <input
+                    id="participants"
+                    name="participants"
+                    type="text"
+                    maxlength=MAX_PARTICIPANTS
+                    placeholder=K::VisitParticipantsHint.t(l)
+                    value=echo("participants").unwrap_or_default()
+                />
+                <p class="field-error">{move || field_error("participants")}</p>
+            </div>
+            <div class="field">
+                <label for="summary">{K::VisitSummary.t(l)}</label>
+                <textarea
+                    id="summary"
+                    name="summary"
+                    rows="6"
+                    required
+                    maxlength=MAX_SUMMARY
+                    placeholder=K::VisitSummaryHint.t(l)
+                    aria-invalid=move || field_error("summary").is_some().to_string()
+                    aria-describedby="summary-error summary-count"
+                    on:input=move |ev| summary_len.set(event_target_value(&ev).chars().count())
+                >
+                    {summary_start}
+                </textarea>
+                <p class="counter" id="summary-count" aria-live="polite">
+                    {move || summary_len.get()}
+                    " / "
+                    {MAX_SUMMARY}
+                </p>
+                <p class="field-error" id="summary-error">
+                    {move || field_error("summary")}
+                </p>
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary big" disabled=move || pending.get()>
+                    {move || if pending.get() { K::Submitting.t(l) } else { K::Submit.t(l) }}
+                </button>
+                <a class="button secondary" href=format!("/firms/{firm_id}")>
+                    {K::Cancel.t(l)}
+                </a>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,88 @@
+//! All configuration in one place: command-line flags, each with an environment fallback
+//! (see `.env.example`). Secrets are never printed: `Config` redacts the database password.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Parser, Debug)]
+#[command(name = "zhuqi", version, about = "zhuqi (助企): the 百人助百企 enterprise-service campaign system")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Migrate the database, then serve the web pages and the JSON API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Migrate, then load the deterministic demo province (about 300 firms, 80 coordinators,
+    /// the visits and problems of 2022) unless the database already holds firms.
+    SeedDemo,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct Config {
+    /// Database URL: `sqlite://path?mode=rwc` (embedded, the default) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/zhuqi.db?mode=rwc", global = true)]
+    pub database_url: String,
+    /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
+    #[arg(long, env = "ZHUQI_ADDR", global = true)]
+    pub addr: Option<SocketAddr>,
+    /// With `serve`: load the demo province first if the database holds no firms yet.
+    #[arg(long, env = "ZHUQI_DEMO", global = true)]
+    pub demo: bool,
+    /// Log filter, e.g. `info` or `zhuqi=debug,info`.
+    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact(&self.database_url))
+            .field("addr", &self.addr)
+            .field("demo", &self.demo)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(redact("postgres://zhuqi:s3cret@db:5432/zhuqi"), "postgres://zhuqi:***@db:5432/zhuqi");
+        assert_eq!(redact("postgres://zhuqi@db/zhuqi"), "postgres://zhuqi@db/zhuqi");
+        assert_eq!(redact("sqlite://data/zhuqi.db?mode=rwc"), "sqlite://data/zhuqi.db?mode=rwc");
+    }
+
+    #[test]
+    fn serve_is_the_default_and_flags_parse() {
+        let cli = Cli::try_parse_from(["zhuqi", "--database-url", "sqlite::memory:"]).expect("parses");
+        assert_eq!(cli.command, None);
+        let cli = Cli::try_parse_from(["zhuqi", "serve", "--demo"]).expect("parses");
+        assert_eq!(cli.command, Some(Command::Serve));
+        assert!(cli.config.demo);
+        assert!(Cli::try_parse_from(["zhuqi", "explode"]).is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! zhuqi's server: builds the axum router (pages, server functions, JSON API, static files)
+//! and runs the CLI commands.
+
+pub mod api;
+pub mod config;
+pub mod telemetry;
+
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use config::{Cli, Command, Config};
+use domain::db::{self, Db};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole application as one router, so tests drive exactly what production serves.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let db_for_context = state.db.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang/{tag}", get(switch_language))
+        .nest("/api/v1", api::router())
+        .leptos_routes_with_context(&state, routes, move || provide_context(db_for_context.clone()), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Liveness and readiness in one: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+                .into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// Sets the language cookie and returns to the page the user was on. A plain link, so it works
+/// without JavaScript. Only local paths are followed back (no open redirect).
+async fn switch_language(Path(tag): Path<String>, Query(q): Query<Back>) -> Response {
+    let locale = domain::Locale::from_tag(&tag);
+    let back = q.back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\')).unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", app::i18n::COOKIE, locale.tag());
+    let mut resp = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
+    tracing::info!(database = %config::redact(&config.database_url), "connecting to the database");
+    let db = db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    tracing::info!("applying migrations");
+    db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+    Ok(db)
+}
+
+async fn seed_demo(db: &Db) -> Result<(), String> {
+    tracing::info!("loading the demo province (about 300 firms); this takes a few seconds");
+    let summary = db::demo::seed(db).await.map_err(|e| format!("demo data failed: {e}"))?;
+    if summary.skipped {
+        tracing::info!("the database already holds firms: demo data not loaded");
+    } else {
+        tracing::info!(
+            firms = summary.firms,
+            coordinators = summary.coordinators,
+            visits = summary.visits,
+            problems = summary.problems,
+            "demo data loaded"
+        );
+    }
+    Ok(())
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let command = cli.command.clone().unwrap_or(Command::Serve);
+    match command {
+        Command::Migrate => {
+            connect_and_migrate(&cli.config).await?;
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = connect_and_migrate(&cli.config).await?;
+            seed_demo(&db).await
+        }
+        Command::Serve => {
+            let db = connect_and_migrate(&cli.config).await?;
+            if cli.config.demo {
+                seed_demo(&db).await?;
+            }
+            serve(&cli.config, db).await
+        }
+    }
+}
+
+async fn serve(config: &Config, db: Db) -> Result<(), String> {
+    let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
+    let leptos_options = conf.leptos_options;
+    let addr: SocketAddr = config.addr.unwrap_or(leptos_options.site_addr);
+    let app = router(AppState { leptos_options, db });
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("zhuqi is serving at http://{addr}");
+    println!("zhuqi is ready: open http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}

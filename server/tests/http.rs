@@ -1,0 +1,183 @@
+//! The real router driven over HTTP semantics (tower oneshot), on SQLite and, with
+//! TEST_DATABASE_URL, on PostgreSQL: the JSON API, its errors, and the server-rendered pages.
+
+#![allow(clippy::unwrap_used)]
+
+use axum::body::Body;
+use domain::db::testing::{TestDb, assign, date, make_coordinator, make_firm, test_db};
+use domain::{Region, Tier};
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use tower::ServiceExt;
+use zhuqi::{AppState, router};
+
+async fn app(db: &TestDb) -> axum::Router {
+    let leptos_options = LeptosOptions::builder().output_name("zhuqi").site_root("target/site").build();
+    router(AppState { leptos_options, db: db.db.clone() })
+}
+
+async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, http::HeaderMap, String) {
+    send(app, Request::get(uri).header(header::ACCEPT, "text/html,application/json").body(Body::empty()).unwrap()).await
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+#[tokio::test]
+async fn health_and_openapi() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let (status, _, body) = get(&app, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["database"], "ok");
+
+    let (status, _, body) = get(&app, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = json(&body);
+    for path in ["/api/v1/firms", "/api/v1/firms/{id}", "/api/v1/progress"] {
+        assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"]["FirmPage"].is_object());
+}
+
+#[tokio::test]
+async fn progress_api_counts_as_of_a_day() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let f = make_firm(&*db, "西宁进度测试有限公司", Region::Xining, Tier::ProvincialSrdi).await;
+    make_firm(&*db, "西宁范围外有限公司", Region::Xining, Tier::Innovative).await;
+    let c = make_coordinator(&*db, "王").await;
+    assign(&*db, f.id, c.id).await.unwrap();
+    let campaign = domain::db::current_campaign(&*db).await.unwrap();
+    let form = domain::visit::VisitForm {
+        visit_date: "2022-05-10".into(),
+        kind: "on_site".into(),
+        participants: String::new(),
+        summary: "实地走访".into(),
+        idempotency_key: String::new(),
+    };
+    let valid = form.validate(&campaign, date("2022-06-01")).unwrap();
+    domain::db::visits::log(&*db, f.id, valid, &Default::default()).await.unwrap();
+
+    let (status, _, body) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let p = json(&body);
+    assert_eq!(p["campaign"], "百人助百企（2022年）");
+    assert_eq!(p["deadline"], "2022-12-31");
+    assert_eq!(p["as_of"], "2022-06-30");
+    assert_eq!((p["firms_in_scope"].as_u64(), p["visited_on_site"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((p["with_solved_problem"].as_u64(), p["both_targets_met"].as_u64()), (Some(0), Some(0)));
+    let (_, _, body) = get(&app, "/api/v1/progress?as_of=2022-05-09").await;
+    assert_eq!(json(&body)["visited_on_site"], 0);
+    // Without a date an ended campaign reports its final day.
+    let (_, _, body) = get(&app, "/api/v1/progress").await;
+    assert_eq!(json(&body)["as_of"], "2022-12-31");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_problem_in_chinese_and_english() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    for (uri, status, field) in [
+        ("/api/v1/progress?as_of=2022-13-45", 422, Some("as_of")),
+        ("/api/v1/progress?as_of=yesterday", 422, Some("as_of")),
+        ("/api/v1/firms?region=9", 422, Some("region")),
+        ("/api/v1/firms?tier=abc", 422, Some("tier")),
+        ("/api/v1/firms?page=0", 422, Some("page")),
+        ("/api/v1/firms/abc", 422, Some("id")),
+        ("/api/v1/firms/-3", 422, Some("id")),
+        ("/api/v1/firms/424242", 404, None),
+        ("/api/v1/nothing-here", 404, None),
+    ] {
+        let (got, headers, body) = get(&app, uri).await;
+        assert_eq!(got.as_u16(), status, "{uri}: {body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{uri}");
+        let p = json(&body);
+        assert_eq!(p["status"], status);
+        assert!(p["detail"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{uri}: no Chinese");
+        assert!(p["detail_en"].as_str().unwrap().is_ascii(), "{uri}");
+        if let Some(field) = field {
+            assert_eq!(p["errors"][0]["field"], field, "{uri}: {body}");
+        }
+    }
+    let (_, _, body) = get(&app, "/api/v1/firms/424242").await;
+    assert_eq!(json(&body)["detail"], "企业不存在");
+}
+
+#[tokio::test]
+async fn firm_api_lists_and_shows_firms() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let f = make_firm(&*db, "海西柴达木锂业有限公司", Region::Haixi, Tier::LittleGiant).await;
+    make_firm(&*db, "西宁某公司", Region::Xining, Tier::Reserve).await;
+    let (status, _, body) = get(&app, "/api/v1/firms?region=8").await;
+    assert_eq!(status, StatusCode::OK);
+    let page = json(&body);
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["rows"][0]["name"], "海西柴达木锂业有限公司");
+    assert_eq!(page["rows"][0]["region"], "Haixi");
+
+    let (status, _, body) = get(&app, &format!("/api/v1/firms/{}", f.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    let file = json(&body);
+    assert_eq!(file["firm"]["credit_code"], f.credit_code.as_str());
+    assert!(file["coordinator"].is_null());
+    assert_eq!(file["timeline"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let f = make_firm(&*db, "互助<script>alert(1)</script>青稞食品有限公司", Region::Haidong, Tier::Reserve).await;
+
+    let (status, _, html) = get(&app, "/?as_of=2022-06-30").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("百人助百企（2022年）"), "{html}");
+    assert!(html.contains(r#"<strong id="firms-in-scope">1</strong>"#), "{html}");
+    assert!(html.contains("<html lang=\"zh-CN\""));
+
+    let (status, _, html) = get(&app, "/firms?region=2").await;
+    assert_eq!(status, StatusCode::OK);
+    // Text users typed is escaped, never markup.
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(!html.contains("<script>alert(1)</script>"));
+
+    let (status, _, html) = get(&app, &format!("/firms/{}", f.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&f.credit_code));
+
+    let (status, _, html) = get(&app, "/firms/987654").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "an unknown firm is a 404 page");
+    assert!(html.contains("企业不存在"));
+    let (status, _, _) = get(&app, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The language cookie switches the whole page to English.
+    let req = Request::get("/").header(header::COOKIE, "zhuqi_lang=en").body(Body::empty()).unwrap();
+    let (_, _, html) = send(&app, req).await;
+    assert!(html.contains("<html lang=\"en\"") && html.contains("Firms visited on site"), "{html}");
+}
+
+#[tokio::test]
+async fn language_switch_sets_a_cookie_and_refuses_open_redirects() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let (status, headers, _) = get(&app, "/lang/en?back=/firms%3Fregion%3D2").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/firms?region=2");
+    assert!(headers[header::SET_COOKIE].to_str().unwrap().starts_with("zhuqi_lang=en;"));
+    let (_, headers, _) = get(&app, "/lang/zh-CN?back=//evil.example").await;
+    assert_eq!(headers[header::LOCATION], "/");
+}
