@@ -67,10 +67,10 @@ pub mod ssr {
             p.uri.path().starts_with("/api/")
                 && p.headers.get(http::header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/html"))
         });
-        if !plain_form_post {
-            if let (Some(resp), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(err.status())) {
-                resp.set_status(code);
-            }
+        if !plain_form_post
+            && let (Some(resp), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(err.status()))
+        {
+            resp.set_status(code);
         }
         err
     }

@@ -27,10 +27,10 @@ async fn by_key(db: &impl ConnectionTrait, firm_id: i32, key: &str) -> Result<Op
 }
 
 pub async fn log<C: ConnectionTrait + TransactionTrait>(db: &C, firm_id: i32, input: ValidVisit, actor: &Actor) -> Result<Logged, Error> {
-    if let Some(key) = &input.idempotency_key {
-        if let Some(done) = by_key(db, firm_id, key).await? {
-            return Ok(done);
-        }
+    if let Some(key) = &input.idempotency_key
+        && let Some(done) = by_key(db, firm_id, key).await?
+    {
+        return Ok(done);
     }
     let txn = db.begin().await?;
     let firm = firms::profile(&txn, firm_id).await?;

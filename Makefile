@@ -1,0 +1,33 @@
+# zhuqi — the two commands a newcomer needs are `make run` and `make test`.
+.PHONY: run test setup setup-test build release clean-data fmt
+
+export DATABASE_URL ?= sqlite://data/zhuqi.db?mode=rwc
+
+## Set up, build, migrate, load the demo province if the database is empty, serve on :3000.
+run: setup
+	cargo leptos build
+	ZHUQI_DEMO=1 ./target/debug/zhuqi serve
+
+## Set up everything the tests need, then run all of them (SQLite, PostgreSQL, Chromium).
+test: setup-test
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh test
+
+build: setup
+	cargo leptos build
+
+## An optimised build (smaller WASM for phones): target/release/zhuqi with target/site.
+release: setup
+	cargo leptos build --release
+
+## Forget the local SQLite database (the next `make run` reloads the demo data).
+clean-data:
+	rm -rf data
+
+fmt:
+	cargo fmt --all
