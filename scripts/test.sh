@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A hung test must fail the run, not eat CI's time budget.
+T="timeout 1500"
+
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 export TEST_PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
@@ -14,13 +17,13 @@ cargo clippy -p domain -p migration -p zhuqi --all-targets -- -D warnings
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
 say "unit and integration tests on SQLite"
-cargo test -p domain -p migration -p zhuqi
+$T cargo test -p domain -p migration -p zhuqi
 
 if [ "${ZHUQI_SKIP_PG:-}" = "1" ]; then
   say "ZHUQI_SKIP_PG=1: skipping the PostgreSQL run"
 elif pg_isready -q -d "$TEST_PG_URL" 2>/dev/null || psql "$TEST_PG_URL" -qAtc 'select 1' >/dev/null 2>&1; then
   say "the same integration tests on PostgreSQL ($TEST_PG_URL)"
-  TEST_DATABASE_URL="$TEST_PG_URL" cargo test -p domain -p zhuqi --test services --test http
+  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain -p zhuqi --test services --test http --test authz
 else
   printf '\033[1;31m!!! PostgreSQL does not answer at %s.\033[0m\n' "$TEST_PG_URL" >&2
   printf '    Start it (pg_ctlcluster <version> main start), set TEST_DATABASE_URL, or set ZHUQI_SKIP_PG=1.\n' >&2
@@ -31,4 +34,4 @@ say "building the site (server + WASM) for the browser journeys"
 cargo leptos build
 
 say "Playwright journeys in Chromium"
-(cd end2end && npx playwright test)
+(cd end2end && $T npx playwright test)

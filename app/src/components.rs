@@ -1,6 +1,9 @@
 //! Pieces shared by pages: the frame, error and empty states, progress bars, status badges.
 
 use crate::error::AppError;
+use domain::audit::AuditRow;
+use domain::auth::Role;
+use leptos::form::ActionForm;
 use crate::i18n::locale;
 use domain::K;
 use domain::campaign::Pace;
@@ -22,6 +25,8 @@ pub fn encode(s: &str) -> String {
 pub fn Layout(children: Children) -> impl IntoView {
     let l = locale();
     let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| crate::api::me());
+    let logout = ServerAction::<crate::api::Logout>::new();
     // A plain link to the server (rel=external), so switching works without JavaScript and the
     // whole page re-renders in the other language.
     let switch_href = move || {
@@ -36,8 +41,25 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-tag">{K::AppTagline.t(l)}</span>
             </a>
             <nav aria-label="main">
-                <a href="/">{K::NavProgress.t(l)}</a>
-                <a href="/firms">{K::NavFirms.t(l)}</a>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten().map(|user| {
+                            let office = user.is(Role::Office);
+                            view! {
+                                <a href="/">{K::NavProgress.t(l)}</a>
+                                <a href="/firms">{K::NavFirms.t(l)}</a>
+                                {office.then(|| view! {
+                                    <a href="/users">{K::Users.t(l)}</a>
+                                    <a href="/audit">{K::Audit.t(l)}</a>
+                                })}
+                                <a href="/account" class="who" id="who">{user.name.clone()} " · " {user.role.name(l)}</a>
+                                <ActionForm action=logout attr:class="logout">
+                                    <button type="submit" class="link">{K::Logout.t(l)}</button>
+                                </ActionForm>
+                            }
+                        })
+                    })}
+                </Suspense>
                 <a class="lang" rel="external" href=switch_href lang=l.other().tag()>
                     {K::SwitchLanguage.t(l)}
                 </a>
@@ -130,4 +152,54 @@ pub fn UrgencyBadge(urgency: Urgency) -> impl IntoView {
         Urgency::DueSoon => Some(view! { <span class="badge yellow">"⏰ " {K::DueSoon.t(l)}</span> }),
         Urgency::None => None,
     }
+}
+
+/// Audit entries as a table: when, who, what, before → after, from where.
+#[component]
+pub fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
+    let l = locale();
+    if rows.is_empty() {
+        return view! { <p class="notice empty">{K::NoAudit.t(l)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="grid audit-table">
+                <thead>
+                    <tr>
+                        <th>{K::AuditWhen.t(l)}</th>
+                        <th>{K::AuditWho.t(l)}</th>
+                        <th>{K::AuditAction.t(l)}</th>
+                        <th>{K::AuditWhat.t(l)}</th>
+                        <th>{K::AuditChange.t(l)}</th>
+                        <th>{K::AuditFrom.t(l)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            let when = r.at.with_timezone(&domain::clock::beijing()).format("%Y-%m-%d %H:%M").to_string();
+                            let change = match (r.before_json, r.after_json) {
+                                (Some(b), Some(a)) => format!("{b} → {a}"),
+                                (None, Some(a)) => a,
+                                (Some(b), None) => b,
+                                (None, None) => String::new(),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{when}</td>
+                                    <td>{r.actor_label}</td>
+                                    <td>{r.action}</td>
+                                    <td>{r.entity} {r.entity_id.map(|id| format!(" #{id}"))}</td>
+                                    <td class="json">{change}</td>
+                                    <td>{r.client_addr.unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

@@ -9,6 +9,8 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -71,6 +73,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/firms") view=pages::firms::FirmListPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id") view=pages::firm_file::FirmFilePage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/visit") view=pages::visit::LogVisitPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/users") view=pages::account::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=pages::account::AuditPage ssr=SsrMode::Async />
                 </Routes>
             </components::Layout>
         </Router>

@@ -42,6 +42,9 @@ pub enum Error {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// Too many attempts (logins): try again later.
+    #[error("too many requests")]
+    Throttled,
     #[error("conflict: {0:?}")]
     Conflict(FieldError),
     #[error("internal error")]
@@ -66,6 +69,7 @@ impl Error {
             Error::Validation(_) => 422,
             Error::Unauthorized => 401,
             Error::Forbidden => 403,
+            Error::Throttled => 429,
             Error::Conflict(_) => 409,
             Error::Internal => 500,
         }
@@ -79,7 +83,9 @@ impl Error {
                 [only] if only.field.is_empty() => only.text(locale),
                 _ => K::ErrValidation.t(locale).to_owned(),
             },
-            Error::Unauthorized | Error::Forbidden => K::ErrForbidden.t(locale).to_owned(),
+            Error::Unauthorized => K::ErrLoginRequired.t(locale).to_owned(),
+            Error::Forbidden => K::ErrForbidden.t(locale).to_owned(),
+            Error::Throttled => K::LoginThrottled.t(locale).to_owned(),
             Error::Conflict(e) => e.text(locale),
             Error::Internal => K::ErrInternal.t(locale).to_owned(),
         }

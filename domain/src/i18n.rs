@@ -195,7 +195,46 @@ catalog! {
     ErrValidation => "请修改标红的内容后重新提交", "Please correct the marked fields and submit again";
     ErrIllegalTransition => "问题状态不能从“{from}”变为“{to}”", "A problem cannot go from “{from}” to “{to}”";
 
+    // Accounts
+    RoleOffice => "领导小组办公室", "Office";
+    RoleLeader => "领导", "Leader";
+    RoleUnit => "成员单位", "Member unit";
+    RoleCoordinator => "服务协调员", "Coordinator";
+    LoginTitle => "登录", "Log in";
+    LoginName => "手机号或用户名", "Phone number or username";
+    Password => "密码", "Password";
+    LoginButton => "登录", "Log in";
+    Logout => "退出", "Log out";
+    LoginFailed => "手机号/用户名或密码错误", "Wrong phone number, username or password";
+    LoginThrottled => "尝试次数过多，请 1 分钟后再试", "Too many attempts; try again in a minute";
+    LoginHint => "忘记密码请联系领导小组办公室重置。", "Forgot your password? Ask the office to reset it.";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    NewPassword => "新密码", "New password";
+    PasswordChanged => "密码已修改。", "Password changed.";
+    ErrPasswordShort => "密码至少 {min} 位", "At least {min} characters";
+    ErrPasswordWeak => "密码过于简单", "This password is too easy to guess";
+    ErrWrongPassword => "当前密码不正确", "The current password is wrong";
+    ErrBadRole => "未知的角色", "Unknown role";
+    ErrPhoneTaken => "该手机号已注册", "This phone number is already registered";
+    ErrUnknownUnit => "未知的成员单位", "Unknown member unit";
+    ErrLoginRequired => "请先登录", "Please log in";
+    Users => "用户", "Users";
+    ResetPassword => "重置密码", "Reset password";
+    PasswordReset => "已重置 {name} 的密码。", "Password of {name} reset.";
+    Audit => "操作日志", "Audit trail";
+    AuditWhen => "时间", "When";
+    AuditWho => "操作人", "Who";
+    AuditAction => "操作", "Action";
+    AuditWhat => "对象", "Entity";
+    AuditChange => "变更内容", "Change";
+    AuditFrom => "来源地址", "From";
+    NoAudit => "没有符合条件的记录。", "No entries match.";
+    FirmHistory => "档案变更记录", "History of this file";
+    MyAccount => "我的账号", "My account";
+
     EntityFirm => "企业", "Firm";
+    EntityUser => "用户", "User";
     EntityVisit => "走访记录", "Visit";
     EntityProblem => "问题", "Problem";
     EntityCampaign => "活动", "Campaign";

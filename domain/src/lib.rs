@@ -5,6 +5,8 @@
 //! server. Behind the `db` feature live the sea-orm entities and the services that pages, the
 //! JSON API and the CLI all call.
 
+pub mod audit;
+pub mod auth;
 pub mod campaign;
 pub mod clock;
 pub mod credit_code;

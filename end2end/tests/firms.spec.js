@@ -1,7 +1,9 @@
 const { test, expect } = require('@playwright/test');
-const { hydrated } = require('./helpers');
+const { hydrated, loginAs } = require('./helpers');
 
-test('search and filter the firm list, then open a firm file', async ({ page, request }) => {
+test('search and filter the firm list, then open a firm file', async ({ page }) => {
+    const request = page.request;
+    await loginAs(page, 'office');
   const res = await request.get('/api/v1/firms?region=7');
   const yushu = await res.json();
   expect(yushu.total).toBeGreaterThan(0);

@@ -29,8 +29,19 @@ async function shownCount(page, id) {
   return Number((await page.locator(`#${id} .num`).innerText()).trim());
 }
 
+const DEMO_PASSWORD = 'zhuqi-demo-2022';
+
+/** Logs in through the login page (works with and without JavaScript). */
+async function loginAs(page, who) {
+  await page.goto('/login');
+  await page.fill('#login', who);
+  await page.fill('#password', DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.locator('#who')).toBeVisible();
+}
+
 async function hydrated(page) {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
-module.exports = { unvisitedFirm, progress, shownCount, hydrated };
+module.exports = { unvisitedFirm, progress, shownCount, hydrated, loginAs, DEMO_PASSWORD };

@@ -1,7 +1,9 @@
 const { test, expect } = require('@playwright/test');
-const { progress, shownCount, hydrated } = require('./helpers');
+const { progress, shownCount, hydrated, loginAs } = require('./helpers');
 
-test('the progress page shows the figures the database holds, as of any day', async ({ page, request }) => {
+test('the progress page shows the figures the database holds, as of any day', async ({ page }) => {
+    const request = page.request;
+    await loginAs(page, 'office');
   for (const asOf of ['2022-06-30', '2022-12-31']) {
     const expected = await progress(request, asOf);
     await page.goto(`/?as_of=${asOf}`);
@@ -17,7 +19,9 @@ test('the progress page shows the figures the database holds, as of any day', as
   await expect(page.locator('#campaign-status')).toContainText('活动已于 2022-12-31 结束');
 });
 
-test('the as-of form replays the campaign after hydration', async ({ page, request }) => {
+test('the as-of form replays the campaign after hydration', async ({ page }) => {
+    const request = page.request;
+    await loginAs(page, 'office');
   const june = await progress(request, '2022-06-30');
   await page.goto('/');
   await hydrated(page);
@@ -28,6 +32,7 @@ test('the as-of form replays the campaign after hydration', async ({ page, reque
 });
 
 test('switching to English and back keeps the page', async ({ page }) => {
+  await loginAs(page, 'leader');
   await page.goto('/firms?region=8');
   await page.getByRole('link', { name: 'English' }).click();
   await expect(page).toHaveURL(/\/firms\?region=8$/);

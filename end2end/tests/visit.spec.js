@@ -1,8 +1,10 @@
 const { test, expect } = require('@playwright/test');
-const { unvisitedFirm, progress, shownCount, hydrated } = require('./helpers');
+const { unvisitedFirm, progress, shownCount, hydrated, loginAs } = require('./helpers');
 
 test.describe('logging a visit', () => {
-  test('with JavaScript: hydrated form, live counter, visit on the firm file, progress moves', async ({ page, request }) => {
+  test('with JavaScript: hydrated form, live counter, visit on the firm file, progress moves', async ({ page }) => {
+    const request = page.request;
+    await loginAs(page, 'office');
     const firm = await unvisitedFirm(request, 0);
     const before = await progress(request, '2022-12-31');
 
@@ -27,7 +29,9 @@ test.describe('logging a visit', () => {
     expect(await shownCount(page, 'target-visited')).toBe(before.visited_on_site + 1);
   });
 
-  test('with JavaScript: bad input is refused with a message and nothing saved', async ({ page, request }) => {
+  test('with JavaScript: bad input is refused with a message and nothing saved', async ({ page }) => {
+    const request = page.request;
+    await loginAs(page, 'office');
     const firm = await unvisitedFirm(request, 0);
     await page.goto(`/firms/${firm.id}/visit`);
     await hydrated(page);
@@ -46,7 +50,9 @@ test.describe('logging a visit', () => {
 test.describe('logging a visit without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('a plain form post is validated, keeps what was typed, then saves and moves progress', async ({ page, request }) => {
+  test('a plain form post is validated, keeps what was typed, then saves and moves progress', async ({ page }) => {
+    const request = page.request;
+    await loginAs(page, 'office');
     const firm = await unvisitedFirm(request, 0);
     const before = await progress(request, '2022-12-31');
 
@@ -84,7 +90,8 @@ test.describe('logging a visit without JavaScript', () => {
 test('a phone-sized screen has no horizontal scrolling', async ({ browser }) => {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();
-  for (const path of ['/', '/firms', '/firms/1', '/firms/1/visit']) {
+  await loginAs(page, 'coordinator');
+  for (const path of ['/', '/firms', '/account']) {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);

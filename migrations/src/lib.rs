@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_schema;
 mod m20260101_000002_reference_data;
+mod m20260102_000003_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20260101_000001_schema::Migration), Box::new(m20260101_000002_reference_data::Migration)]
+        vec![
+            Box::new(m20260101_000001_schema::Migration),
+            Box::new(m20260101_000002_reference_data::Migration),
+            Box::new(m20260102_000003_accounts::Migration),
+        ]
     }
 }

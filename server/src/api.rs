@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use domain::db::{current_campaign, firms, parse_id, progress};
+use crate::auth::ApiUser;
+use domain::db::{access, current_campaign, firms, parse_id, progress};
 use domain::firm::{FirmFile, FirmPage, FirmQueryParams};
 use domain::{Error, Locale};
 use serde::{Deserialize, Serialize};
@@ -28,9 +29,22 @@ pub fn router() -> Router<AppState> {
 #[openapi(
     info(title = "zhuqi API", description = "百人助百企 campaign data: firms, progress. Errors are application/problem+json."),
     paths(list_firms, get_firm, get_progress),
-    components(schemas(ProblemDetails, FieldProblem, ProgressResponse))
+    components(schemas(ProblemDetails, FieldProblem, ProgressResponse)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer-token scheme (`zhuqi token create`); a browser session works as well.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
@@ -116,18 +130,19 @@ pub struct FirmListParams {
 /// List firms (same filters as the firm list page).
 #[utoipa::path(get, path = "/api/v1/firms", params(FirmListParams),
     responses((status = 200, body = FirmPage), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
-async fn list_firms(State(state): State<AppState>, Q(p): Q<FirmListParams>) -> Result<Json<FirmPage>, ApiError> {
+async fn list_firms(State(state): State<AppState>, ApiUser(user): ApiUser, Q(p): Q<FirmListParams>) -> Result<Json<FirmPage>, ApiError> {
     let query = FirmQueryParams { q: p.q, region: p.region, tier: p.tier, page: p.page }.parse()?;
     let campaign = current_campaign(&state.db).await?;
-    Ok(Json(firms::list(&state.db, &campaign, &query).await?))
+    Ok(Json(firms::list_for(&state.db, &campaign, &query, &user).await?))
 }
 
 /// One firm's file: profile, coordinator, targets and timeline.
 #[utoipa::path(get, path = "/api/v1/firms/{id}", params(("id" = String, Path, description = "Firm id")),
     responses((status = 200, body = FirmFile), (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
               (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
-async fn get_firm(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<FirmFile>, ApiError> {
+async fn get_firm(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<FirmFile>, ApiError> {
     let id = parse_id("id", &id)?;
+    access::ensure_can_view_firm(&state.db, &user, id).await?;
     let campaign = current_campaign(&state.db).await?;
     Ok(Json(firms::file(&state.db, &campaign, id).await?))
 }
@@ -158,7 +173,7 @@ pub struct ProgressResponse {
 /// The campaign's two targets as of a day.
 #[utoipa::path(get, path = "/api/v1/progress", params(ProgressParams),
     responses((status = 200, body = ProgressResponse), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
-async fn get_progress(State(state): State<AppState>, Q(p): Q<ProgressParams>) -> Result<Json<ProgressResponse>, ApiError> {
+async fn get_progress(State(state): State<AppState>, _user: ApiUser, Q(p): Q<ProgressParams>) -> Result<Json<ProgressResponse>, ApiError> {
     let campaign = current_campaign(&state.db).await?;
     let as_of = match p.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => domain::campaign::parse_date("as_of", raw).map_err(|e| Error::Validation(vec![e]))?,

@@ -19,9 +19,47 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Migrate, then load the deterministic demo province (about 300 firms, 80 coordinators,
     /// the visits and problems of 2022) unless the database already holds firms.
     SeedDemo,
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum UserCommand {
+    /// Create an account. The password is read from ZHUQI_PASSWORD or asked for (not echoed).
+    Add {
+        /// office | leader | unit | coordinator
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long, default_value = "")]
+        username: String,
+        /// The member unit's name as the notice writes it, e.g. 省工业和信息化厅.
+        #[arg(long, default_value = "")]
+        unit: String,
+    },
+    /// List the accounts.
+    List,
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum TokenCommand {
+    /// Create an API token for a user (phone or username); it is printed once, stored hashed.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 #[derive(clap::Args, Clone)]
@@ -32,8 +70,11 @@ pub struct Config {
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "ZHUQI_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
+    /// Served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
+    #[arg(long, env = "ZHUQI_SECURE_COOKIES", global = true, value_parser = clap::builder::FalseyValueParser::new())]
+    pub secure_cookies: bool,
     /// With `serve`: load the demo province first if the database holds no firms yet.
-    #[arg(long, env = "ZHUQI_DEMO", global = true)]
+    #[arg(long, env = "ZHUQI_DEMO", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub demo: bool,
     /// Log filter, e.g. `info` or `zhuqi=debug,info`.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]

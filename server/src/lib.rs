@@ -2,7 +2,10 @@
 //! and runs the CLI commands.
 
 pub mod api;
+pub mod auth;
+pub mod cli;
 pub mod config;
+pub mod session_store;
 pub mod telemetry;
 
 use app::{App, shell};
@@ -15,7 +18,13 @@ use config::{Cli, Command, Config};
 use domain::db::{self, Db};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use session_store::DbSessionStore;
 use std::net::SocketAddr;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// A session not used for this long ends (the absolute limit is in `app::session`).
+pub const IDLE_MINUTES: i64 = 30;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -25,6 +34,14 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Served over HTTPS: cookies get the Secure flag and responses HSTS.
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
+        AppState { leptos_options, db, secure_cookies: false }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -38,12 +55,36 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db_for_context = state.db.clone();
     let options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("zhuqi_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{tag}", get(switch_language))
         .nest("/api/v1", api::router())
-        .leptos_routes_with_context(&state, routes, move || provide_context(db_for_context.clone()), move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(db_for_context.clone());
+                // Leptos made this response's nonce; the page's policy names it, so the hydration
+                // script runs and no injected script does.
+                if let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+                    && let Ok(v) = HeaderValue::from_str(&auth::content_security_policy(Some(&nonce.to_string())))
+                {
+                    resp.insert_header(header::CONTENT_SECURITY_POLICY, v);
+                }
+            },
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(auth::require_login))
+        .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::security_headers))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -97,6 +138,10 @@ async fn seed_demo(db: &Db) -> Result<(), String> {
     if summary.skipped {
         tracing::info!("the database already holds firms: demo data not loaded");
     } else {
+        println!("Demo accounts (DEMO DATA ONLY — never use these on a real system), password: {}", db::demo::DEMO_PASSWORD);
+        for (login, role) in db::demo::DEMO_ACCOUNTS {
+            println!("  {login:<14} {role}");
+        }
         tracing::info!(
             firms = summary.firms,
             coordinators = summary.coordinators,
@@ -120,6 +165,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = connect_and_migrate(&cli.config).await?;
             seed_demo(&db).await
         }
+        Command::User(cmd) => {
+            let db = connect_and_migrate(&cli.config).await?;
+            cli::user(&db, cmd).await
+        }
+        Command::Token(cmd) => {
+            let db = connect_and_migrate(&cli.config).await?;
+            cli::token(&db, cmd).await
+        }
         Command::Serve => {
             let db = connect_and_migrate(&cli.config).await?;
             if cli.config.demo {
@@ -134,7 +187,18 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
     let addr: SocketAddr = config.addr.unwrap_or(leptos_options.site_addr);
-    let app = router(AppState { leptos_options, db });
+    let store = DbSessionStore::new(db.clone());
+    // Expired sessions are swept hourly; loading one checks expiry anyway.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "sweeping expired sessions failed");
+            }
+        }
+    });
+    let app = router(AppState { leptos_options, db, secure_cookies: config.secure_cookies });
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("zhuqi is serving at http://{addr}");
     println!("zhuqi is ready: open http://{addr}");

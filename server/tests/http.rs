@@ -13,9 +13,29 @@ use serde_json::Value;
 use tower::ServiceExt;
 use zhuqi::{AppState, router};
 
-async fn app(db: &TestDb) -> axum::Router {
+/// The router, and the session cookie of a logged-in office user (pages and API need a login;
+/// who may do what is tested in authz.rs).
+async fn app(db: &TestDb) -> (axum::Router, String) {
     let leptos_options = LeptosOptions::builder().output_name("zhuqi").site_root("target/site").build();
-    router(AppState { leptos_options, db: db.db.clone() })
+    let app = router(AppState::new(leptos_options, db.db.clone()));
+    let input = domain::db::accounts::NewUser {
+        name: "办公室".into(),
+        phone: "13800000000".into(),
+        username: "office".into(),
+        role: "office".into(),
+        member_unit: String::new(),
+        password: "correct horse battery".into(),
+    };
+    domain::db::accounts::create_user(&db.db, &Default::default(), input).await.unwrap();
+    let login = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from("login=office&password=correct+horse+battery&next=%2F"))
+        .unwrap();
+    let resp = app.clone().oneshot(login).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cookie = resp.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    (app, cookie)
 }
 
 async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -26,8 +46,9 @@ async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, http::Head
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, http::HeaderMap, String) {
-    send(app, Request::get(uri).header(header::ACCEPT, "text/html,application/json").body(Body::empty()).unwrap()).await
+async fn get(app: &(axum::Router, String), uri: &str) -> (StatusCode, http::HeaderMap, String) {
+    let req = Request::get(uri).header(header::ACCEPT, "text/html,application/json").header(header::COOKIE, &app.1);
+    send(&app.0, req.body(Body::empty()).unwrap()).await
 }
 
 fn json(body: &str) -> Value {
@@ -165,8 +186,8 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The language cookie switches the whole page to English.
-    let req = Request::get("/").header(header::COOKIE, "zhuqi_lang=en").body(Body::empty()).unwrap();
-    let (_, _, html) = send(&app, req).await;
+    let req = Request::get("/").header(header::COOKIE, format!("zhuqi_lang=en; {}", app.1)).body(Body::empty()).unwrap();
+    let (_, _, html) = send(&app.0, req).await;
     assert!(html.contains("<html lang=\"en\"") && html.contains("Firms visited on site"), "{html}");
 }
 

@@ -1,7 +1,7 @@
 //! 企业档案: one firm on one page — profile, coordinator, targets, visits and problems.
 
 use crate::api::{FirmFileView, get_firm_file};
-use crate::components::{ErrorBox, Loading, TargetBadges, UrgencyBadge};
+use crate::components::{AuditTable, ErrorBox, Loading, TargetBadges, UrgencyBadge};
 use crate::i18n::locale;
 use domain::K;
 use domain::firm::TimelineEntry;
@@ -32,7 +32,7 @@ pub fn FirmFilePage() -> impl IntoView {
 #[component]
 fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
     let l = locale();
-    let FirmFileView { file, today } = view;
+    let FirmFileView { file, today, history, can_log_visit } = view;
     let f = file.firm;
     let id = f.id;
     view! {
@@ -45,11 +45,13 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
             <h1>{f.name.clone()}</h1>
             <TargetBadges targets=file.targets />
         </header>
-        <p>
-            <a class="button primary big" href=format!("/firms/{id}/visit")>
-                {K::LogVisit.t(l)}
-            </a>
-        </p>
+        {can_log_visit.then(|| view! {
+            <p>
+                <a class="button primary big" href=format!("/firms/{id}/visit")>
+                    {K::LogVisit.t(l)}
+                </a>
+            </p>
+        })}
         <dl class="profile">
             <dt>{K::CreditCodeLabel.t(l)}</dt>
             <dd class="code">{f.credit_code}</dd>
@@ -95,6 +97,10 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
             }
                 .into_any()
         }}
+        <details class="history">
+            <summary>{K::FirmHistory.t(l)} " (" {history.len()} ")"</summary>
+            <AuditTable rows=history />
+        </details>
     }
 }
 

@@ -1,7 +1,9 @@
 //! One module per page.
 
+pub mod account;
 pub mod firm_file;
 pub mod firms;
+pub mod login;
 pub mod progress;
 pub mod visit;
 

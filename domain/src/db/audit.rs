@@ -3,27 +3,33 @@
 //! its entry (or the reverse) cannot be committed. The application never updates or deletes them.
 
 use super::entity::audit_log;
+use crate::auth::{CurrentUser, Role};
 use crate::error::Error;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Serialize;
 
-/// Who is acting. Until accounts exist (see the accounts issue) web requests act anonymously,
-/// labelled with their client address; the CLI acts as "system".
+/// Who is acting: a logged-in user (with their role, which services check), or the system
+/// (the CLI, the demo generator), or an anonymous visitor (a failed login).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Actor {
     pub user_id: Option<i32>,
+    pub role: Option<Role>,
     pub label: String,
     pub client_addr: Option<String>,
 }
 
 impl Actor {
     pub fn system(label: &str) -> Actor {
-        Actor { user_id: None, label: label.to_owned(), client_addr: None }
+        Actor { user_id: None, role: None, label: label.to_owned(), client_addr: None }
     }
 
     pub fn anonymous(client_addr: Option<String>) -> Actor {
-        Actor { user_id: None, label: "anonymous".to_owned(), client_addr }
+        Actor { user_id: None, role: None, label: "anonymous".to_owned(), client_addr }
+    }
+
+    pub fn user(user: &CurrentUser, client_addr: Option<String>) -> Actor {
+        Actor { user_id: Some(user.id), role: Some(user.role), label: user.name.clone(), client_addr }
     }
 }
 
@@ -59,4 +65,35 @@ pub async fn record(db: &impl ConnectionTrait, actor: &Actor, entry: Entry<'_>) 
 /// Serialises a model for the trail; models are plain data, so this cannot fail in practice.
 pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
+}
+
+pub use crate::audit::{AuditFilter, AuditRow};
+
+pub const AUDIT_PAGE: i64 = 200;
+
+pub async fn list(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<AuditRow>, Error> {
+    let mut sql = String::from(
+        "SELECT id, at, actor_id, actor_label, action, entity, entity_id, firm_id, before_json, after_json, client_addr
+         FROM audit_log WHERE 1 = 1",
+    );
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    if let Some(u) = f.user_id {
+        values.push(u.into());
+        sql.push_str(&format!(" AND actor_id = ${}", values.len()));
+    }
+    if let Some(firm) = f.firm_id {
+        values.push(firm.into());
+        sql.push_str(&format!(" AND firm_id = ${}", values.len()));
+    }
+    if let Some(from) = f.from {
+        values.push(crate::clock::day_end_utc(from - chrono::Duration::days(1)).into());
+        sql.push_str(&format!(" AND at >= ${}", values.len()));
+    }
+    if let Some(to) = f.to {
+        values.push(crate::clock::day_end_utc(to).into());
+        sql.push_str(&format!(" AND at < ${}", values.len()));
+    }
+    values.push(AUDIT_PAGE.into());
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", values.len()));
+    super::query_all::<AuditRow>(db, &sql, values).await
 }

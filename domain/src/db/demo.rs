@@ -193,6 +193,14 @@ fn person(rng: &mut Rng) -> String {
     format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
 }
 
+/// The password of every demo account. Demo data only: never load it into a real database.
+pub const DEMO_PASSWORD: &str = "zhuqi-demo-2022";
+
+/// The demo accounts people log in with, one or two per role (every demo user has a phone
+/// number too, and the same password).
+pub const DEMO_ACCOUNTS: [(&str, &str); 5] =
+    [("office", "office"), ("leader", "leader"), ("unit", "unit"), ("coordinator", "coordinator"), ("coordinator2", "coordinator")];
+
 /// Creates the demo province unless the database already holds firms (then it does nothing).
 pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summary, Error> {
     if firm::Entity::find().count(db).await? > 0 {
@@ -208,6 +216,8 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
     }
     let created = clock::at(d(2022, 2, 25), 9, 0);
     let mut phones = HashSet::new();
+    // One hash for all demo users: argon2 is slow by design, and these accounts are for show.
+    let demo_hash = super::accounts::hash_password(DEMO_PASSWORD)?;
 
     // People: the office, leaders, one handler per member unit, and ~80 coordinators drawn
     // mostly from the departments that carry the campaign.
@@ -218,21 +228,28 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
             username: Set(None),
             role: Set(role.to_owned()),
             member_unit_id: Set(unit),
-            password_hash: Set(None),
+            password_hash: Set(Some(demo_hash.clone())),
             active: Set(true),
             created_at: Set(created),
             updated_at: Set(created),
             ..Default::default()
         }
     };
-    for _ in 0..2 {
-        add_user(person(&mut rng), "office", None, &mut phones, &mut rng).insert(&txn).await?;
+    let named = |mut m: user::ActiveModel, username: &str| {
+        m.username = Set(Some(username.to_owned()));
+        m
+    };
+    for i in 0..2 {
+        let u = add_user(person(&mut rng), "office", None, &mut phones, &mut rng);
+        if i == 0 { named(u, "office") } else { u }.insert(&txn).await?;
     }
-    for _ in 0..2 {
-        add_user(person(&mut rng), "leader", None, &mut phones, &mut rng).insert(&txn).await?;
+    for i in 0..2 {
+        let u = add_user(person(&mut rng), "leader", None, &mut phones, &mut rng);
+        if i == 0 { named(u, "leader") } else { u }.insert(&txn).await?;
     }
-    for u in &units {
-        add_user(person(&mut rng), "unit", Some(u.id), &mut phones, &mut rng).insert(&txn).await?;
+    for (i, unit) in units.iter().enumerate() {
+        let u = add_user(person(&mut rng), "unit", Some(unit.id), &mut phones, &mut rng);
+        if i == 0 { named(u, "unit") } else { u }.insert(&txn).await?;
     }
     let heavy: Vec<i32> = units
         .iter()
@@ -242,7 +259,13 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
     let mut coordinators: Vec<i32> = Vec::new();
     for i in 0..80 {
         let unit = if i % 3 == 0 { rng.pick(&units).id } else { *rng.pick(&heavy) };
-        let u = add_user(person(&mut rng), "coordinator", Some(unit), &mut phones, &mut rng).insert(&txn).await?;
+        let u = add_user(person(&mut rng), "coordinator", Some(unit), &mut phones, &mut rng);
+        let u = match i {
+            0 => named(u, "coordinator"),
+            1 => named(u, "coordinator2"),
+            _ => u,
+        };
+        let u = u.insert(&txn).await?;
         coordinators.push(u.id);
     }
 

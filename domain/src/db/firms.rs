@@ -2,6 +2,7 @@
 
 use super::entity::firm;
 use super::{like_pattern, query_all, query_one};
+use crate::auth::CurrentUser;
 use crate::campaign::Campaign;
 use crate::clock::date_of;
 use crate::error::Error;
@@ -33,9 +34,17 @@ struct Count {
     n: i64,
 }
 
-/// Builds the WHERE clause shared by the page of rows and their count.
-fn filters(q: &FirmQuery, values: &mut Vec<Value>) -> String {
+/// Builds the WHERE clause shared by the page of rows and their count. `only_of` limits the
+/// list to one coordinator's current firms.
+fn filters(q: &FirmQuery, only_of: Option<i32>, values: &mut Vec<Value>) -> String {
     let mut sql = String::from(" WHERE f.archived_at IS NULL");
+    if let Some(coordinator) = only_of {
+        values.push(coordinator.into());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM assignments oa WHERE oa.firm_id = f.id AND oa.ended_at IS NULL AND oa.coordinator_id = ${})",
+            values.len()
+        ));
+    }
     if !q.q.is_empty() {
         values.push(like_pattern(&q.q).into());
         let name = values.len();
@@ -62,15 +71,25 @@ const TARGET_COLUMNS: &str = "
     CASE WHEN EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved')
          THEN 1 ELSE 0 END AS solved";
 
+/// The firms `user` may see (a coordinator: their own), filtered and paged.
+pub async fn list_for(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery, user: &CurrentUser) -> Result<FirmPage, Error> {
+    list_scoped(db, campaign, q, (!user.sees_all_firms()).then_some(user.id)).await
+}
+
+/// Every firm, filtered and paged.
 pub async fn list(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery) -> Result<FirmPage, Error> {
+    list_scoped(db, campaign, q, None).await
+}
+
+async fn list_scoped(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery, only_of: Option<i32>) -> Result<FirmPage, Error> {
     let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
     let mut count_values = Vec::new();
-    let count_where = filters(q, &mut count_values);
+    let count_where = filters(q, only_of, &mut count_values);
     let total = query_one::<Count>(db, &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"), count_values)
         .await?
         .map_or(0, |c| u64::try_from(c.n).unwrap_or(0));
 
-    let where_sql = filters(q, &mut values);
+    let where_sql = filters(q, only_of, &mut values);
     values.push(i64::try_from(PAGE_SIZE).unwrap_or(20).into());
     let limit = values.len();
     values.push(i64::try_from((q.page - 1) * PAGE_SIZE).unwrap_or(0).into());

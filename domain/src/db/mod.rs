@@ -3,6 +3,8 @@
 //! Services are plain async functions over `&impl ConnectionTrait` (a connection or a
 //! transaction). Each user action runs in one transaction, opened by the service that owns it.
 
+pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod demo;
 pub mod entity;

@@ -14,6 +14,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub struct TestDb {
     pub db: DatabaseConnection,
+    /// Where it is, for a second connection pool to the same database.
+    pub url: String,
     drop_on_exit: Option<(String, String)>,
 }
 
@@ -29,7 +31,7 @@ pub async fn test_db() -> TestDb {
         None => {
             let db = crate::db::connect("sqlite::memory:").await.unwrap();
             crate::db::migrate(&db).await.unwrap();
-            TestDb { db, drop_on_exit: None }
+            TestDb { db, url: "sqlite::memory:".to_owned(), drop_on_exit: None }
         }
         Some(base) => {
             let name = format!("zhuqi_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
@@ -40,7 +42,7 @@ pub async fn test_db() -> TestDb {
             let url = replace_db_name(&base, &name);
             let db = crate::db::connect(&url).await.unwrap();
             crate::db::migrate(&db).await.unwrap();
-            TestDb { db, drop_on_exit: Some((base, name)) }
+            TestDb { db, url, drop_on_exit: Some((base, name)) }
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::audit::{self, Actor, Entry};
 use super::entity::visit;
 use super::{firms, is_unique_violation};
+use crate::auth::Role;
 use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use crate::visit::ValidVisit;
@@ -37,9 +38,15 @@ pub async fn log<C: ConnectionTrait + TransactionTrait>(db: &C, firm_id: i32, in
     if firm.archived_at.is_some() {
         return Err(Error::Conflict(FieldError::new("", K::ErrFirmArchived)));
     }
-    // Until accounts exist the visiting coordinator is the firm's current one; with accounts the
-    // acting user must be that coordinator (see the accounts issue).
-    let coordinator = firms::coordinator_of(&txn, firm_id).await?.ok_or_else(|| Error::Conflict(FieldError::new("", K::ErrNoCoordinator)))?;
+    // The visit is the current coordinator's: logged by them, or by the office on their behalf.
+    // Checked inside the transaction, so a handover cannot slip between check and write.
+    let coordinator = firms::coordinator_of(&txn, firm_id).await?;
+    match actor.role {
+        None | Some(Role::Office) => {}
+        Some(Role::Coordinator) if coordinator.as_ref().is_some_and(|c| Some(c.id) == actor.user_id) => {}
+        Some(_) => return Err(Error::Forbidden),
+    }
+    let coordinator = coordinator.ok_or_else(|| Error::Conflict(FieldError::new("", K::ErrNoCoordinator)))?;
     let now = Utc::now();
     let inserted = visit::ActiveModel {
         firm_id: Set(firm_id),

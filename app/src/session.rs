@@ -1,0 +1,41 @@
+//! Logged-in sessions, shared by the pages' server functions and the server's guards. The
+//! session stores only the user id and the login time; the user is loaded fresh each request,
+//! so a deactivated account stops working at once.
+
+use chrono::Utc;
+use domain::auth::CurrentUser;
+use domain::db::{Db, accounts};
+use tower_sessions::Session;
+
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_LOGIN_AT: &str = "login_at";
+/// A session ends after this long even when in use (the idle limit is set on the session layer).
+pub const ABSOLUTE_LIFETIME_HOURS: i64 = 12;
+
+/// The logged-in user of a session, or None (and the session is cleared) when the session is
+/// past its absolute lifetime or the user was deactivated.
+pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
+    let user_id = session.get::<i32>(SESSION_USER).await.ok().flatten()?;
+    let login_at = session.get::<i64>(SESSION_LOGIN_AT).await.ok().flatten().unwrap_or(0);
+    if Utc::now().timestamp() - login_at > ABSOLUTE_LIFETIME_HOURS * 3600 {
+        let _ = session.flush().await;
+        return None;
+    }
+    match accounts::load_user(db, user_id).await {
+        Ok(Some(user)) => Some(user),
+        Ok(None) => {
+            let _ = session.flush().await;
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// Starts a logged-in session: a new session id (no fixation), the user and the login time.
+pub async fn start_session(session: &Session, user: &CurrentUser) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(SESSION_USER, user.id).await?;
+    session.insert(SESSION_LOGIN_AT, Utc::now().timestamp()).await?;
+    Ok(())
+}
+

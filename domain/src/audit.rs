@@ -1,0 +1,30 @@
+//! What the audit trail shows: entries and the filter that selects them. Plain data, so pages
+//! can hold it; `db::audit` writes and reads the entries.
+
+use serde::{Deserialize, Serialize};
+
+/// Which entries to show: by user, by firm, by Beijing date range; newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub user_id: Option<i32>,
+    pub firm_id: Option<i32>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor_id: Option<i32>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i32>,
+    pub firm_id: Option<i32>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub client_addr: Option<String>,
+}
+

@@ -1,0 +1,132 @@
+//! Who may do what. Roles are coarse (office, leader, unit, coordinator); the finer rules that
+//! depend on data — a coordinator's own firms, a unit's own problems — are checked in
+//! `db::access` against the database.
+
+use crate::error::{Error, FieldError};
+use crate::i18n::{K, Locale};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// 领导小组办公室: runs the campaign; may do everything.
+    Office,
+    /// 领导: reads everything, changes nothing.
+    Leader,
+    /// 成员单位 handler: reads firms and dashboards, acts on problems routed to their unit.
+    Unit,
+    /// 服务协调员: works on the firms assigned to them.
+    Coordinator,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Office, Role::Leader, Role::Unit, Role::Coordinator];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Role::Office => "office",
+            Role::Leader => "leader",
+            Role::Unit => "unit",
+            Role::Coordinator => "coordinator",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
+    pub const fn label(self) -> K {
+        match self {
+            Role::Office => K::RoleOffice,
+            Role::Leader => K::RoleLeader,
+            Role::Unit => K::RoleUnit,
+            Role::Coordinator => K::RoleCoordinator,
+        }
+    }
+
+    pub fn name(self, locale: Locale) -> &'static str {
+        self.label().t(locale)
+    }
+}
+
+/// The person behind a request, as loaded from the database for that request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub name: String,
+    pub role: Role,
+    pub member_unit_id: Option<i32>,
+}
+
+impl CurrentUser {
+    pub fn is(&self, role: Role) -> bool {
+        self.role == role
+    }
+
+    /// Allows only the given roles; anyone else gets 403.
+    pub fn require(&self, roles: &[Role]) -> Result<(), Error> {
+        if roles.contains(&self.role) { Ok(()) } else { Err(Error::Forbidden) }
+    }
+
+    /// Whether the user sees every firm, or only their own (coordinators).
+    pub fn sees_all_firms(&self) -> bool {
+        !self.is(Role::Coordinator)
+    }
+}
+
+/// A row of the users page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct UserRow {
+    pub id: i32,
+    pub name: String,
+    pub phone: String,
+    pub username: Option<String>,
+    pub role: String,
+    pub member_unit: Option<String>,
+    pub active: bool,
+}
+
+pub const MIN_PASSWORD: usize = 10;
+pub const MAX_PASSWORD: usize = 128;
+
+/// The password policy: long rather than complex (NIST SP 800-63B), and not a trivial repeat.
+pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(FieldError::new(field, K::ErrPasswordShort).with("min", MIN_PASSWORD));
+    }
+    if n > MAX_PASSWORD {
+        return Err(FieldError::new(field, K::ErrTooLong).with("max", MAX_PASSWORD));
+    }
+    let mut chars = password.chars();
+    let first = chars.next();
+    if chars.all(|c| Some(c) == first) {
+        return Err(FieldError::new(field, K::ErrPasswordWeak));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_gate() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Role::from_code("admin"), None);
+        let leader = CurrentUser { id: 1, name: "领导".into(), role: Role::Leader, member_unit_id: None };
+        assert_eq!(leader.require(&[Role::Office]), Err(Error::Forbidden));
+        assert!(leader.require(&[Role::Office, Role::Leader]).is_ok());
+        assert!(leader.sees_all_firms());
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(check_new_password("p", "correct horse").is_ok());
+        assert_eq!(check_new_password("p", "short").map_err(|e| e.key), Err(K::ErrPasswordShort));
+        assert_eq!(check_new_password("p", "aaaaaaaaaaaa").map_err(|e| e.key), Err(K::ErrPasswordWeak));
+        assert!(check_new_password("p", &"x".repeat(129)).is_err());
+    }
+}

@@ -1,0 +1,33 @@
+//! Data-dependent permissions: a coordinator works only on the firms currently assigned to them;
+//! after a handover the former coordinator can no longer see or write to that firm.
+
+use super::firms;
+use crate::auth::{CurrentUser, Role};
+use crate::error::Error;
+use sea_orm::ConnectionTrait;
+
+/// Whether the firm's file may be read: everyone but coordinators reads all firms.
+pub async fn ensure_can_view_firm(db: &impl ConnectionTrait, user: &CurrentUser, firm_id: i32) -> Result<(), Error> {
+    if user.sees_all_firms() {
+        return Ok(());
+    }
+    ensure_own_firm(db, user, firm_id).await
+}
+
+/// Whether visits may be logged for the firm: the office, or the firm's current coordinator.
+pub async fn ensure_can_log_visit(db: &impl ConnectionTrait, user: &CurrentUser, firm_id: i32) -> Result<(), Error> {
+    match user.role {
+        Role::Office => Ok(()),
+        Role::Coordinator => ensure_own_firm(db, user, firm_id).await,
+        Role::Leader | Role::Unit => Err(Error::Forbidden),
+    }
+}
+
+async fn ensure_own_firm(db: &impl ConnectionTrait, user: &CurrentUser, firm_id: i32) -> Result<(), Error> {
+    // An unknown firm is reported as such before the ownership question.
+    firms::profile(db, firm_id).await?;
+    match firms::coordinator_of(db, firm_id).await? {
+        Some(c) if c.id == user.id => Ok(()),
+        _ => Err(Error::Forbidden),
+    }
+}
