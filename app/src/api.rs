@@ -1,11 +1,15 @@
 //! Server functions: the pages' only way to the data. Each one unpacks its input, calls one
 //! domain service, and maps the error; the JSON API in `server` calls the same services.
 
+// Server functions take their form's fields as a flat argument list (a struct would rename the
+// fields), and the macro's generated functions do not carry item-level allows.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use chrono::NaiveDate;
-use domain::campaign::{Phase, Progress};
 use domain::audit::AuditRow;
 use domain::auth::CurrentUser;
+use domain::campaign::{Phase, Progress};
 use domain::firm::{FirmFile, FirmPage, FirmQueryParams};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,6 +28,11 @@ pub struct FirmFileView {
     /// The firm's own audit trail, newest first.
     pub history: Vec<AuditRow>,
     pub can_log_visit: bool,
+    pub viewer: CurrentUser,
+    /// The viewer's member unit, by name (problems list the units they are routed to by name).
+    pub viewer_unit: Option<String>,
+    /// Whether the viewer is this firm's current coordinator.
+    pub viewer_is_coordinator: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,7 +44,11 @@ pub struct VisitFormData {
     pub campaign_start: NaiveDate,
     /// A fresh key for this rendering of the form; a resubmission carries the same one.
     pub idempotency_key: String,
+    /// The seed's measures grouped by policy area, for the problem slots.
+    pub measures: Vec<MeasureGroup>,
 }
+
+pub use domain::reference::MeasureGroup;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -56,22 +69,29 @@ pub mod ssr {
     }
 
     pub fn client_addr() -> Option<String> {
-        use_context::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
+        use_context::<http::request::Parts>().and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
     }
 
     pub async fn session() -> Result<tower_sessions::Session, AppError> {
-        leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
-            tracing::error!(error = %e, "no session layer");
-            fail(Error::Internal)
-        })
+        leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "no session layer");
+                fail(Error::Internal)
+            })
     }
 
     /// The logged-in user, or 401.
     pub async fn user() -> Result<domain::auth::CurrentUser, AppError> {
         let db = db()?;
         let session = session().await?;
-        crate::session::session_user(&db, &session).await.ok_or_else(|| fail(Error::Unauthorized))
+        crate::session::session_user(&db, &session)
+            .await
+            .ok_or_else(|| fail(Error::Unauthorized))
     }
 
     /// The audit trail's "who": the user and where the request came from.
@@ -86,21 +106,46 @@ pub mod ssr {
         let err: AppError = e.into();
         let plain_form_post = use_context::<http::request::Parts>().is_some_and(|p| {
             p.uri.path().starts_with("/api/")
-                && p.headers.get(http::header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+                && p.headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|a| a.to_str().ok())
+                    .is_some_and(|a| a.contains("text/html"))
         });
         if !plain_form_post
-            && let (Some(resp), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(err.status()))
+            && let (Some(resp), Ok(code)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(err.status()),
+            )
         {
             resp.set_status(code);
         }
         err
     }
 
+    pub async fn unit_name(db: &Db, unit: Option<i32>) -> Result<Option<String>, AppError> {
+        domain::db::reference::unit_name(db, unit)
+            .await
+            .map_err(fail)
+    }
+
+    pub async fn measures(db: &Db) -> Result<Vec<super::MeasureGroup>, AppError> {
+        domain::db::reference::measure_groups(db)
+            .await
+            .map_err(fail)
+    }
+
     /// A key unique to one rendering of a form: time, a process-wide counter and the process id.
     pub fn new_idempotency_key() -> String {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
-        format!("{nanos:x}-{:x}-{:x}", COUNTER.fetch_add(1, Ordering::Relaxed), std::process::id())
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!(
+            "{nanos:x}-{:x}-{:x}",
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::process::id()
+        )
     }
 }
 
@@ -113,11 +158,19 @@ pub async fn get_progress(as_of: Option<String>) -> Result<ProgressView, AppErro
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
     let today = domain::clock::today();
     let as_of = match as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => parse_date("as_of", raw).map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
+        Some(raw) => {
+            parse_date("as_of", raw).map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?
+        }
         None => campaign.default_as_of(today),
     };
-    let progress = progress::compute(&db, &campaign, as_of).await.map_err(ssr::fail)?;
-    Ok(ProgressView { phase: campaign.phase(today), progress, today })
+    let progress = progress::compute(&db, &campaign, as_of)
+        .await
+        .map_err(ssr::fail)?;
+    Ok(ProgressView {
+        phase: campaign.phase(today),
+        progress,
+        today,
+    })
 }
 
 #[server(endpoint = "firms")]
@@ -127,7 +180,9 @@ pub async fn list_firms(params: FirmQueryParams) -> Result<FirmPage, AppError> {
     let user = ssr::user().await?;
     let query = params.parse().map_err(ssr::fail)?;
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
-    firms::list_for(&db, &campaign, &query, &user).await.map_err(ssr::fail)
+    firms::list_for(&db, &campaign, &query, &user)
+        .await
+        .map_err(ssr::fail)
 }
 
 #[server(endpoint = "firm_file")]
@@ -136,12 +191,32 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
     let db = ssr::db()?;
     let user = ssr::user().await?;
     let id = parse_id("id", &id).map_err(ssr::fail)?;
-    access::ensure_can_view_firm(&db, &user, id).await.map_err(ssr::fail)?;
+    access::ensure_can_view_firm(&db, &user, id)
+        .await
+        .map_err(ssr::fail)?;
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
     let file = firms::file(&db, &campaign, id).await.map_err(ssr::fail)?;
-    let history = audit::list(&db, &audit::AuditFilter { firm_id: Some(id), ..Default::default() }).await.map_err(ssr::fail)?;
+    let history = audit::list(
+        &db,
+        &audit::AuditFilter {
+            firm_id: Some(id),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(ssr::fail)?;
     let can_log_visit = access::ensure_can_log_visit(&db, &user, id).await.is_ok();
-    Ok(FirmFileView { file, today: domain::clock::today(), history, can_log_visit })
+    let viewer_is_coordinator = file.coordinator.as_ref().is_some_and(|c| c.id == user.id);
+    let viewer_unit = ssr::unit_name(&db, user.member_unit_id).await?;
+    Ok(FirmFileView {
+        file,
+        today: domain::clock::today(),
+        history,
+        can_log_visit,
+        viewer: user,
+        viewer_unit,
+        viewer_is_coordinator,
+    })
 }
 
 #[server(endpoint = "visit_form")]
@@ -150,7 +225,9 @@ pub async fn get_visit_form(id: String) -> Result<VisitFormData, AppError> {
     let db = ssr::db()?;
     let user = ssr::user().await?;
     let id = parse_id("id", &id).map_err(ssr::fail)?;
-    access::ensure_can_log_visit(&db, &user, id).await.map_err(ssr::fail)?;
+    access::ensure_can_log_visit(&db, &user, id)
+        .await
+        .map_err(ssr::fail)?;
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
     let firm = firms::profile(&db, id).await.map_err(ssr::fail)?;
     let coordinator = firms::coordinator_of(&db, id).await.map_err(ssr::fail)?;
@@ -161,6 +238,7 @@ pub async fn get_visit_form(id: String) -> Result<VisitFormData, AppError> {
         today: domain::clock::today(),
         campaign_start: campaign.starts_on,
         idempotency_key: ssr::new_idempotency_key(),
+        measures: ssr::measures(&db).await?,
     })
 }
 
@@ -174,29 +252,76 @@ pub async fn log_visit(
     participants: String,
     summary: String,
     idempotency_key: String,
+    #[server(default)] p1_measure: String,
+    #[server(default)] p1_description: String,
+    #[server(default)] p2_measure: String,
+    #[server(default)] p2_description: String,
+    #[server(default)] p3_measure: String,
+    #[server(default)] p3_description: String,
 ) -> Result<i32, AppError> {
     use domain::db::{current_campaign, parse_id, visits};
+    use domain::problem::ProblemForm;
     use domain::visit::VisitForm;
-    let form = VisitForm { visit_date, kind, participants, summary, idempotency_key };
+    let slots = [
+        (&p1_measure, &p1_description),
+        (&p2_measure, &p2_description),
+        (&p3_measure, &p3_description),
+    ];
+    let problems = slots
+        .iter()
+        .map(|(m, d)| ProblemForm {
+            measure: (*m).clone(),
+            description: (*d).clone(),
+        })
+        .collect();
+    let form = VisitForm {
+        visit_date,
+        kind,
+        participants,
+        summary,
+        idempotency_key,
+        problems,
+    };
     let echo: std::collections::BTreeMap<String, String> = [
         ("visit_date", &form.visit_date),
         ("kind", &form.kind),
         ("participants", &form.participants),
         ("summary", &form.summary),
         ("idempotency_key", &form.idempotency_key),
+        ("p1_measure", &p1_measure),
+        ("p1_description", &p1_description),
+        ("p2_measure", &p2_measure),
+        ("p2_description", &p2_description),
+        ("p3_measure", &p3_measure),
+        ("p3_description", &p3_description),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.clone()))
     .collect();
-    let with_echo = |error: domain::Error| ssr::fail(AppError::Domain { error, echo: echo.clone() });
+    let with_echo = |error: domain::Error| {
+        ssr::fail(AppError::Domain {
+            error,
+            echo: echo.clone(),
+        })
+    };
     let db = ssr::db()?;
     let user = ssr::user().await?;
     let id = parse_id("firm_id", &firm_id).map_err(with_echo)?;
-    domain::db::access::ensure_can_log_visit(&db, &user, id).await.map_err(with_echo)?;
+    domain::db::access::ensure_can_log_visit(&db, &user, id)
+        .await
+        .map_err(with_echo)?;
     let campaign = current_campaign(&db).await.map_err(with_echo)?;
-    let valid = form.validate(&campaign, domain::clock::today()).map_err(with_echo)?;
-    let logged = visits::log(&db, id, valid, &ssr::actor(&user)).await.map_err(with_echo)?;
-    leptos_axum::redirect(&format!("/firms/{id}?logged={}", logged.visit_id));
+    let valid = form
+        .validate(&campaign, domain::clock::today())
+        .map_err(with_echo)?;
+    let logged = visits::log(&db, id, valid, &ssr::actor(&user))
+        .await
+        .map_err(with_echo)?;
+    leptos_axum::redirect(&format!(
+        "/firms/{id}?logged={}&problems={}",
+        logged.visit_id,
+        logged.problem_ids.len()
+    ));
     Ok(logged.visit_id)
 }
 
@@ -210,7 +335,11 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
 
 /// Only local paths are followed after login (no open redirect).
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login") {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.starts_with("/login")
+    {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -227,10 +356,12 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
         .await
         .map_err(|error| ssr::fail(AppError::Domain { error, echo }))?;
     let session = ssr::session().await?;
-    crate::session::start_session(&session, &user).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot start a session");
-        ssr::fail(domain::Error::Internal)
-    })?;
+    crate::session::start_session(&session, &user)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot start a session");
+            ssr::fail(domain::Error::Internal)
+        })?;
     leptos_axum::redirect(&safe_next(&next));
     Ok(())
 }
@@ -240,8 +371,17 @@ pub async fn logout() -> Result<(), AppError> {
     let db = ssr::db()?;
     let session = ssr::session().await?;
     if let Some(user) = crate::session::session_user(&db, &session).await {
-        let entry = domain::db::audit::Entry { action: "logout", entity: "user", entity_id: Some(user.id), firm_id: None, before: None, after: None };
-        domain::db::audit::record(&db, &ssr::actor(&user), entry).await.map_err(ssr::fail)?;
+        let entry = domain::db::audit::Entry {
+            action: "logout",
+            entity: "user",
+            entity_id: Some(user.id),
+            firm_id: None,
+            before: None,
+            after: None,
+        };
+        domain::db::audit::record(&db, &ssr::actor(&user), entry)
+            .await
+            .map_err(ssr::fail)?;
     }
     let _ = session.flush().await;
     leptos_axum::redirect("/login");
@@ -249,12 +389,21 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 #[server(endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
     let db = ssr::db()?;
     let user = ssr::user().await?;
-    domain::db::accounts::change_own_password(&db, &ssr::actor(&user), &user, &current_password, &new_password)
-        .await
-        .map_err(ssr::fail)?;
+    domain::db::accounts::change_own_password(
+        &db,
+        &ssr::actor(&user),
+        &user,
+        &current_password,
+        &new_password,
+    )
+    .await
+    .map_err(ssr::fail)?;
     leptos_axum::redirect("/account?changed=1");
     Ok(())
 }
@@ -263,33 +412,185 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 pub async fn list_users() -> Result<Vec<domain::auth::UserRow>, AppError> {
     let db = ssr::db()?;
     let user = ssr::user().await?;
-    user.require(&[domain::auth::Role::Office]).map_err(ssr::fail)?;
-    domain::db::accounts::list_users(&db).await.map_err(ssr::fail)
+    user.require(&[domain::auth::Role::Office])
+        .map_err(ssr::fail)?;
+    domain::db::accounts::list_users(&db)
+        .await
+        .map_err(ssr::fail)
 }
 
 #[server(endpoint = "reset_password")]
 pub async fn reset_user_password(user_id: String, new_password: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let user = ssr::user().await?;
-    user.require(&[domain::auth::Role::Office]).map_err(ssr::fail)?;
+    user.require(&[domain::auth::Role::Office])
+        .map_err(ssr::fail)?;
     let target = domain::db::parse_id("user_id", &user_id).map_err(ssr::fail)?;
-    domain::db::accounts::reset_password(&db, &ssr::actor(&user), &user, target, &new_password).await.map_err(ssr::fail)?;
+    domain::db::accounts::reset_password(&db, &ssr::actor(&user), &user, target, &new_password)
+        .await
+        .map_err(ssr::fail)?;
     leptos_axum::redirect(&format!("/users?reset={target}"));
     Ok(())
 }
 
 #[server(endpoint = "audit")]
-pub async fn audit_trail(user: Option<String>, firm: Option<String>, from: Option<String>, to: Option<String>) -> Result<Vec<AuditRow>, AppError> {
+pub async fn audit_trail(
+    user: Option<String>,
+    firm: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Vec<AuditRow>, AppError> {
     use domain::campaign::parse_date;
     let db = ssr::db()?;
     let me = ssr::user().await?;
-    me.require(&[domain::auth::Role::Office]).map_err(ssr::fail)?;
+    me.require(&[domain::auth::Role::Office])
+        .map_err(ssr::fail)?;
     let present = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let filter = domain::audit::AuditFilter {
-        user_id: present(user).map(|u| domain::db::parse_id("user", &u)).transpose().map_err(ssr::fail)?,
-        firm_id: present(firm).map(|f| domain::db::parse_id("firm", &f)).transpose().map_err(ssr::fail)?,
-        from: present(from).map(|d| parse_date("from", &d)).transpose().map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
-        to: present(to).map(|d| parse_date("to", &d)).transpose().map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
+        user_id: present(user)
+            .map(|u| domain::db::parse_id("user", &u))
+            .transpose()
+            .map_err(ssr::fail)?,
+        firm_id: present(firm)
+            .map(|f| domain::db::parse_id("firm", &f))
+            .transpose()
+            .map_err(ssr::fail)?,
+        from: present(from)
+            .map(|d| parse_date("from", &d))
+            .transpose()
+            .map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
+        to: present(to)
+            .map(|d| parse_date("to", &d))
+            .transpose()
+            .map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
     };
-    domain::db::audit::list(&db, &filter).await.map_err(ssr::fail)
+    domain::db::audit::list(&db, &filter)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// Where to return after acting on a problem: the page it was done on, with a marker that
+/// changes each time, so the page reloads its data (with and without JavaScript).
+pub fn updated(back: &str, problem_id: i32, version: i32) -> String {
+    let path = safe_next(back.split('?').next().unwrap_or("/"));
+    format!("{path}?updated={problem_id}.{version}")
+}
+
+/// One move on a problem (claim, respond, close, unsolvable, withdraw, reopen), naming the
+/// version the user saw. `back` is where to return (the queue or the firm file).
+#[server(endpoint = "problem_act")]
+pub async fn problem_act(
+    problem_id: String,
+    version: String,
+    mv: String,
+    #[server(default)] note: String,
+    back: String,
+) -> Result<(), AppError> {
+    use domain::db::problems::{self, Move};
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let id = domain::db::parse_id("problem_id", &problem_id).map_err(ssr::fail)?;
+    let version = version
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| ssr::fail(domain::Error::field("version", domain::K::ErrBadId)))?;
+    let mv = Move::from_code(&mv)
+        .ok_or_else(|| ssr::fail(domain::Error::field("mv", domain::K::ErrBadId)))?;
+    let after = problems::act(&db, id, version, mv, &note, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&updated(&back, id, after.version));
+    Ok(())
+}
+
+/// A follow-up call (回访): what the firm said about a closed problem.
+#[server(endpoint = "confirm_call")]
+pub async fn confirm_call(
+    problem_id: String,
+    version: String,
+    solved: String,
+    satisfaction: String,
+    #[server(default)] comment: String,
+    back: String,
+) -> Result<(), AppError> {
+    use domain::problem::Satisfaction;
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let id = domain::db::parse_id("problem_id", &problem_id).map_err(ssr::fail)?;
+    let version = version
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| ssr::fail(domain::Error::field("version", domain::K::ErrBadId)))?;
+    let satisfaction = Satisfaction::from_code(&satisfaction)
+        .ok_or_else(|| ssr::fail(domain::Error::field("satisfaction", domain::K::ErrRequired)))?;
+    let after = domain::db::problems::confirm_by_call(
+        &db,
+        id,
+        version,
+        solved == "yes",
+        satisfaction,
+        &comment,
+        &user,
+        &ssr::actor(&user),
+    )
+    .await
+    .map_err(ssr::fail)?;
+    leptos_axum::redirect(&updated(&back, id, after.version));
+    Ok(())
+}
+
+/// Makes the firm's one-time confirmation link; returns its path.
+#[server(endpoint = "confirmation_link")]
+pub async fn make_confirmation_link(problem_id: String) -> Result<String, AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let id = domain::db::parse_id("problem_id", &problem_id).map_err(ssr::fail)?;
+    let token = domain::db::problems::create_link(&db, id, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)?;
+    Ok(format!("/confirm/{token}"))
+}
+
+#[server(endpoint = "queue")]
+pub async fn problem_queue() -> Result<(Vec<domain::problem::QueueRow>, NaiveDate), AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let rows = domain::db::problems::queue(&db, &user)
+        .await
+        .map_err(ssr::fail)?;
+    Ok((rows, domain::clock::today()))
+}
+
+/// What the firm sees on its link (no login).
+#[server(endpoint = "link_view")]
+pub async fn link_view(token: String) -> Result<domain::problem::LinkView, AppError> {
+    let db = ssr::db()?;
+    domain::db::problems::link_view(&db, &token)
+        .await
+        .map_err(ssr::fail)
+}
+
+#[server(endpoint = "confirm_link")]
+pub async fn confirm_link(
+    token: String,
+    solved: String,
+    satisfaction: String,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
+    use domain::problem::Satisfaction;
+    let db = ssr::db()?;
+    let satisfaction = Satisfaction::from_code(&satisfaction)
+        .ok_or_else(|| ssr::fail(domain::Error::field("satisfaction", domain::K::ErrRequired)))?;
+    domain::db::problems::confirm_by_link(
+        &db,
+        &token,
+        solved == "yes",
+        satisfaction,
+        &comment,
+        ssr::client_addr(),
+    )
+    .await
+    .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!("/confirm/{}?done=1", token.trim()));
+    Ok(())
 }

@@ -1,13 +1,13 @@
 //! Pieces shared by pages: the frame, error and empty states, progress bars, status badges.
 
 use crate::error::AppError;
-use domain::audit::AuditRow;
-use domain::auth::Role;
-use leptos::form::ActionForm;
 use crate::i18n::locale;
 use domain::K;
+use domain::audit::AuditRow;
+use domain::auth::Role;
 use domain::campaign::Pace;
 use domain::firm::{Targets, Urgency};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -15,7 +15,9 @@ use leptos_router::hooks::use_location;
 pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -30,7 +32,16 @@ pub fn Layout(children: Children) -> impl IntoView {
     // A plain link to the server (rel=external), so switching works without JavaScript and the
     // whole page re-renders in the other language.
     let switch_href = move || {
-        let back = format!("{}{}", location.pathname.get(), location.search.get().is_empty().then(String::new).unwrap_or_else(|| format!("?{}", location.search.get())));
+        let back = format!(
+            "{}{}",
+            location.pathname.get(),
+            location
+                .search
+                .get()
+                .is_empty()
+                .then(String::new)
+                .unwrap_or_else(|| format!("?{}", location.search.get()))
+        );
         format!("/lang/{}?back={}", l.other().tag(), encode(&back))
     };
     view! {
@@ -48,6 +59,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             view! {
                                 <a href="/">{K::NavProgress.t(l)}</a>
                                 <a href="/firms">{K::NavFirms.t(l)}</a>
+                                {(office || user.is(Role::Unit)).then(|| view! { <a href="/queue">{K::NavQueue.t(l)}</a> })}
                                 {office.then(|| view! {
                                     <a href="/users">{K::Users.t(l)}</a>
                                     <a href="/audit">{K::Audit.t(l)}</a>
@@ -87,7 +99,13 @@ pub fn Loading() -> impl IntoView {
 
 /// A labelled progress bar with the count, the denominator and the share as text.
 #[component]
-pub fn TargetBar(label: &'static str, part: u64, whole: u64, pace: Pace, #[prop(optional)] id: &'static str) -> impl IntoView {
+pub fn TargetBar(
+    label: &'static str,
+    part: u64,
+    whole: u64,
+    pace: Pace,
+    #[prop(optional)] id: &'static str,
+) -> impl IntoView {
     let l = locale();
     let pct = domain::campaign::percent(part, whole);
     let (class, text) = pace_style(pace);
@@ -140,7 +158,9 @@ pub fn TargetBadges(targets: Targets) -> impl IntoView {
     } else {
         view! { <span class="badge red">"✗ " {K::StatusNotVisited.t(l)}</span> }.into_any()
     };
-    let solved = targets.problem_solved.then(|| view! { <span class="badge green">"✓ " {K::StatusSolved.t(l)}</span> });
+    let solved = targets
+        .problem_solved
+        .then(|| view! { <span class="badge green">"✓ " {K::StatusSolved.t(l)}</span> });
     view! { <span class="badges">{visited} {solved}</span> }.into_any()
 }
 
@@ -149,7 +169,9 @@ pub fn UrgencyBadge(urgency: Urgency) -> impl IntoView {
     let l = locale();
     match urgency {
         Urgency::Overdue => Some(view! { <span class="badge red">"⚠ " {K::Overdue.t(l)}</span> }),
-        Urgency::DueSoon => Some(view! { <span class="badge yellow">"⏰ " {K::DueSoon.t(l)}</span> }),
+        Urgency::DueSoon => {
+            Some(view! { <span class="badge yellow">"⏰ " {K::DueSoon.t(l)}</span> })
+        }
         Urgency::None => None,
     }
 }

@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("{error}")]
-    Domain { error: Error, echo: BTreeMap<String, String> },
+    Domain {
+        error: Error,
+        echo: BTreeMap<String, String>,
+    },
     /// The request never reached the domain: network down, bad encoding, server restarted.
     #[error("{0}")]
     Transport(String),
@@ -24,8 +27,14 @@ impl AppError {
         match self {
             AppError::Domain { error, .. } => error.message(locale),
             AppError::Transport(_) => match locale {
-                Locale::Zh => "网络连接失败或服务器无响应，您填写的内容仍保留在页面上，请稍后重试。".to_owned(),
-                Locale::En => "The network or the server did not answer. Your input is still here; try again.".to_owned(),
+                Locale::Zh => {
+                    "网络连接失败或服务器无响应，您填写的内容仍保留在页面上，请稍后重试。"
+                        .to_owned()
+                }
+                Locale::En => {
+                    "The network or the server did not answer. Your input is still here; try again."
+                        .to_owned()
+                }
             },
         }
     }
@@ -33,7 +42,11 @@ impl AppError {
     /// The message for one field, if the domain refused that field.
     pub fn field(&self, name: &str, locale: Locale) -> Option<String> {
         match self {
-            AppError::Domain { error, .. } => error.field_errors().iter().find(|e| e.field == name).map(|e| e.text(locale)),
+            AppError::Domain { error, .. } => error
+                .field_errors()
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.text(locale)),
             AppError::Transport(_) => None,
         }
     }
@@ -55,7 +68,10 @@ impl AppError {
 
 impl From<Error> for AppError {
     fn from(error: Error) -> Self {
-        AppError::Domain { error, echo: BTreeMap::new() }
+        AppError::Domain {
+            error,
+            echo: BTreeMap::new(),
+        }
     }
 }
 
@@ -65,9 +81,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // A malformed request body is bad input, not a transport failure.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::from(Error::Validation(vec![domain::FieldError::new("", domain::K::ErrValidation)]))
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::from(
+                Error::Validation(vec![domain::FieldError::new("", domain::K::ErrValidation)]),
+            ),
             other => AppError::Transport(other.to_string()),
         }
     }

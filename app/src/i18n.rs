@@ -13,9 +13,19 @@ pub fn request_locale() -> Locale {
     {
         use_context::<http::request::Parts>()
             .and_then(|parts| {
-                parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookies| {
-                    cookies.split(';').find_map(|c| c.trim().strip_prefix(COOKIE).and_then(|v| v.strip_prefix('=')).map(Locale::from_tag))
-                })
+                parts
+                    .headers
+                    .get_all(http::header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find_map(|cookies| {
+                        cookies.split(';').find_map(|c| {
+                            c.trim()
+                                .strip_prefix(COOKIE)
+                                .and_then(|v| v.strip_prefix('='))
+                                .map(Locale::from_tag)
+                        })
+                    })
             })
             .unwrap_or_default()
     }
@@ -29,7 +39,11 @@ pub fn request_locale() -> Locale {
 fn document_locale() -> Locale {
     #[cfg(feature = "hydrate")]
     {
-        leptos::prelude::document().document_element().and_then(|e| e.get_attribute("lang")).map(|l| Locale::from_tag(&l)).unwrap_or_default()
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|l| Locale::from_tag(&l))
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
     {

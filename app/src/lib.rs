@@ -4,6 +4,8 @@
 //! arrives and on browsers that never run it; hydration then adds speed: client-side navigation,
 //! pending states, live counters. Server functions are thin: unpack, call `domain`, map errors.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=pages::account::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=pages::account::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/queue") view=pages::problems::QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm/:token") view=pages::problems::ConfirmPage ssr=SsrMode::Async />
                 </Routes>
             </components::Layout>
         </Router>

@@ -16,7 +16,12 @@ pub const ABSOLUTE_LIFETIME_HOURS: i64 = 12;
 /// past its absolute lifetime or the user was deactivated.
 pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
     let user_id = session.get::<i32>(SESSION_USER).await.ok().flatten()?;
-    let login_at = session.get::<i64>(SESSION_LOGIN_AT).await.ok().flatten().unwrap_or(0);
+    let login_at = session
+        .get::<i64>(SESSION_LOGIN_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
     if Utc::now().timestamp() - login_at > ABSOLUTE_LIFETIME_HOURS * 3600 {
         let _ = session.flush().await;
         return None;
@@ -32,10 +37,14 @@ pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
 }
 
 /// Starts a logged-in session: a new session id (no fixation), the user and the login time.
-pub async fn start_session(session: &Session, user: &CurrentUser) -> Result<(), tower_sessions::session::Error> {
+pub async fn start_session(
+    session: &Session,
+    user: &CurrentUser,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(SESSION_USER, user.id).await?;
-    session.insert(SESSION_LOGIN_AT, Utc::now().timestamp()).await?;
+    session
+        .insert(SESSION_LOGIN_AT, Utc::now().timestamp())
+        .await?;
     Ok(())
 }
-

@@ -27,4 +27,3 @@ pub struct AuditRow {
     pub after_json: Option<String>,
     pub client_addr: Option<String>,
 }
-

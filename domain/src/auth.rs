@@ -64,7 +64,11 @@ impl CurrentUser {
 
     /// Allows only the given roles; anyone else gets 403.
     pub fn require(&self, roles: &[Role]) -> Result<(), Error> {
-        if roles.contains(&self.role) { Ok(()) } else { Err(Error::Forbidden) }
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
     }
 
     /// Whether the user sees every firm, or only their own (coordinators).
@@ -116,7 +120,12 @@ mod tests {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
         assert_eq!(Role::from_code("admin"), None);
-        let leader = CurrentUser { id: 1, name: "领导".into(), role: Role::Leader, member_unit_id: None };
+        let leader = CurrentUser {
+            id: 1,
+            name: "领导".into(),
+            role: Role::Leader,
+            member_unit_id: None,
+        };
         assert_eq!(leader.require(&[Role::Office]), Err(Error::Forbidden));
         assert!(leader.require(&[Role::Office, Role::Leader]).is_ok());
         assert!(leader.sees_all_firms());
@@ -125,8 +134,14 @@ mod tests {
     #[test]
     fn password_policy() {
         assert!(check_new_password("p", "correct horse").is_ok());
-        assert_eq!(check_new_password("p", "short").map_err(|e| e.key), Err(K::ErrPasswordShort));
-        assert_eq!(check_new_password("p", "aaaaaaaaaaaa").map_err(|e| e.key), Err(K::ErrPasswordWeak));
+        assert_eq!(
+            check_new_password("p", "short").map_err(|e| e.key),
+            Err(K::ErrPasswordShort)
+        );
+        assert_eq!(
+            check_new_password("p", "aaaaaaaaaaaa").map_err(|e| e.key),
+            Err(K::ErrPasswordWeak)
+        );
         assert!(check_new_password("p", &"x".repeat(129)).is_err());
     }
 }

@@ -20,7 +20,9 @@ pub struct Campaign {
 pub enum Phase {
     NotStarted,
     /// Days left until the deadline, 0 on the deadline itself.
-    Running { days_left: i64 },
+    Running {
+        days_left: i64,
+    },
     Ended,
 }
 
@@ -31,7 +33,9 @@ impl Campaign {
         } else if today > self.deadline {
             Phase::Ended
         } else {
-            Phase::Running { days_left: (self.deadline - today).num_days() }
+            Phase::Running {
+                days_left: (self.deadline - today).num_days(),
+            }
         }
     }
 
@@ -43,11 +47,16 @@ impl Campaign {
 
     /// A visit is recorded for a real day: not in the future and not before the campaign began.
     /// Visits after the deadline are allowed (firms are still served) but no longer count.
-    pub fn check_visit_date(&self, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    pub fn check_visit_date(
+        &self,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<NaiveDate, FieldError> {
         if date > today {
             Err(FieldError::new("visit_date", K::ErrDateInFuture))
         } else if date < self.starts_on {
-            Err(FieldError::new("visit_date", K::ErrDateBeforeCampaign).with("start", self.starts_on))
+            Err(FieldError::new("visit_date", K::ErrDateBeforeCampaign)
+                .with("start", self.starts_on))
         } else {
             Ok(date)
         }
@@ -91,7 +100,8 @@ impl Campaign {
 
 /// Parses a date as a person types it in a form or URL.
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| FieldError::new(field, K::ErrBadDate))
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, K::ErrBadDate))
 }
 
 /// The two targets, counted over the firms in scope, as of one day.
@@ -134,7 +144,13 @@ mod tests {
     }
 
     fn campaign() -> Campaign {
-        Campaign { id: 1, name_zh: "百人助百企".into(), name_en: "x".into(), starts_on: d("2022-02-27"), deadline: d("2022-12-31") }
+        Campaign {
+            id: 1,
+            name_zh: "百人助百企".into(),
+            name_en: "x".into(),
+            starts_on: d("2022-02-27"),
+            deadline: d("2022-12-31"),
+        }
     }
 
     #[test]
@@ -158,18 +174,35 @@ mod tests {
     fn visit_dates_are_bounded() {
         let c = campaign();
         let today = d("2022-07-01");
-        assert_eq!(c.check_visit_date(d("2022-07-01"), today), Ok(d("2022-07-01")));
-        assert_eq!(c.check_visit_date(d("2022-02-27"), today), Ok(d("2022-02-27")));
-        assert_eq!(c.check_visit_date(d("2022-07-02"), today).map_err(|e| e.key), Err(K::ErrDateInFuture));
+        assert_eq!(
+            c.check_visit_date(d("2022-07-01"), today),
+            Ok(d("2022-07-01"))
+        );
+        assert_eq!(
+            c.check_visit_date(d("2022-02-27"), today),
+            Ok(d("2022-02-27"))
+        );
+        assert_eq!(
+            c.check_visit_date(d("2022-07-02"), today)
+                .map_err(|e| e.key),
+            Err(K::ErrDateInFuture)
+        );
         let before = c.check_visit_date(d("2022-02-26"), today).unwrap_err();
-        assert_eq!(before.text(crate::Locale::Zh), "走访日期不能早于活动开始日期 2022-02-27");
+        assert_eq!(
+            before.text(crate::Locale::Zh),
+            "走访日期不能早于活动开始日期 2022-02-27"
+        );
     }
 
     #[test]
     fn dates_parse_strictly() {
         assert_eq!(parse_date("d", " 2022-12-31 "), Ok(d("2022-12-31")));
         for bad in ["2022-13-01", "2022/12/31", "31.12.2022", "", "2022-02-30"] {
-            assert_eq!(parse_date("d", bad).map_err(|e| e.key), Err(K::ErrBadDate), "{bad}");
+            assert_eq!(
+                parse_date("d", bad).map_err(|e| e.key),
+                Err(K::ErrBadDate),
+                "{bad}"
+            );
         }
     }
 
@@ -177,7 +210,11 @@ mod tests {
     fn pace_follows_the_straight_line_to_the_deadline() {
         let c = campaign();
         let mid = d("2022-07-31"); // about half-way
-        assert!((c.elapsed_percent(mid) - 50.2).abs() < 0.5, "{}", c.elapsed_percent(mid));
+        assert!(
+            (c.elapsed_percent(mid) - 50.2).abs() < 0.5,
+            "{}",
+            c.elapsed_percent(mid)
+        );
         assert_eq!(c.pace(60.0, mid), Pace::OnTrack);
         assert_eq!(c.pace(45.0, mid), Pace::Warning);
         assert_eq!(c.pace(30.0, mid), Pace::Behind);

@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 
 pub fn beijing() -> FixedOffset {
     // 8 hours east is always a valid offset.
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
 }
 
 pub fn today() -> NaiveDate {
@@ -24,8 +25,14 @@ pub fn day_end_utc(d: NaiveDate) -> DateTime<Utc> {
 
 /// A Beijing date and wall-clock time as a UTC instant (used by the demo data).
 pub fn at(d: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    let local = d.and_hms_opt(hour.min(23), minute.min(59), 0).unwrap_or(d.and_time(chrono::NaiveTime::MIN));
-    beijing().from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| local.and_utc())
+    let local = d
+        .and_hms_opt(hour.min(23), minute.min(59), 0)
+        .unwrap_or(d.and_time(chrono::NaiveTime::MIN));
+    beijing()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| local.and_utc())
 }
 
 /// The Beijing date of a stored instant.

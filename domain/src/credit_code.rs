@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -155,20 +157,41 @@ mod tests {
     #[test]
     fn input_is_normalised() {
         let full_width = "９１３５０１００Ｍ０００１００Ｙ４３";
-        assert_eq!(CreditCode::parse(full_width).map(String::from), Ok(VALID[0].to_owned()));
+        assert_eq!(
+            CreditCode::parse(full_width).map(String::from),
+            Ok(VALID[0].to_owned())
+        );
         assert!(CreditCode::parse(" 91350100m000100y43 ").is_ok());
         assert!(CreditCode::parse("9135 0100 M000 100Y 43").is_ok());
     }
 
     #[test]
     fn length_and_alphabet_are_checked() {
-        assert_eq!(CreditCode::parse("").map_err(|e| e.key), Err(K::ErrRequired));
-        assert_eq!(CreditCode::parse("91350100M000100Y4").map_err(|e| e.key), Err(K::ErrCreditLength));
-        assert_eq!(CreditCode::parse("91350100M000100Y433").map_err(|e| e.key), Err(K::ErrCreditLength));
+        assert_eq!(
+            CreditCode::parse("").map_err(|e| e.key),
+            Err(K::ErrRequired)
+        );
+        assert_eq!(
+            CreditCode::parse("91350100M000100Y4").map_err(|e| e.key),
+            Err(K::ErrCreditLength)
+        );
+        assert_eq!(
+            CreditCode::parse("91350100M000100Y433").map_err(|e| e.key),
+            Err(K::ErrCreditLength)
+        );
         // I, O, Z, S and V are excluded to avoid confusion with 1, 0, 2, 5 and U.
-        assert_eq!(CreditCode::parse("91350100I000100Y43").map_err(|e| e.key), Err(K::ErrCreditChars));
-        assert_eq!(CreditCode::parse("9135010OM000100Y43").map_err(|e| e.key), Err(K::ErrCreditChars));
-        assert_eq!(CreditCode::parse("91350100M000100Y4—").map_err(|e| e.key), Err(K::ErrCreditChars));
+        assert_eq!(
+            CreditCode::parse("91350100I000100Y43").map_err(|e| e.key),
+            Err(K::ErrCreditChars)
+        );
+        assert_eq!(
+            CreditCode::parse("9135010OM000100Y43").map_err(|e| e.key),
+            Err(K::ErrCreditChars)
+        );
+        assert_eq!(
+            CreditCode::parse("91350100M000100Y4—").map_err(|e| e.key),
+            Err(K::ErrCreditChars)
+        );
     }
 
     #[test]

@@ -18,7 +18,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: K) -> Self {
-        FieldError { field: field.into(), key, args: Vec::new() }
+        FieldError {
+            field: field.into(),
+            key,
+            args: Vec::new(),
+        }
     }
 
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
@@ -27,7 +31,11 @@ impl FieldError {
     }
 
     pub fn text(&self, locale: Locale) -> String {
-        let args: Vec<(&str, String)> = self.args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let args: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
         self.key.fill(locale, &args)
     }
 }
@@ -78,7 +86,9 @@ impl Error {
     /// One sentence for the whole error, in the reader's language.
     pub fn message(&self, locale: Locale) -> String {
         match self {
-            Error::NotFound { entity } => K::ErrNotFound.fill(locale, &[("entity", entity.t(locale).to_owned())]),
+            Error::NotFound { entity } => {
+                K::ErrNotFound.fill(locale, &[("entity", entity.t(locale).to_owned())])
+            }
             Error::Validation(errors) => match errors.as_slice() {
                 [only] if only.field.is_empty() => only.text(locale),
                 _ => K::ErrValidation.t(locale).to_owned(),
@@ -122,12 +132,21 @@ impl Problems {
     }
 
     pub fn finish(self) -> Result<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(Error::Validation(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.0))
+        }
     }
 }
 
 /// Checks free text typed by a user: trimmed, optionally required, bounded in characters.
-pub fn text(field: &str, value: &str, required: bool, max_chars: usize) -> std::result::Result<String, FieldError> {
+pub fn text(
+    field: &str,
+    value: &str,
+    required: bool,
+    max_chars: usize,
+) -> std::result::Result<String, FieldError> {
     let value = value.trim();
     if required && value.is_empty() {
         return Err(FieldError::new(field, K::ErrRequired));
@@ -145,7 +164,10 @@ mod tests {
     #[test]
     fn text_is_trimmed_required_and_bounded() {
         assert_eq!(text("f", "  hi ", true, 10), Ok("hi".to_owned()));
-        assert_eq!(text("f", "   ", true, 10).map_err(|e| e.key), Err(K::ErrRequired));
+        assert_eq!(
+            text("f", "   ", true, 10).map_err(|e| e.key),
+            Err(K::ErrRequired)
+        );
         assert_eq!(text("f", "", false, 10), Ok(String::new()));
         // Counted in characters, not bytes: ten Chinese characters are 30 bytes.
         assert!(text("f", "走访走访走访走访走访", true, 10).is_ok());

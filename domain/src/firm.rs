@@ -38,9 +38,22 @@ pub struct FirmQuery {
 impl FirmQueryParams {
     pub fn parse(&self) -> Result<FirmQuery, Error> {
         let mut problems = Problems::default();
-        let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        let q = problems.take(text("q", self.q.as_deref().unwrap_or_default(), false, MAX_QUERY)).unwrap_or_default();
-        let region = present(&self.region).and_then(|r| problems.take(Region::parse_id("region", &r)));
+        let present = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let q = problems
+            .take(text(
+                "q",
+                self.q.as_deref().unwrap_or_default(),
+                false,
+                MAX_QUERY,
+            ))
+            .unwrap_or_default();
+        let region =
+            present(&self.region).and_then(|r| problems.take(Region::parse_id("region", &r)));
         let tier = present(&self.tier).and_then(|t| problems.take(Tier::parse_id("tier", &t)));
         let page = match present(&self.page) {
             None => 1,
@@ -53,7 +66,12 @@ impl FirmQueryParams {
             },
         };
         problems.finish()?;
-        Ok(FirmQuery { q, region, tier, page })
+        Ok(FirmQuery {
+            q,
+            region,
+            tier,
+            page,
+        })
     }
 }
 
@@ -80,7 +98,9 @@ impl FirmQuery {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -172,6 +192,10 @@ pub struct ProblemEntry {
     pub status: ProblemStatus,
     pub deadline: NaiveDate,
     pub units: Vec<String>,
+    /// For optimistic locking: actions name the version they saw.
+    pub version: i32,
+    pub unit_response: Option<String>,
+    pub satisfaction: Option<String>,
 }
 
 impl ProblemEntry {
@@ -228,13 +252,26 @@ mod tests {
 
     fn params(q: &str, region: &str, tier: &str, page: &str) -> FirmQueryParams {
         let s = |v: &str| Some(v.to_owned());
-        FirmQueryParams { q: s(q), region: s(region), tier: s(tier), page: s(page) }
+        FirmQueryParams {
+            q: s(q),
+            region: s(region),
+            tier: s(tier),
+            page: s(page),
+        }
     }
 
     #[test]
     fn empty_params_mean_everything() {
         let q = FirmQueryParams::default().parse().expect("valid");
-        assert_eq!(q, FirmQuery { q: String::new(), region: None, tier: None, page: 1 });
+        assert_eq!(
+            q,
+            FirmQuery {
+                q: String::new(),
+                region: None,
+                tier: None,
+                page: 1
+            }
+        );
         assert_eq!(params(" ", "", "", "").parse().map(|q| q.page), Ok(1));
     }
 
@@ -244,13 +281,18 @@ mod tests {
         assert_eq!(q.q, "盐湖");
         assert_eq!(q.region, Some(Region::Haixi));
         assert_eq!(q.tier, Some(Tier::ProvincialSrdi));
-        assert_eq!(q.to_query_string(3), "q=%E7%9B%90%E6%B9%96&region=8&tier=3&page=3");
+        assert_eq!(
+            q.to_query_string(3),
+            "q=%E7%9B%90%E6%B9%96&region=8&tier=3&page=3"
+        );
         assert_eq!(q.to_query_string(1), "q=%E7%9B%90%E6%B9%96&region=8&tier=3");
     }
 
     #[test]
     fn bad_filters_are_4xx_not_ignored() {
-        let Err(Error::Validation(errors)) = params("", "99", "x", "0").parse() else { panic!("should fail") };
+        let Err(Error::Validation(errors)) = params("", "99", "x", "0").parse() else {
+            panic!("should fail")
+        };
         let keys: Vec<K> = errors.iter().map(|e| e.key).collect();
         assert_eq!(keys, vec![K::ErrBadRegion, K::ErrBadTier, K::ErrBadPage]);
     }
@@ -268,12 +310,18 @@ mod tests {
             status: ProblemStatus::Claimed,
             deadline: d("2022-05-20"),
             units: vec![],
+            version: 1,
+            unit_response: None,
+            satisfaction: None,
         };
         assert_eq!(p.urgency(d("2022-05-10")), Urgency::None);
         assert_eq!(p.urgency(d("2022-05-17")), Urgency::DueSoon);
         assert_eq!(p.urgency(d("2022-05-20")), Urgency::DueSoon);
         assert_eq!(p.urgency(d("2022-05-21")), Urgency::Overdue);
-        let solved = ProblemEntry { status: ProblemStatus::Solved, ..p };
+        let solved = ProblemEntry {
+            status: ProblemStatus::Solved,
+            ..p
+        };
         assert_eq!(solved.urgency(d("2022-06-21")), Urgency::None);
     }
 }

@@ -23,7 +23,11 @@ impl Locale {
 
     /// Reads a cookie or attribute value; anything unknown falls back to Chinese, the default.
     pub fn from_tag(tag: &str) -> Locale {
-        if tag.trim().to_ascii_lowercase().starts_with("en") { Locale::En } else { Locale::Zh }
+        if tag.trim().to_ascii_lowercase().starts_with("en") {
+            Locale::En
+        } else {
+            Locale::Zh
+        }
     }
 
     pub const fn other(self) -> Locale {
@@ -232,6 +236,45 @@ catalog! {
     NoAudit => "没有符合条件的记录。", "No entries match.";
     FirmHistory => "档案变更记录", "History of this file";
     MyAccount => "我的账号", "My account";
+
+    // Problems
+    ErrBadMeasure => "请选择问题所属的政策措施", "Choose the measure the problem falls under";
+    ErrStale => "该问题已被他人处理，请刷新页面查看最新状态", "Someone else has acted on this problem; reload to see its current state";
+    ErrNotYourUnit => "该问题未交办给您所在的单位", "This problem was not routed to your unit";
+    ErrReasonRequired => "请填写原因", "Give a reason";
+    ErrLinkInvalid => "链接无效或已过期，请联系您的服务协调员", "The link is invalid or has expired; contact your coordinator";
+    ErrNotClosed => "问题尚未办结，暂不能确认", "The problem is not closed yet, so it cannot be confirmed";
+    Satisfied => "满意", "Satisfied";
+    BasicallySatisfied => "基本满意", "Basically satisfied";
+    Dissatisfied => "不满意", "Dissatisfied";
+    ProblemsFound => "发现的问题（可选）", "Problems found (optional)";
+    ProblemSlot => "问题 {n}", "Problem {n}";
+    Measure => "政策措施", "Measure";
+    ChooseMeasure => "请选择", "Choose";
+    ProblemDescription => "问题描述", "Description";
+    ProblemsRaised => "已交办 {n} 个问题。", "{n} problems routed.";
+    QueueTitle => "待办问题", "Problem queue";
+    NavQueue => "待办", "Queue";
+    NavMyFirms => "我的企业", "My firms";
+    MyFirmsTitle => "我的企业", "My firms";
+    NoQueue => "暂无交办给本单位的问题。", "No problems are routed to your unit.";
+    Claim => "认领", "Claim";
+    Respond => "反馈办理结果", "Report back";
+    CloseProblem => "办结", "Close";
+    MarkUnsolvable => "无法解决", "Cannot be solved";
+    Note => "说明", "Note";
+    UnitResponse => "办理结果", "Result";
+    FollowUp => "回访确认", "Follow-up";
+    ConfirmSolved => "企业确认已解决", "Firm confirms: solved";
+    ConfirmNotSolved => "企业表示未解决", "Firm says: not solved";
+    SatisfactionLabel => "满意度", "Satisfaction";
+    FirmComment => "企业意见", "Firm's comment";
+    ConfirmTitle => "问题办理结果确认", "Confirm the outcome";
+    ConfirmThanks => "感谢您的确认！", "Thank you for confirming!";
+    ConfirmLink => "企业确认链接", "Confirmation link for the firm";
+    OpenProblems => "未办结问题 {n} 项", "{n} open problems";
+    NextDeadline => "最近时限 {date}", "Next deadline {date}";
+    StatusChanged => "已更新。", "Updated.";
 
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";

@@ -17,7 +17,6 @@ pub mod problem;
 pub mod reference;
 pub mod visit;
 
-
 pub use campaign::Campaign;
 pub use credit_code::CreditCode;
 pub use error::{Error, FieldError};

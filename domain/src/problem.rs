@@ -3,9 +3,69 @@
 //! Closed is the member unit's word; solved is the firm's. Only solved counts toward the
 //! campaign's second target, so the firm's confirmation is its own transition.
 
-use crate::i18n::{K, Locale};
 use crate::error::{Error, FieldError};
+use crate::i18n::{K, Locale};
 use serde::{Deserialize, Serialize};
+
+pub const MAX_DESCRIPTION: usize = 1000;
+pub const MAX_NOTE: usize = 1000;
+/// Working days a member unit has for a problem, unless the office sets otherwise.
+pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 15;
+/// How many problems one visit form offers (blank slots are ignored).
+pub const PROBLEM_SLOTS: usize = 3;
+
+/// A problem as typed into the visit form: a measure number and what the firm needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemForm {
+    pub measure: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidProblem {
+    pub measure_id: i32,
+    pub description: String,
+}
+
+impl ProblemForm {
+    /// An empty slot of the form (no measure, no text) is no problem at all.
+    pub fn is_blank(&self) -> bool {
+        self.measure.trim().is_empty() && self.description.trim().is_empty()
+    }
+
+    /// Checks one problem; `slot` names the fields (`p1_measure`, `p1_description`).
+    pub fn validate(&self, slot: usize) -> Result<ValidProblem, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let measure = self
+            .measure
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|m| (1..=26).contains(m));
+        if measure.is_none() {
+            errors.push(FieldError::new(
+                format!("p{slot}_measure"),
+                K::ErrBadMeasure,
+            ));
+        }
+        let description = crate::error::text(
+            &format!("p{slot}_description"),
+            &self.description,
+            true,
+            MAX_DESCRIPTION,
+        );
+        if let Err(e) = &description {
+            errors.push(e.clone());
+        }
+        match (measure, description) {
+            (Some(measure_id), Ok(description)) => Ok(ValidProblem {
+                measure_id,
+                description,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -64,7 +124,10 @@ impl ProblemStatus {
 
     /// Still waiting for a member unit to act: these can become overdue.
     pub const fn is_open(self) -> bool {
-        matches!(self, ProblemStatus::Routed | ProblemStatus::Claimed | ProblemStatus::Responded)
+        matches!(
+            self,
+            ProblemStatus::Routed | ProblemStatus::Claimed | ProblemStatus::Responded
+        )
     }
 
     /// The lifecycle as a table. Reopening (closed → claimed) happens when the firm is not
@@ -91,12 +154,17 @@ impl ProblemStatus {
         if self.can_become(to) {
             Ok(to)
         } else {
-            Err(Error::Conflict(
-                FieldError::new("status", K::ErrIllegalTransition)
-                    .with("from", self.name(Locale::Zh))
-                    .with("to", to.name(Locale::Zh)),
-            ))
+            Err(self.illegal(to))
         }
+    }
+
+    /// The refusal of a move from this status to `to`.
+    pub fn illegal(self, to: ProblemStatus) -> Error {
+        Error::Conflict(
+            FieldError::new("status", K::ErrIllegalTransition)
+                .with("from", self.name(Locale::Zh))
+                .with("to", to.name(Locale::Zh)),
+        )
     }
 }
 
@@ -117,9 +185,55 @@ impl Satisfaction {
         }
     }
 
-    pub fn from_code(code: &str) -> Option<Satisfaction> {
-        [Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied].into_iter().find(|s| s.code() == code)
+    pub const ALL: [Satisfaction; 3] = [
+        Satisfaction::Satisfied,
+        Satisfaction::BasicallySatisfied,
+        Satisfaction::Dissatisfied,
+    ];
+
+    pub const fn label(self) -> K {
+        match self {
+            Satisfaction::Satisfied => K::Satisfied,
+            Satisfaction::BasicallySatisfied => K::BasicallySatisfied,
+            Satisfaction::Dissatisfied => K::Dissatisfied,
+        }
     }
+
+    pub fn from_code(code: &str) -> Option<Satisfaction> {
+        [
+            Satisfaction::Satisfied,
+            Satisfaction::BasicallySatisfied,
+            Satisfaction::Dissatisfied,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// What the firm sees when it opens its link: no account, so only this one problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub firm_name: String,
+    pub description: String,
+    pub measure_zh: String,
+    pub unit_response: Option<String>,
+    pub status: ProblemStatus,
+}
+
+/// A problem in a unit's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct QueueRow {
+    pub id: i32,
+    pub firm_id: i32,
+    pub firm_name: String,
+    pub measure_id: i32,
+    pub measure_zh: String,
+    pub description: String,
+    pub status: String,
+    pub deadline: chrono::NaiveDate,
+    pub version: i32,
+    pub unit_response: Option<String>,
 }
 
 #[cfg(test)]
@@ -164,12 +278,18 @@ mod tests {
         for s in ProblemStatus::ALL {
             assert_eq!(ProblemStatus::from_code(s.code()), Some(s));
         }
-        assert_eq!(Satisfaction::from_code("basically_satisfied"), Some(Satisfaction::BasicallySatisfied));
+        assert_eq!(
+            Satisfaction::from_code("basically_satisfied"),
+            Some(Satisfaction::BasicallySatisfied)
+        );
     }
 
     #[test]
     fn an_illegal_move_says_why_in_chinese() {
         let err = Routed.transition(Solved).unwrap_err();
-        assert_eq!(err.message(Locale::Zh), "问题状态不能从“待认领”变为“已解决”");
+        assert_eq!(
+            err.message(Locale::Zh),
+            "问题状态不能从“待认领”变为“已解决”"
+        );
     }
 }

@@ -36,11 +36,17 @@ impl Region {
     }
 
     pub fn from_id(id: i32) -> Option<Region> {
-        usize::try_from(id - 1).ok().and_then(|i| Region::ALL.get(i).copied())
+        usize::try_from(id - 1)
+            .ok()
+            .and_then(|i| Region::ALL.get(i).copied())
     }
 
     pub fn parse_id(field: &str, raw: &str) -> Result<Region, FieldError> {
-        raw.trim().parse::<i32>().ok().and_then(Region::from_id).ok_or_else(|| FieldError::new(field, K::ErrBadRegion))
+        raw.trim()
+            .parse::<i32>()
+            .ok()
+            .and_then(Region::from_id)
+            .ok_or_else(|| FieldError::new(field, K::ErrBadRegion))
     }
 
     /// The name as the seed writes it.
@@ -104,18 +110,30 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 5] = [Tier::Innovative, Tier::Reserve, Tier::ProvincialSrdi, Tier::LittleGiant, Tier::SingleChampion];
+    pub const ALL: [Tier; 5] = [
+        Tier::Innovative,
+        Tier::Reserve,
+        Tier::ProvincialSrdi,
+        Tier::LittleGiant,
+        Tier::SingleChampion,
+    ];
 
     pub fn id(self) -> i32 {
         self as i32 + 1
     }
 
     pub fn from_id(id: i32) -> Option<Tier> {
-        usize::try_from(id - 1).ok().and_then(|i| Tier::ALL.get(i).copied())
+        usize::try_from(id - 1)
+            .ok()
+            .and_then(|i| Tier::ALL.get(i).copied())
     }
 
     pub fn parse_id(field: &str, raw: &str) -> Result<Tier, FieldError> {
-        raw.trim().parse::<i32>().ok().and_then(Tier::from_id).ok_or_else(|| FieldError::new(field, K::ErrBadTier))
+        raw.trim()
+            .parse::<i32>()
+            .ok()
+            .and_then(Tier::from_id)
+            .ok_or_else(|| FieldError::new(field, K::ErrBadTier))
     }
 
     pub const fn name_zh(self) -> &'static str {
@@ -150,8 +168,20 @@ impl Tier {
     /// 专精特新 SME (the ladder is cumulative), so it is in; innovative SMEs and single-item
     /// champions are not named. The office can override the flag per firm with a reason.
     pub const fn in_campaign_scope(self) -> bool {
-        matches!(self, Tier::Reserve | Tier::ProvincialSrdi | Tier::LittleGiant)
+        matches!(
+            self,
+            Tier::Reserve | Tier::ProvincialSrdi | Tier::LittleGiant
+        )
     }
+}
+
+/// The notice's measures under their policy area, as the problem form offers them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureGroup {
+    pub area_zh: String,
+    pub area_en: String,
+    /// (number, Chinese name, English name)
+    pub measures: Vec<(i32, String, String)>,
 }
 
 #[cfg(test)]
@@ -174,13 +204,25 @@ mod tests {
     #[test]
     fn parse_ids_from_form_values() {
         assert_eq!(Region::parse_id("region", " 8 "), Ok(Region::Haixi));
-        assert_eq!(Region::parse_id("region", "x").map_err(|e| e.key), Err(K::ErrBadRegion));
-        assert_eq!(Tier::parse_id("tier", "-1").map_err(|e| e.key), Err(K::ErrBadTier));
+        assert_eq!(
+            Region::parse_id("region", "x").map_err(|e| e.key),
+            Err(K::ErrBadRegion)
+        );
+        assert_eq!(
+            Tier::parse_id("tier", "-1").map_err(|e| e.key),
+            Err(K::ErrBadTier)
+        );
     }
 
     #[test]
     fn scope_follows_the_measure() {
-        let in_scope: Vec<Tier> = Tier::ALL.into_iter().filter(|t| t.in_campaign_scope()).collect();
-        assert_eq!(in_scope, vec![Tier::Reserve, Tier::ProvincialSrdi, Tier::LittleGiant]);
+        let in_scope: Vec<Tier> = Tier::ALL
+            .into_iter()
+            .filter(|t| t.in_campaign_scope())
+            .collect();
+        assert_eq!(
+            in_scope,
+            vec![Tier::Reserve, Tier::ProvincialSrdi, Tier::LittleGiant]
+        );
     }
 }

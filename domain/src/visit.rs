@@ -3,6 +3,7 @@
 use crate::campaign::{Campaign, parse_date};
 use crate::error::{FieldError, Problems, Result, text};
 use crate::i18n::{K, Locale};
+use crate::problem::{ProblemForm, ValidProblem};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,9 @@ pub struct VisitForm {
     /// Generated when the form is rendered, so a resubmission of the same form is recognised.
     #[serde(default)]
     pub idempotency_key: String,
+    /// Problems found on the visit; blank slots are ignored.
+    #[serde(default)]
+    pub problems: Vec<ProblemForm>,
 }
 
 /// A visit that passed every check.
@@ -72,6 +76,7 @@ pub struct ValidVisit {
     pub participants: String,
     pub summary: String,
     pub idempotency_key: Option<String>,
+    pub problems: Vec<ValidProblem>,
 }
 
 impl VisitForm {
@@ -85,12 +90,32 @@ impl VisitForm {
         if kind.is_none() {
             problems.push(FieldError::new("kind", K::ErrBadVisitKind));
         }
-        let participants = problems.take(text("participants", &self.participants, false, MAX_PARTICIPANTS));
+        let participants = problems.take(text(
+            "participants",
+            &self.participants,
+            false,
+            MAX_PARTICIPANTS,
+        ));
         let summary = problems.take(text("summary", &self.summary, true, MAX_SUMMARY));
         let key = self.idempotency_key.trim();
-        let key_ok = key.len() <= MAX_IDEMPOTENCY_KEY && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let key_ok = key.len() <= MAX_IDEMPOTENCY_KEY
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !key_ok {
             problems.push(FieldError::new("idempotency_key", K::ErrBadId));
+        }
+        let mut found = Vec::new();
+        for (i, p) in self
+            .problems
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_blank())
+        {
+            match p.validate(i + 1) {
+                Ok(valid) => found.push(valid),
+                Err(errors) => errors.into_iter().for_each(|e| problems.push(e)),
+            }
         }
         problems.finish()?;
         match (date, kind, participants, summary) {
@@ -100,6 +125,7 @@ impl VisitForm {
                 participants,
                 summary,
                 idempotency_key: (!key.is_empty()).then(|| key.to_owned()),
+                problems: found,
             }),
             // Unreachable: any None above pushed a problem and `finish` returned it.
             _ => Err(crate::Error::Internal),
@@ -114,7 +140,13 @@ mod tests {
 
     fn campaign() -> Campaign {
         let d = |s| parse_date("d", s).unwrap_or_default();
-        Campaign { id: 1, name_zh: String::new(), name_en: String::new(), starts_on: d("2022-02-27"), deadline: d("2022-12-31") }
+        Campaign {
+            id: 1,
+            name_zh: String::new(),
+            name_en: String::new(),
+            starts_on: d("2022-02-27"),
+            deadline: d("2022-12-31"),
+        }
     }
 
     fn form() -> VisitForm {
@@ -124,6 +156,7 @@ mod tests {
             participants: "张经理".into(),
             summary: "了解融资需求".into(),
             idempotency_key: "3f1c-aa".into(),
+            problems: vec![],
         }
     }
 
@@ -140,8 +173,15 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let bad = VisitForm { visit_date: "2022-07-01".into(), kind: "letter".into(), summary: " ".into(), ..form() };
-        let Err(Error::Validation(errors)) = bad.validate(&campaign(), today()) else { panic!("should fail") };
+        let bad = VisitForm {
+            visit_date: "2022-07-01".into(),
+            kind: "letter".into(),
+            summary: " ".into(),
+            ..form()
+        };
+        let Err(Error::Validation(errors)) = bad.validate(&campaign(), today()) else {
+            panic!("should fail")
+        };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["visit_date", "kind", "summary"]);
         assert_eq!(errors[0].key, K::ErrDateInFuture);
@@ -149,17 +189,68 @@ mod tests {
 
     #[test]
     fn oversized_text_and_odd_keys_are_refused() {
-        let long = VisitForm { summary: "字".repeat(MAX_SUMMARY + 1), ..form() };
+        let long = VisitForm {
+            summary: "字".repeat(MAX_SUMMARY + 1),
+            ..form()
+        };
         assert!(long.validate(&campaign(), today()).is_err());
-        let odd = VisitForm { idempotency_key: "<script>".into(), ..form() };
+        let odd = VisitForm {
+            idempotency_key: "<script>".into(),
+            ..form()
+        };
         assert!(odd.validate(&campaign(), today()).is_err());
-        let none = VisitForm { idempotency_key: String::new(), ..form() };
-        assert_eq!(none.validate(&campaign(), today()).map(|v| v.idempotency_key), Ok(None));
+        let none = VisitForm {
+            idempotency_key: String::new(),
+            ..form()
+        };
+        assert_eq!(
+            none.validate(&campaign(), today())
+                .map(|v| v.idempotency_key),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn problems_ride_along_and_blank_slots_are_ignored() {
+        let with = VisitForm {
+            problems: vec![
+                ProblemForm {
+                    measure: "5".into(),
+                    description: "贷款".into(),
+                },
+                ProblemForm::default(),
+                ProblemForm {
+                    measure: "27".into(),
+                    description: String::new(),
+                },
+            ],
+            ..form()
+        };
+        let Err(Error::Validation(errors)) = with.validate(&campaign(), today()) else {
+            panic!("slot 3 is bad")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["p3_measure", "p3_description"]);
+        let good = VisitForm {
+            problems: vec![ProblemForm {
+                measure: "5".into(),
+                description: "贷款".into(),
+            }],
+            ..form()
+        };
+        assert_eq!(
+            good.validate(&campaign(), today())
+                .map(|v| v.problems.len()),
+            Ok(1)
+        );
     }
 
     #[test]
     fn only_on_site_counts() {
-        let counting: Vec<_> = VisitKind::ALL.into_iter().filter(|k| k.counts_toward_target()).collect();
+        let counting: Vec<_> = VisitKind::ALL
+            .into_iter()
+            .filter(|k| k.counts_toward_target())
+            .collect();
         assert_eq!(counting, vec![VisitKind::OnSite]);
         assert_eq!(VisitKind::from_code("video"), Some(VisitKind::Video));
         assert_eq!(VisitKind::from_code("visit"), None);

@@ -4,14 +4,16 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{Duration, NaiveDate};
-use domain::db::testing::*;
 use domain::db::audit::Actor;
 use domain::db::entity::{audit_log, firm, problem, visit};
+use domain::db::testing::*;
 use domain::db::{current_campaign, demo, firms, is_unique_violation, progress, query_all, visits};
 use domain::firm::{FirmQuery, FirmQueryParams, TimelineEntry};
 use domain::visit::{VisitForm, VisitKind};
 use domain::{Error, K, Region, Tier};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, Set,
+};
 use std::collections::{HashMap, HashSet};
 
 #[derive(FromQueryResult)]
@@ -24,21 +26,48 @@ struct NameRow {
 #[tokio::test]
 async fn migrations_seed_the_reference_data_of_the_notice() {
     let db = test_db().await;
-    let regions = query_all::<NameRow>(&*db, "SELECT id, name_zh, name_en FROM regions ORDER BY id", vec![]).await.unwrap();
+    let regions = query_all::<NameRow>(
+        &*db,
+        "SELECT id, name_zh, name_en FROM regions ORDER BY id",
+        vec![],
+    )
+    .await
+    .unwrap();
     assert_eq!(regions.len(), 8);
     for r in &regions {
         let region = Region::from_id(r.id).unwrap();
-        assert_eq!((region.name_zh(), region.name_en()), (r.name_zh.as_str(), r.name_en.as_str()));
+        assert_eq!(
+            (region.name_zh(), region.name_en()),
+            (r.name_zh.as_str(), r.name_en.as_str())
+        );
     }
-    let tiers = query_all::<NameRow>(&*db, "SELECT id, name_zh, name_en FROM tiers ORDER BY id", vec![]).await.unwrap();
+    let tiers = query_all::<NameRow>(
+        &*db,
+        "SELECT id, name_zh, name_en FROM tiers ORDER BY id",
+        vec![],
+    )
+    .await
+    .unwrap();
     assert_eq!(tiers.len(), 5);
     for t in &tiers {
         assert_eq!(Tier::from_id(t.id).unwrap().name_zh(), t.name_zh);
     }
-    let measures = query_all::<NameRow>(&*db, "SELECT id, name_zh, name_en FROM measures ORDER BY id", vec![]).await.unwrap();
+    let measures = query_all::<NameRow>(
+        &*db,
+        "SELECT id, name_zh, name_en FROM measures ORDER BY id",
+        vec![],
+    )
+    .await
+    .unwrap();
     assert_eq!(measures.len(), 26);
     assert_eq!(measures[15].name_zh, "开展百人助百企活动");
-    let units = query_all::<NameRow>(&*db, "SELECT id, name_zh, name_en FROM member_units ORDER BY id", vec![]).await.unwrap();
+    let units = query_all::<NameRow>(
+        &*db,
+        "SELECT id, name_zh, name_en FROM member_units ORDER BY id",
+        vec![],
+    )
+    .await
+    .unwrap();
     assert_eq!(units.len(), 19, "distinct departments named in the notice");
     assert!(units.iter().all(|u| !u.name_en.is_empty()));
 
@@ -55,7 +84,10 @@ async fn migrations_seed_the_reference_data_of_the_notice() {
     .await
     .unwrap();
     let by_measure: HashMap<i32, i64> = linked.into_iter().map(|l| (l.measure_id, l.n)).collect();
-    assert_eq!(by_measure[&16], 19, "measure 16 belongs to every member unit");
+    assert_eq!(
+        by_measure[&16], 19,
+        "measure 16 belongs to every member unit"
+    );
     assert_eq!(by_measure[&3], 1, "measure 3 is the tax service's alone");
     assert_eq!(by_measure[&1], 6);
 
@@ -79,14 +111,19 @@ async fn the_database_allows_one_active_coordinator_per_firm() {
     ended.ended_at = Set(Some(chrono::Utc::now()));
     ended.update(&*db).await.unwrap();
     assign(&*db, f.id, b.id).await.unwrap();
-    assert_eq!(firms::coordinator_of(&*db, f.id).await.unwrap().unwrap().id, b.id);
+    assert_eq!(
+        firms::coordinator_of(&*db, f.id).await.unwrap().unwrap().id,
+        b.id
+    );
 }
 
 #[tokio::test]
 async fn credit_codes_are_unique() {
     let db = test_db().await;
     let f = make_firm(&*db, "甲公司", Region::Xining, Tier::Reserve).await;
-    let mut copy: firm::ActiveModel = make_firm(&*db, "乙公司", Region::Xining, Tier::Reserve).await.into();
+    let mut copy: firm::ActiveModel = make_firm(&*db, "乙公司", Region::Xining, Tier::Reserve)
+        .await
+        .into();
     copy.credit_code = Set(f.credit_code.clone());
     let err = copy.update(&*db).await.unwrap_err();
     assert!(is_unique_violation(&err), "{err:?}");
@@ -99,6 +136,7 @@ fn visit_form(date: &str, kind: VisitKind, key: &str) -> VisitForm {
         participants: "总经理".to_owned(),
         summary: "了解企业融资需求".to_owned(),
         idempotency_key: key.to_owned(),
+        problems: Vec::new(),
     }
 }
 
@@ -106,37 +144,95 @@ fn visit_form(date: &str, kind: VisitKind, key: &str) -> VisitForm {
 async fn logging_an_on_site_visit_moves_progress_and_is_audited() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
-    let f = make_firm(&*db, "海东高原乳业有限公司", Region::Haidong, Tier::ProvincialSrdi).await;
-    let other = make_firm(&*db, "海东创新科技有限公司", Region::Haidong, Tier::Innovative).await;
+    let f = make_firm(
+        &*db,
+        "海东高原乳业有限公司",
+        Region::Haidong,
+        Tier::ProvincialSrdi,
+    )
+    .await;
+    let other = make_firm(
+        &*db,
+        "海东创新科技有限公司",
+        Region::Haidong,
+        Tier::Innovative,
+    )
+    .await;
     let c = make_coordinator(&*db, "马协调").await;
     assign(&*db, f.id, c.id).await.unwrap();
     assign(&*db, other.id, c.id).await.unwrap();
     let today = date("2022-06-30");
 
     let before = progress::compute(&*db, &campaign, today).await.unwrap();
-    assert_eq!((before.firms_in_scope, before.visited_on_site), (1, 0), "the innovative SME is out of scope");
+    assert_eq!(
+        (before.firms_in_scope, before.visited_on_site),
+        (1, 0),
+        "the innovative SME is out of scope"
+    );
 
     // A phone call is contact, not a visit: it does not count.
-    let phone = visit_form("2022-06-01", VisitKind::Phone, "k-phone").validate(&campaign, today).unwrap();
-    visits::log(&*db, f.id, phone, &Actor::anonymous(None)).await.unwrap();
-    assert_eq!(progress::compute(&*db, &campaign, today).await.unwrap().visited_on_site, 0);
+    let phone = visit_form("2022-06-01", VisitKind::Phone, "k-phone")
+        .validate(&campaign, today)
+        .unwrap();
+    visits::log(&*db, f.id, phone, &Actor::anonymous(None))
+        .await
+        .unwrap();
+    assert_eq!(
+        progress::compute(&*db, &campaign, today)
+            .await
+            .unwrap()
+            .visited_on_site,
+        0
+    );
 
-    let on_site = visit_form("2022-06-02", VisitKind::OnSite, "k-site").validate(&campaign, today).unwrap();
-    let logged = visits::log(&*db, f.id, on_site, &Actor::anonymous(Some("10.0.0.9".into()))).await.unwrap();
+    let on_site = visit_form("2022-06-02", VisitKind::OnSite, "k-site")
+        .validate(&campaign, today)
+        .unwrap();
+    let logged = visits::log(
+        &*db,
+        f.id,
+        on_site,
+        &Actor::anonymous(Some("10.0.0.9".into())),
+    )
+    .await
+    .unwrap();
     assert!(logged.created);
     let after = progress::compute(&*db, &campaign, today).await.unwrap();
     assert_eq!(after.visited_on_site, 1);
     // Replayed as of the day before, the visit had not happened yet.
-    assert_eq!(progress::compute(&*db, &campaign, date("2022-06-01")).await.unwrap().visited_on_site, 0);
+    assert_eq!(
+        progress::compute(&*db, &campaign, date("2022-06-01"))
+            .await
+            .unwrap()
+            .visited_on_site,
+        0
+    );
 
-    let stored = visit::Entity::find_by_id(logged.visit_id).one(&*db).await.unwrap().unwrap();
-    assert_eq!((stored.firm_id, stored.coordinator_id, stored.kind.as_str()), (f.id, c.id, "on_site"));
-    let trail = audit_log::Entity::find().filter(audit_log::Column::EntityId.eq(logged.visit_id)).all(&*db).await.unwrap();
+    let stored = visit::Entity::find_by_id(logged.visit_id)
+        .one(&*db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.firm_id, stored.coordinator_id, stored.kind.as_str()),
+        (f.id, c.id, "on_site")
+    );
+    let trail = audit_log::Entity::find()
+        .filter(audit_log::Column::EntityId.eq(logged.visit_id))
+        .all(&*db)
+        .await
+        .unwrap();
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].action, "create");
     assert_eq!(trail[0].client_addr.as_deref(), Some("10.0.0.9"));
     assert!(trail[0].before_json.is_none());
-    assert!(trail[0].after_json.as_deref().unwrap().contains("了解企业融资需求"));
+    assert!(
+        trail[0]
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("了解企业融资需求")
+    );
 
     let file = firms::file(&*db, &campaign, f.id).await.unwrap();
     assert!(file.targets.visited_on_site);
@@ -148,22 +244,56 @@ async fn logging_an_on_site_visit_moves_progress_and_is_audited() {
 async fn the_same_idempotency_key_twice_makes_one_visit() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
-    let f = make_firm(&*db, "西宁重复提交测试有限公司", Region::Xining, Tier::Reserve).await;
+    let f = make_firm(
+        &*db,
+        "西宁重复提交测试有限公司",
+        Region::Xining,
+        Tier::Reserve,
+    )
+    .await;
     let c = make_coordinator(&*db, "韩").await;
     assign(&*db, f.id, c.id).await.unwrap();
     let today = date("2022-07-01");
     let form = visit_form("2022-06-15", VisitKind::OnSite, "double-tap-1");
-    let first = visits::log(&*db, f.id, form.validate(&campaign, today).unwrap(), &Actor::default()).await.unwrap();
-    let second = visits::log(&*db, f.id, form.validate(&campaign, today).unwrap(), &Actor::default()).await.unwrap();
+    let first = visits::log(
+        &*db,
+        f.id,
+        form.validate(&campaign, today).unwrap(),
+        &Actor::default(),
+    )
+    .await
+    .unwrap();
+    let second = visits::log(
+        &*db,
+        f.id,
+        form.validate(&campaign, today).unwrap(),
+        &Actor::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(first.visit_id, second.visit_id);
     assert!(first.created && !second.created);
     assert_eq!(visit::Entity::find().count(&*db).await.unwrap(), 1);
-    assert_eq!(audit_log::Entity::find().filter(audit_log::Column::Entity.eq("visit")).count(&*db).await.unwrap(), 1);
+    assert_eq!(
+        audit_log::Entity::find()
+            .filter(audit_log::Column::Entity.eq("visit"))
+            .count(&*db)
+            .await
+            .unwrap(),
+        1
+    );
 
     // The same key for another firm is refused rather than silently answered.
     let g = make_firm(&*db, "另一家公司", Region::Xining, Tier::Reserve).await;
     assign(&*db, g.id, c.id).await.unwrap();
-    let err = visits::log(&*db, g.id, form.validate(&campaign, today).unwrap(), &Actor::default()).await.unwrap_err();
+    let err = visits::log(
+        &*db,
+        g.id,
+        form.validate(&campaign, today).unwrap(),
+        &Actor::default(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.status(), 409);
 }
 
@@ -175,17 +305,44 @@ async fn refused_visits_write_nothing() {
     let lonely = make_firm(&*db, "玉树无人分配有限公司", Region::Yushu, Tier::Reserve).await;
     let form = visit_form("2022-06-15", VisitKind::OnSite, "");
 
-    let err = visits::log(&*db, lonely.id, form.validate(&campaign, today).unwrap(), &Actor::default()).await.unwrap_err();
-    assert!(matches!(&err, Error::Conflict(e) if e.key == K::ErrNoCoordinator), "{err:?}");
-    let err = visits::log(&*db, 99_999, form.validate(&campaign, today).unwrap(), &Actor::default()).await.unwrap_err();
+    let err = visits::log(
+        &*db,
+        lonely.id,
+        form.validate(&campaign, today).unwrap(),
+        &Actor::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Conflict(e) if e.key == K::ErrNoCoordinator),
+        "{err:?}"
+    );
+    let err = visits::log(
+        &*db,
+        99_999,
+        form.validate(&campaign, today).unwrap(),
+        &Actor::default(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err, Error::not_found(K::EntityFirm));
 
-    let mut archived: firm::ActiveModel = make_firm(&*db, "已归档公司", Region::Xining, Tier::Reserve).await.into();
+    let mut archived: firm::ActiveModel =
+        make_firm(&*db, "已归档公司", Region::Xining, Tier::Reserve)
+            .await
+            .into();
     archived.archived_at = Set(Some(chrono::Utc::now()));
     let archived = archived.update(&*db).await.unwrap();
     let c = make_coordinator(&*db, "祁").await;
     assign(&*db, archived.id, c.id).await.unwrap();
-    let err = visits::log(&*db, archived.id, form.validate(&campaign, today).unwrap(), &Actor::default()).await.unwrap_err();
+    let err = visits::log(
+        &*db,
+        archived.id,
+        form.validate(&campaign, today).unwrap(),
+        &Actor::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(&err, Error::Conflict(e) if e.key == K::ErrFirmArchived));
 
     assert_eq!(visit::Entity::find().count(&*db).await.unwrap(), 0);
@@ -197,49 +354,129 @@ async fn the_firm_list_filters_searches_and_pages() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     for i in 0..25 {
-        make_firm(&*db, &format!("西宁第{i}机械有限公司"), Region::Xining, Tier::Reserve).await;
+        make_firm(
+            &*db,
+            &format!("西宁第{i}机械有限公司"),
+            Region::Xining,
+            Tier::Reserve,
+        )
+        .await;
     }
-    let haixi = make_firm(&*db, "格尔木盐湖50%化工有限公司", Region::Haixi, Tier::LittleGiant).await;
+    let haixi = make_firm(
+        &*db,
+        "格尔木盐湖50%化工有限公司",
+        Region::Haixi,
+        Tier::LittleGiant,
+    )
+    .await;
     let c = make_coordinator(&*db, "索南").await;
     assign(&*db, haixi.id, c.id).await.unwrap();
 
-    let all = firms::list(&*db, &campaign, &FirmQuery { page: 1, ..FirmQuery::default() }).await.unwrap();
+    let all = firms::list(
+        &*db,
+        &campaign,
+        &FirmQuery {
+            page: 1,
+            ..FirmQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!((all.total, all.rows.len(), all.pages()), (26, 20, 2));
-    let page2 = firms::list(&*db, &campaign, &FirmQuery { page: 2, ..FirmQuery::default() }).await.unwrap();
+    let page2 = firms::list(
+        &*db,
+        &campaign,
+        &FirmQuery {
+            page: 2,
+            ..FirmQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(page2.rows.len(), 6);
     let ids: HashSet<i32> = all.rows.iter().chain(&page2.rows).map(|r| r.id).collect();
     assert_eq!(ids.len(), 26, "pages do not overlap");
 
-    let by_region = firms::list(&*db, &campaign, &FirmQuery { region: Some(Region::Haixi), page: 1, ..FirmQuery::default() }).await.unwrap();
+    let by_region = firms::list(
+        &*db,
+        &campaign,
+        &FirmQuery {
+            region: Some(Region::Haixi),
+            page: 1,
+            ..FirmQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(by_region.total, 1);
     assert_eq!(by_region.rows[0].coordinator.as_deref(), Some("索南"));
     assert!(!by_region.rows[0].targets.visited_on_site);
 
-    let by_tier = firms::list(&*db, &campaign, &FirmQuery { tier: Some(Tier::Reserve), page: 1, ..FirmQuery::default() }).await.unwrap();
+    let by_tier = firms::list(
+        &*db,
+        &campaign,
+        &FirmQuery {
+            tier: Some(Tier::Reserve),
+            page: 1,
+            ..FirmQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(by_tier.total, 25);
 
     // Credit codes match in any case and in part; a LIKE wildcard typed by a user is literal.
     let code_part = haixi.credit_code[4..12].to_lowercase();
-    let q = FirmQueryParams { q: Some(code_part), ..Default::default() }.parse().unwrap();
+    let q = FirmQueryParams {
+        q: Some(code_part),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
     assert_eq!(firms::list(&*db, &campaign, &q).await.unwrap().total, 1);
-    let pct = FirmQuery { q: "%".into(), page: 1, ..FirmQuery::default() };
-    assert_eq!(firms::list(&*db, &campaign, &pct).await.unwrap().total, 1, "only the firm with % in its name");
-    let name = FirmQuery { q: "第1".into(), page: 1, ..FirmQuery::default() };
-    assert_eq!(firms::list(&*db, &campaign, &name).await.unwrap().total, 11, "第1 and 第10..第19");
+    let pct = FirmQuery {
+        q: "%".into(),
+        page: 1,
+        ..FirmQuery::default()
+    };
+    assert_eq!(
+        firms::list(&*db, &campaign, &pct).await.unwrap().total,
+        1,
+        "only the firm with % in its name"
+    );
+    let name = FirmQuery {
+        q: "第1".into(),
+        page: 1,
+        ..FirmQuery::default()
+    };
+    assert_eq!(
+        firms::list(&*db, &campaign, &name).await.unwrap().total,
+        11,
+        "第1 and 第10..第19"
+    );
 }
 
 /// Counts the two targets in Rust from the raw rows, independently of the SQL in `progress`.
-async fn count_independently(db: &sea_orm::DatabaseConnection, as_of: NaiveDate) -> (u64, u64, u64, u64) {
+async fn count_independently(
+    db: &sea_orm::DatabaseConnection,
+    as_of: NaiveDate,
+) -> (u64, u64, u64, u64) {
     let campaign = current_campaign(db).await.unwrap();
     let upto = as_of.min(campaign.deadline);
     let firms: Vec<firm::Model> = firm::Entity::find().all(db).await.unwrap();
-    let in_scope: HashSet<i32> = firms.iter().filter(|f| f.in_scope && f.archived_at.is_none()).map(|f| f.id).collect();
+    let in_scope: HashSet<i32> = firms
+        .iter()
+        .filter(|f| f.in_scope && f.archived_at.is_none())
+        .map(|f| f.id)
+        .collect();
     let visited: HashSet<i32> = visit::Entity::find()
         .all(db)
         .await
         .unwrap()
         .into_iter()
-        .filter(|v| v.kind == "on_site" && v.visit_date >= campaign.starts_on && v.visit_date <= upto)
+        .filter(|v| {
+            v.kind == "on_site" && v.visit_date >= campaign.starts_on && v.visit_date <= upto
+        })
         .map(|v| v.firm_id)
         .filter(|id| in_scope.contains(id))
         .collect();
@@ -248,12 +485,21 @@ async fn count_independently(db: &sea_orm::DatabaseConnection, as_of: NaiveDate)
         .await
         .unwrap()
         .into_iter()
-        .filter(|p| p.status == "solved" && p.solved_at.is_some_and(|t| domain::clock::date_of(t) <= upto))
+        .filter(|p| {
+            p.status == "solved"
+                && p.solved_at
+                    .is_some_and(|t| domain::clock::date_of(t) <= upto)
+        })
         .map(|p| p.firm_id)
         .filter(|id| in_scope.contains(id))
         .collect();
     let both = visited.intersection(&solved).count() as u64;
-    (in_scope.len() as u64, visited.len() as u64, solved.len() as u64, both)
+    (
+        in_scope.len() as u64,
+        visited.len() as u64,
+        solved.len() as u64,
+        both,
+    )
 }
 
 #[tokio::test]
@@ -263,13 +509,20 @@ async fn demo_data_is_a_realistic_campaign_and_progress_matches_an_independent_c
     assert!(!summary.skipped);
     assert_eq!(summary.firms, 300);
     assert_eq!(summary.coordinators, 80);
-    assert!(summary.visits > 250 && summary.problems > 200, "{summary:?}");
+    assert!(
+        summary.visits > 250 && summary.problems > 200,
+        "{summary:?}"
+    );
     // Seeding again leaves the data alone.
     assert!(demo::seed(&*db).await.unwrap().skipped);
     assert_eq!(firm::Entity::find().count(&*db).await.unwrap(), 300);
 
     let all_firms = firm::Entity::find().all(&*db).await.unwrap();
-    assert!(all_firms.iter().all(|f| domain::CreditCode::parse(&f.credit_code).is_ok()));
+    assert!(
+        all_firms
+            .iter()
+            .all(|f| domain::CreditCode::parse(&f.credit_code).is_ok())
+    );
     let per_region: HashMap<i32, usize> = all_firms.iter().fold(HashMap::new(), |mut m, f| {
         *m.entry(f.region_id).or_default() += 1;
         m
@@ -283,15 +536,44 @@ async fn demo_data_is_a_realistic_campaign_and_progress_matches_an_independent_c
     while day <= campaign.deadline + Duration::days(7) {
         let p = progress::compute(&*db, &campaign, day).await.unwrap();
         let expected = count_independently(&db, day).await;
-        assert_eq!((p.firms_in_scope, p.visited_on_site, p.with_solved_problem, p.both_targets_met), expected, "as of {day}");
-        assert!(p.visited_on_site >= last.0 && p.with_solved_problem >= last.1, "progress never goes back");
+        assert_eq!(
+            (
+                p.firms_in_scope,
+                p.visited_on_site,
+                p.with_solved_problem,
+                p.both_targets_met
+            ),
+            expected,
+            "as of {day}"
+        );
+        assert!(
+            p.visited_on_site >= last.0 && p.with_solved_problem >= last.1,
+            "progress never goes back"
+        );
         last = (p.visited_on_site, p.with_solved_problem);
         day += Duration::days(45);
     }
-    let end = progress::compute(&*db, &campaign, campaign.deadline).await.unwrap();
+    let end = progress::compute(&*db, &campaign, campaign.deadline)
+        .await
+        .unwrap();
     // A campaign in progress: well along, but not finished, with some firms still unassigned.
-    assert!(end.visited_percent() > 70.0 && end.visited_percent() < 100.0, "{end:?}");
-    assert!(end.solved_percent() > 40.0 && end.solved_percent() < end.visited_percent(), "{end:?}");
-    let unassigned = firms::list(&*db, &campaign, &FirmQuery { page: 1, ..FirmQuery::default() }).await.unwrap();
+    assert!(
+        end.visited_percent() > 70.0 && end.visited_percent() < 100.0,
+        "{end:?}"
+    );
+    assert!(
+        end.solved_percent() > 40.0 && end.solved_percent() < end.visited_percent(),
+        "{end:?}"
+    );
+    let unassigned = firms::list(
+        &*db,
+        &campaign,
+        &FirmQuery {
+            page: 1,
+            ..FirmQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(unassigned.total, 300);
 }

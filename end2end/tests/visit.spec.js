@@ -20,7 +20,7 @@ test.describe('logging a visit', () => {
     await page.fill('#participants', '总经理张海');
     await page.getByRole('button', { name: '提交' }).click();
 
-    await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}\\?logged=\\d+$`));
+    await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}\\?logged=\\d+&problems=\\d+$`));
     await expect(page.locator('.notice.success')).toContainText('走访已登记');
     await expect(page.locator('#timeline .entry').first()).toContainText(summary);
     await expect(page.locator('.page-head .badge.green').first()).toContainText('已走访');
@@ -71,14 +71,14 @@ test.describe('logging a visit without JavaScript', () => {
     const summary = '无脚本提交：了解企业用工需求。';
     await page.fill('#summary', summary);
     await page.getByRole('button', { name: '提交' }).click();
-    await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}\\?logged=\\d+$`));
+    await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}\\?logged=\\d+&problems=\\d+$`));
     await expect(page.locator('#timeline .entry').first()).toContainText(summary);
 
     // Going back and sending the same form again (same idempotency key) makes no second visit.
     await page.goBack();
     await page.fill('#summary', summary);
     await page.getByRole('button', { name: '提交' }).click();
-    await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}\\?logged=\\d+$`));
+    await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}\\?logged=\\d+&problems=\\d+$`));
     const file = await (await request.get(`/api/v1/firms/${firm.id}`)).json();
     expect(file.timeline.filter((e) => e.Visit && e.Visit.summary === summary)).toHaveLength(1);
 

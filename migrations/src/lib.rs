@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_schema;
 mod m20260101_000002_reference_data;
 mod m20260102_000003_accounts;
+mod m20260103_000004_confirmation_links;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_schema::Migration),
             Box::new(m20260101_000002_reference_data::Migration),
             Box::new(m20260102_000003_accounts::Migration),
+            Box::new(m20260103_000004_confirmation_links::Migration),
         ]
     }
 }

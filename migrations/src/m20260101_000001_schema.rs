@@ -16,7 +16,8 @@ fn fk(from_table: &str, from_col: &str, to_table: &str) -> ForeignKeyCreateState
 
 fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
     let mut idx = Index::create();
-    idx.name(format!("ix_{table}_{}", cols.join("_"))).table(table.to_owned());
+    idx.name(format!("ix_{table}_{}", cols.join("_")))
+        .table(table.to_owned());
     for c in cols {
         idx.col((*c).to_owned());
     }
@@ -185,7 +186,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("assignments", &["coordinator_id"])).await?;
+        m.create_index(index("assignments", &["coordinator_id"]))
+            .await?;
         // One firm, one coordinator (一企一员): at most one open assignment per firm. A partial
         // unique index says so in both SQLite and PostgreSQL, and keeps the history rows.
         m.get_connection()
@@ -214,7 +216,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("visits", &["firm_id", "visit_date"])).await?;
+        m.create_index(index("visits", &["firm_id", "visit_date"]))
+            .await?;
         m.create_index(index("visits", &["coordinator_id"])).await?;
         m.create_index(index("visits", &["visit_date"])).await?;
 
@@ -253,7 +256,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("problems", &["firm_id"])).await?;
-        m.create_index(index("problems", &["status", "deadline"])).await?;
+        m.create_index(index("problems", &["status", "deadline"]))
+            .await?;
         m.create_index(index("problems", &["solved_at"])).await?;
         m.create_index(index("problems", &["measure_id"])).await?;
 
@@ -268,7 +272,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("problem_units", &["member_unit_id"])).await?;
+        m.create_index(index("problem_units", &["member_unit_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -285,7 +290,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("problem_events", &["problem_id"])).await?;
+        m.create_index(index("problem_events", &["problem_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -305,7 +311,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("audit_log", &["entity", "entity_id"])).await?;
+        m.create_index(index("audit_log", &["entity", "entity_id"]))
+            .await?;
         m.create_index(index("audit_log", &["firm_id"])).await?;
         m.create_index(index("audit_log", &["at"])).await?;
         Ok(())
@@ -330,7 +337,8 @@ impl MigrationTrait for Migration {
             "tiers",
             "regions",
         ] {
-            m.drop_table(Table::drop().table(table.to_owned()).to_owned()).await?;
+            m.drop_table(Table::drop().table(table.to_owned()).to_owned())
+                .await?;
         }
         Ok(())
     }

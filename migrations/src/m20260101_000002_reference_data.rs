@@ -49,7 +49,9 @@ struct UnitRow {
 }
 
 /// GB/T 2260 division codes, in the seed's order of regions.
-const DIVISION_CODES: [&str; 8] = ["630100", "630200", "632200", "632300", "632500", "632600", "632700", "632800"];
+const DIVISION_CODES: [&str; 8] = [
+    "630100", "630200", "632200", "632300", "632500", "632600", "632700", "632800",
+];
 
 /// Tiers in the seed's order; the measure names reserve firms and provincial 专精特新 SMEs (a
 /// national "little giant" is one too).
@@ -60,11 +62,15 @@ fn unit_name_en(zh: &str) -> &'static str {
     match zh {
         "省财政厅" => "Provincial Department of Finance",
         "省发展改革委" => "Provincial Development and Reform Commission",
-        "省工业和信息化厅" => "Provincial Department of Industry and Information Technology",
+        "省工业和信息化厅" => {
+            "Provincial Department of Industry and Information Technology"
+        }
         "省科技厅" => "Provincial Department of Science and Technology",
         "省商务厅" => "Provincial Department of Commerce",
         "省农业农村厅" => "Provincial Department of Agriculture and Rural Affairs",
-        "国家税务总局青海省税务局" => "Qinghai Provincial Tax Service, State Taxation Administration",
+        "国家税务总局青海省税务局" => {
+            "Qinghai Provincial Tax Service, State Taxation Administration"
+        }
         "西宁海关" => "Xining Customs",
         "省市场监管局" => "Provincial Administration for Market Regulation",
         "省民政厅" => "Provincial Department of Civil Affairs",
@@ -72,7 +78,9 @@ fn unit_name_en(zh: &str) -> &'static str {
         "青海银保监局" => "Qinghai Banking and Insurance Regulatory Bureau",
         "省地方金融监管局" => "Provincial Local Financial Supervision Bureau",
         "青海证监局" => "Qinghai Securities Regulatory Bureau",
-        "省人力资源社会保障厅" => "Provincial Department of Human Resources and Social Security",
+        "省人力资源社会保障厅" => {
+            "Provincial Department of Human Resources and Social Security"
+        }
         "省教育厅" => "Provincial Department of Education",
         "省国资委" => "Provincial State-owned Assets Supervision and Administration Commission",
         "省工商联" => "Provincial Federation of Industry and Commerce",
@@ -93,41 +101,82 @@ fn seed() -> Result<Seed, DbErr> {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let seed = seed()?;
-        let mut regions = Query::insert().into_table("regions").columns(["id", "name_zh", "name_en", "division_code"]).to_owned();
+        let mut regions = Query::insert()
+            .into_table("regions")
+            .columns(["id", "name_zh", "name_en", "division_code"])
+            .to_owned();
         for (i, (r, code)) in seed.regions.iter().zip(DIVISION_CODES).enumerate() {
-            regions.values_panic([(i as i32 + 1).into(), r.zh.clone().into(), r.en.clone().into(), code.into()]);
+            regions.values_panic([
+                (i as i32 + 1).into(),
+                r.zh.clone().into(),
+                r.en.clone().into(),
+                code.into(),
+            ]);
         }
         m.exec_stmt(regions).await?;
 
-        let mut tiers = Query::insert().into_table("tiers").columns(["id", "name_zh", "name_en", "in_campaign_scope"]).to_owned();
+        let mut tiers = Query::insert()
+            .into_table("tiers")
+            .columns(["id", "name_zh", "name_en", "in_campaign_scope"])
+            .to_owned();
         for (i, (t, scope)) in seed.tiers.iter().zip(TIER_IN_SCOPE).enumerate() {
-            tiers.values_panic([(i as i32 + 1).into(), t.zh.clone().into(), t.en.clone().into(), scope.into()]);
+            tiers.values_panic([
+                (i as i32 + 1).into(),
+                t.zh.clone().into(),
+                t.en.clone().into(),
+                scope.into(),
+            ]);
         }
         m.exec_stmt(tiers).await?;
 
         // Member units in order of first mention in the notice, so ids are stable.
         let mut unit_names: Vec<&str> = Vec::new();
-        for d in seed.chapters.iter().flat_map(|c| &c.measures).flat_map(|m| &m.departments) {
+        for d in seed
+            .chapters
+            .iter()
+            .flat_map(|c| &c.measures)
+            .flat_map(|m| &m.departments)
+        {
             if d != ALL_MEMBERS && !unit_names.contains(&d.as_str()) {
                 unit_names.push(d);
             }
         }
-        let mut units = Query::insert().into_table("member_units").columns(["name_zh", "name_en"]).to_owned();
+        let mut units = Query::insert()
+            .into_table("member_units")
+            .columns(["name_zh", "name_en"])
+            .to_owned();
         for name in &unit_names {
             units.values_panic([(*name).into(), unit_name_en(name).into()]);
         }
         m.exec_stmt(units).await?;
         let db = m.get_connection();
-        let select = Query::select().columns(["id", "name_zh"]).from("member_units").to_owned();
-        let rows = UnitRow::find_by_statement(db.get_database_backend().build(&select)).all(db).await?;
+        let select = Query::select()
+            .columns(["id", "name_zh"])
+            .from("member_units")
+            .to_owned();
+        let rows = UnitRow::find_by_statement(db.get_database_backend().build(&select))
+            .all(db)
+            .await?;
         let unit_ids: BTreeMap<String, i32> = rows.into_iter().map(|r| (r.name_zh, r.id)).collect();
 
-        let mut areas = Query::insert().into_table("policy_areas").columns(["id", "name_zh", "name_en"]).to_owned();
-        let mut measures =
-            Query::insert().into_table("measures").columns(["id", "policy_area_id", "name_zh", "name_en", "all_members"]).to_owned();
-        let mut links = Query::insert().into_table("measure_units").columns(["measure_id", "member_unit_id"]).to_owned();
+        let mut areas = Query::insert()
+            .into_table("policy_areas")
+            .columns(["id", "name_zh", "name_en"])
+            .to_owned();
+        let mut measures = Query::insert()
+            .into_table("measures")
+            .columns(["id", "policy_area_id", "name_zh", "name_en", "all_members"])
+            .to_owned();
+        let mut links = Query::insert()
+            .into_table("measure_units")
+            .columns(["measure_id", "member_unit_id"])
+            .to_owned();
         for chapter in &seed.chapters {
-            areas.values_panic([chapter.no.into(), chapter.zh.clone().into(), chapter.en.clone().into()]);
+            areas.values_panic([
+                chapter.no.into(),
+                chapter.zh.clone().into(),
+                chapter.en.clone().into(),
+            ]);
             for measure in &chapter.measures {
                 let all = measure.departments.iter().any(|d| d == ALL_MEMBERS);
                 measures.values_panic([
@@ -140,7 +189,11 @@ impl MigrationTrait for Migration {
                 let mut ids: Vec<i32> = if all {
                     unit_ids.values().copied().collect()
                 } else {
-                    measure.departments.iter().filter_map(|d| unit_ids.get(d).copied()).collect()
+                    measure
+                        .departments
+                        .iter()
+                        .filter_map(|d| unit_ids.get(d).copied())
+                        .collect()
                 };
                 ids.sort_unstable();
                 ids.dedup();
@@ -155,7 +208,15 @@ impl MigrationTrait for Migration {
 
         let campaign = Query::insert()
             .into_table("campaigns")
-            .columns(["name_zh", "name_en", "measure_id", "led_by", "starts_on", "deadline", "created_at"])
+            .columns([
+                "name_zh",
+                "name_en",
+                "measure_id",
+                "led_by",
+                "starts_on",
+                "deadline",
+                "created_at",
+            ])
             .values_panic([
                 "百人助百企（2022年）".into(),
                 "Hundred officials help hundred firms (2022)".into(),
@@ -172,7 +233,10 @@ impl MigrationTrait for Migration {
             ])
             .to_owned();
         m.exec_stmt(campaign).await?;
-        let mut scope = Query::insert().into_table("campaign_tiers").columns(["campaign_id", "tier_id"]).to_owned();
+        let mut scope = Query::insert()
+            .into_table("campaign_tiers")
+            .columns(["campaign_id", "tier_id"])
+            .to_owned();
         for (i, in_scope) in TIER_IN_SCOPE.iter().enumerate() {
             if *in_scope {
                 scope.values_panic([1.into(), (i as i32 + 1).into()]);
@@ -183,8 +247,18 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["campaign_tiers", "campaigns", "measure_units", "measures", "policy_areas", "member_units", "tiers", "regions"] {
-            m.exec_stmt(Query::delete().from_table(table).to_owned()).await?;
+        for table in [
+            "campaign_tiers",
+            "campaigns",
+            "measure_units",
+            "measures",
+            "policy_areas",
+            "member_units",
+            "tiers",
+            "regions",
+        ] {
+            m.exec_stmt(Query::delete().from_table(table).to_owned())
+                .await?;
         }
         Ok(())
     }
@@ -198,11 +272,25 @@ mod tests {
     fn the_seed_parses_and_every_unit_has_an_english_name() {
         let seed = seed().expect("measures.json parses");
         assert_eq!(seed.chapters.len(), 10);
-        assert_eq!(seed.chapters.iter().map(|c| c.measures.len()).sum::<usize>(), 26);
+        assert_eq!(
+            seed.chapters
+                .iter()
+                .map(|c| c.measures.len())
+                .sum::<usize>(),
+            26
+        );
         assert_eq!(seed.regions.len(), DIVISION_CODES.len());
         assert_eq!(seed.tiers.len(), TIER_IN_SCOPE.len());
-        for d in seed.chapters.iter().flat_map(|c| &c.measures).flat_map(|m| &m.departments) {
-            assert!(d == ALL_MEMBERS || !unit_name_en(d).is_empty(), "{d} has no English name");
+        for d in seed
+            .chapters
+            .iter()
+            .flat_map(|c| &c.measures)
+            .flat_map(|m| &m.departments)
+        {
+            assert!(
+                d == ALL_MEMBERS || !unit_name_en(d).is_empty(),
+                "{d} has no English name"
+            );
         }
     }
 }

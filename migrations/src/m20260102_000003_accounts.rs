@@ -18,7 +18,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_sessions_expires_at").table("sessions").col("expires_at").to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("ix_sessions_expires_at")
+                .table("sessions")
+                .col("expires_at")
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -31,7 +38,12 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone_null("last_used_at"))
                 .col(timestamp_with_time_zone_null("revoked_at"))
-                .foreign_key(ForeignKey::create().name("fk_api_tokens_user_id").from("api_tokens", "user_id").to("users", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_api_tokens_user_id")
+                        .from("api_tokens", "user_id")
+                        .to("users", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -46,10 +58,24 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_login_failures_key_at").table("login_failures").col("login_key").col("at").to_owned())
-            .await?;
-        m.create_index(Index::create().name("ix_login_failures_addr_at").table("login_failures").col("client_addr").col("at").to_owned())
-            .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_login_failures_key_at")
+                .table("login_failures")
+                .col("login_key")
+                .col("at")
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_login_failures_addr_at")
+                .table("login_failures")
+                .col("client_addr")
+                .col("at")
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

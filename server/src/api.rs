@@ -3,13 +3,13 @@
 //! (RFC 9457) with the message in Chinese and English and, for bad input, one entry per field.
 
 use crate::AppState;
+use crate::auth::ApiUser;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use crate::auth::ApiUser;
 use domain::db::{access, current_campaign, firms, parse_id, progress};
 use domain::firm::{FirmFile, FirmPage, FirmQueryParams};
 use domain::{Error, Locale};
@@ -42,7 +42,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -92,11 +95,18 @@ impl IntoResponse for ApiError {
             errors: e
                 .field_errors()
                 .iter()
-                .map(|f| FieldProblem { field: f.field.clone(), message: f.text(Locale::Zh), message_en: f.text(Locale::En) })
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    message: f.text(Locale::Zh),
+                    message_en: f.text(Locale::En),
+                })
                 .collect(),
         };
         let mut resp = (status, Json(body)).into_response();
-        resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
         resp
     }
 }
@@ -104,13 +114,23 @@ impl IntoResponse for ApiError {
 /// Query extraction that answers malformed query strings with problem+json, not plain text.
 pub struct Q<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S> for Q<T> {
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for Q<T>
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(v)| Q(v))
-            .map_err(|_| ApiError(Error::Validation(vec![domain::FieldError::new("", domain::K::ErrValidation)])))
+            .map_err(|_| {
+                ApiError(Error::Validation(vec![domain::FieldError::new(
+                    "",
+                    domain::K::ErrValidation,
+                )]))
+            })
     }
 }
 
@@ -130,17 +150,33 @@ pub struct FirmListParams {
 /// List firms (same filters as the firm list page).
 #[utoipa::path(get, path = "/api/v1/firms", params(FirmListParams),
     responses((status = 200, body = FirmPage), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
-async fn list_firms(State(state): State<AppState>, ApiUser(user): ApiUser, Q(p): Q<FirmListParams>) -> Result<Json<FirmPage>, ApiError> {
-    let query = FirmQueryParams { q: p.q, region: p.region, tier: p.tier, page: p.page }.parse()?;
+async fn list_firms(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Q(p): Q<FirmListParams>,
+) -> Result<Json<FirmPage>, ApiError> {
+    let query = FirmQueryParams {
+        q: p.q,
+        region: p.region,
+        tier: p.tier,
+        page: p.page,
+    }
+    .parse()?;
     let campaign = current_campaign(&state.db).await?;
-    Ok(Json(firms::list_for(&state.db, &campaign, &query, &user).await?))
+    Ok(Json(
+        firms::list_for(&state.db, &campaign, &query, &user).await?,
+    ))
 }
 
 /// One firm's file: profile, coordinator, targets and timeline.
 #[utoipa::path(get, path = "/api/v1/firms/{id}", params(("id" = String, Path, description = "Firm id")),
     responses((status = 200, body = FirmFile), (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
               (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
-async fn get_firm(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<FirmFile>, ApiError> {
+async fn get_firm(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<FirmFile>, ApiError> {
     let id = parse_id("id", &id)?;
     access::ensure_can_view_firm(&state.db, &user, id).await?;
     let campaign = current_campaign(&state.db).await?;
@@ -173,10 +209,16 @@ pub struct ProgressResponse {
 /// The campaign's two targets as of a day.
 #[utoipa::path(get, path = "/api/v1/progress", params(ProgressParams),
     responses((status = 200, body = ProgressResponse), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
-async fn get_progress(State(state): State<AppState>, _user: ApiUser, Q(p): Q<ProgressParams>) -> Result<Json<ProgressResponse>, ApiError> {
+async fn get_progress(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    Q(p): Q<ProgressParams>,
+) -> Result<Json<ProgressResponse>, ApiError> {
     let campaign = current_campaign(&state.db).await?;
     let as_of = match p.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => domain::campaign::parse_date("as_of", raw).map_err(|e| Error::Validation(vec![e]))?,
+        Some(raw) => {
+            domain::campaign::parse_date("as_of", raw).map_err(|e| Error::Validation(vec![e]))?
+        }
         None => campaign.default_as_of(domain::clock::today()),
     };
     let p = progress::compute(&state.db, &campaign, as_of).await?;

@@ -7,9 +7,9 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::Error;
 use domain::auth::CurrentUser;
 use domain::db::accounts;
-use domain::Error;
 use tower_sessions::Session;
 
 pub use app::session::{SESSION_USER, session_user, start_session};
@@ -20,6 +20,8 @@ fn is_public(path: &str) -> bool {
         || path == "/favicon.svg"
         || path.starts_with("/pkg/")
         || path.starts_with("/lang/")
+        // A firm confirms its problem through a one-time link, without an account.
+        || path.starts_with("/confirm/")
         // Server functions and the JSON API answer 401 themselves.
         || path.starts_with("/api/")
 }
@@ -28,10 +30,21 @@ fn is_public(path: &str) -> bool {
 /// which brings the user back afterwards.
 pub async fn require_login(session: Session, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if is_public(path) || session.get::<i32>(SESSION_USER).await.ok().flatten().is_some() {
+    if is_public(path)
+        || session
+            .get::<i32>(SESSION_USER)
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+    {
         return next.run(req).await;
     }
-    let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let back = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
     Redirect::to(&format!("/login?next={}", app::components::encode(back))).into_response()
 }
 
@@ -39,18 +52,23 @@ pub async fn require_login(session: Session, req: Request, next: Next) -> Respon
 /// page of this site (Sec-Fetch-Site or Origin). Bearer-token requests carry no ambient
 /// authority and are exempt.
 pub async fn csrf_guard(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key(header::AUTHORIZATION) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.headers().contains_key(header::AUTHORIZATION)
+    {
         return next.run(req).await;
     }
     let h = req.headers();
-    let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let text =
+        |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let site = text(header::HeaderName::from_static("sec-fetch-site"));
     let origin = text(header::ORIGIN);
     let host = text(header::HOST);
     let same_origin = match (site.as_deref(), origin.as_deref()) {
         (Some("same-origin" | "none"), _) => true,
         (Some(_), _) => false,
-        (None, Some(origin)) => host.is_some_and(|host| origin.split("://").nth(1) == Some(host.as_str())),
+        (None, Some(origin)) => {
+            host.is_some_and(|host| origin.split("://").nth(1) == Some(host.as_str()))
+        }
         // Neither header: not a browser of this decade, or a script without cookies.
         (None, None) => !h.contains_key(header::COOKIE),
     };
@@ -58,7 +76,11 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         next.run(req).await
     } else {
         tracing::warn!(?site, ?origin, "cross-site state-changing request refused");
-        (StatusCode::FORBIDDEN, "cross-site request refused / 跨站请求已拒绝").into_response()
+        (
+            StatusCode::FORBIDDEN,
+            "cross-site request refused / 跨站请求已拒绝",
+        )
+            .into_response()
     }
 }
 
@@ -85,7 +107,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     if state.secure_cookies {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     resp
 }
@@ -96,15 +121,29 @@ pub struct ApiUser(pub CurrentUser);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-            let token = auth.strip_prefix("Bearer ").ok_or(ApiError(Error::Unauthorized))?;
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(auth) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        {
+            let token = auth
+                .strip_prefix("Bearer ")
+                .ok_or(ApiError(Error::Unauthorized))?;
             return match accounts::user_for_token(&state.db, token).await? {
                 Some(user) => Ok(ApiUser(user)),
                 None => Err(ApiError(Error::Unauthorized)),
             };
         }
-        let session = Session::from_request_parts(parts, state).await.map_err(|_| ApiError(Error::Unauthorized))?;
-        session_user(&state.db, &session).await.map(ApiUser).ok_or(ApiError(Error::Unauthorized))
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError(Error::Unauthorized))?;
+        session_user(&state.db, &session)
+            .await
+            .map(ApiUser)
+            .ok_or(ApiError(Error::Unauthorized))
     }
 }

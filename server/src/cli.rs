@@ -8,22 +8,51 @@ fn read_password() -> Result<String, String> {
     if let Ok(p) = std::env::var("ZHUQI_PASSWORD") {
         return Ok(p);
     }
-    let first = rpassword::prompt_password("Password / 密码: ").map_err(|e| format!("cannot read the password: {e}"))?;
-    let again = rpassword::prompt_password("Again / 再次输入: ").map_err(|e| format!("cannot read the password: {e}"))?;
-    if first == again { Ok(first) } else { Err("the two passwords differ / 两次输入的密码不一致".to_owned()) }
+    let first = rpassword::prompt_password("Password / 密码: ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let again = rpassword::prompt_password("Again / 再次输入: ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    if first == again {
+        Ok(first)
+    } else {
+        Err("the two passwords differ / 两次输入的密码不一致".to_owned())
+    }
 }
 
 fn explain(e: domain::Error) -> String {
-    let fields: Vec<String> = e.field_errors().iter().map(|f| format!("{}: {}", f.field, f.text(domain::Locale::Zh))).collect();
-    if fields.is_empty() { e.message(domain::Locale::Zh) } else { fields.join("; ") }
+    let fields: Vec<String> = e
+        .field_errors()
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.text(domain::Locale::Zh)))
+        .collect();
+    if fields.is_empty() {
+        e.message(domain::Locale::Zh)
+    } else {
+        fields.join("; ")
+    }
 }
 
 pub async fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
     match cmd {
-        UserCommand::Add { role, name, phone, username, unit } => {
+        UserCommand::Add {
+            role,
+            name,
+            phone,
+            username,
+            unit,
+        } => {
             let password = read_password()?;
-            let input = accounts::NewUser { name, phone, username, role, member_unit: unit, password };
-            let user = accounts::create_user(db, &Actor::system("cli"), input).await.map_err(explain)?;
+            let input = accounts::NewUser {
+                name,
+                phone,
+                username,
+                role,
+                member_unit: unit,
+                password,
+            };
+            let user = accounts::create_user(db, &Actor::system("cli"), input)
+                .await
+                .map_err(explain)?;
             println!("created user #{} {} ({})", user.id, user.name, user.role);
             Ok(())
         }
@@ -48,7 +77,9 @@ pub async fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
 pub async fn token(db: &Db, cmd: TokenCommand) -> Result<(), String> {
     match cmd {
         TokenCommand::Create { user, name } => {
-            let token = accounts::create_token(db, &Actor::system("cli"), &user, &name).await.map_err(explain)?;
+            let token = accounts::create_token(db, &Actor::system("cli"), &user, &name)
+                .await
+                .map_err(explain)?;
             println!("{token}");
             eprintln!("Shown once: store it now. Use it as `Authorization: Bearer <token>`.");
             Ok(())

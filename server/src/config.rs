@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
-#[command(name = "zhuqi", version, about = "zhuqi (助企): the 百人助百企 enterprise-service campaign system")]
+#[command(
+    name = "zhuqi",
+    version,
+    about = "zhuqi (助企): the 百人助百企 enterprise-service campaign system"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,7 +69,12 @@ pub enum TokenCommand {
 #[derive(clap::Args, Clone)]
 pub struct Config {
     /// Database URL: `sqlite://path?mode=rwc` (embedded, the default) or `postgres://...`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/zhuqi.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/zhuqi.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "ZHUQI_ADDR", global = true)]
@@ -112,14 +121,24 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_logs() {
-        assert_eq!(redact("postgres://zhuqi:s3cret@db:5432/zhuqi"), "postgres://zhuqi:***@db:5432/zhuqi");
-        assert_eq!(redact("postgres://zhuqi@db/zhuqi"), "postgres://zhuqi@db/zhuqi");
-        assert_eq!(redact("sqlite://data/zhuqi.db?mode=rwc"), "sqlite://data/zhuqi.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://zhuqi:s3cret@db:5432/zhuqi"),
+            "postgres://zhuqi:***@db:5432/zhuqi"
+        );
+        assert_eq!(
+            redact("postgres://zhuqi@db/zhuqi"),
+            "postgres://zhuqi@db/zhuqi"
+        );
+        assert_eq!(
+            redact("sqlite://data/zhuqi.db?mode=rwc"),
+            "sqlite://data/zhuqi.db?mode=rwc"
+        );
     }
 
     #[test]
     fn serve_is_the_default_and_flags_parse() {
-        let cli = Cli::try_parse_from(["zhuqi", "--database-url", "sqlite::memory:"]).expect("parses");
+        let cli =
+            Cli::try_parse_from(["zhuqi", "--database-url", "sqlite::memory:"]).expect("parses");
         assert_eq!(cli.command, None);
         let cli = Cli::try_parse_from(["zhuqi", "serve", "--demo"]).expect("parses");
         assert_eq!(cli.command, Some(Command::Serve));

@@ -40,7 +40,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
-        AppState { leptos_options, db, secure_cookies: false }
+        AppState {
+            leptos_options,
+            db,
+            secure_cookies: false,
+        }
     }
 }
 
@@ -72,8 +76,11 @@ pub fn router(state: AppState) -> Router {
                 provide_context(db_for_context.clone());
                 // Leptos made this response's nonce; the page's policy names it, so the hydration
                 // script runs and no injected script does.
-                if let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-                    && let Ok(v) = HeaderValue::from_str(&auth::content_security_policy(Some(&nonce.to_string())))
+                if let (Some(nonce), Some(resp)) = (
+                    leptos::nonce::use_nonce(),
+                    use_context::<leptos_axum::ResponseOptions>(),
+                ) && let Ok(v) =
+                    HeaderValue::from_str(&auth::content_security_policy(Some(&nonce.to_string())))
                 {
                     resp.insert_header(header::CONTENT_SECURITY_POLICY, v);
                 }
@@ -84,11 +91,23 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::security_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -97,10 +116,17 @@ pub fn router(state: AppState) -> Router {
 /// Liveness and readiness in one: 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+            )
                 .into_response()
         }
     }
@@ -115,8 +141,15 @@ struct Back {
 /// without JavaScript. Only local paths are followed back (no open redirect).
 async fn switch_language(Path(tag): Path<String>, Query(q): Query<Back>) -> Response {
     let locale = domain::Locale::from_tag(&tag);
-    let back = q.back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\')).unwrap_or_else(|| "/".to_owned());
-    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", app::i18n::COOKIE, locale.tag());
+    let back = q
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        app::i18n::COOKIE,
+        locale.tag()
+    );
     let mut resp = Redirect::to(&back).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
@@ -126,19 +159,28 @@ async fn switch_language(Path(tag): Path<String>, Query(q): Query<Back>) -> Resp
 
 pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
     tracing::info!(database = %config::redact(&config.database_url), "connecting to the database");
-    let db = db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
     tracing::info!("applying migrations");
-    db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
     Ok(db)
 }
 
 async fn seed_demo(db: &Db) -> Result<(), String> {
     tracing::info!("loading the demo province (about 300 firms); this takes a few seconds");
-    let summary = db::demo::seed(db).await.map_err(|e| format!("demo data failed: {e}"))?;
+    let summary = db::demo::seed(db)
+        .await
+        .map_err(|e| format!("demo data failed: {e}"))?;
     if summary.skipped {
         tracing::info!("the database already holds firms: demo data not loaded");
     } else {
-        println!("Demo accounts (DEMO DATA ONLY — never use these on a real system), password: {}", db::demo::DEMO_PASSWORD);
+        println!(
+            "Demo accounts (DEMO DATA ONLY — never use these on a real system), password: {}",
+            db::demo::DEMO_PASSWORD
+        );
         for (login, role) in db::demo::DEMO_ACCOUNTS {
             println!("  {login:<14} {role}");
         }
@@ -198,15 +240,24 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
             }
         }
     });
-    let app = router(AppState { leptos_options, db, secure_cookies: config.secure_cookies });
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let app = router(AppState {
+        leptos_options,
+        db,
+        secure_cookies: config.secure_cookies,
+    });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("zhuqi is serving at http://{addr}");
     println!("zhuqi is ready: open http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
-        })
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }

@@ -20,7 +20,10 @@ use zhuqi::{AppState, router};
 const PASSWORD: &str = "correct horse battery";
 
 fn app(db: &sea_orm::DatabaseConnection) -> axum::Router {
-    let leptos_options = LeptosOptions::builder().output_name("zhuqi").site_root("target/site").build();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("zhuqi")
+        .site_root("target/site")
+        .build();
     router(AppState::new(leptos_options, db.clone()))
 }
 
@@ -34,8 +37,13 @@ async fn send(app: &axum::Router, req: Request<Body>) -> Resp {
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let body = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned();
-    Resp { status, headers, body }
+    let body =
+        String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
@@ -68,7 +76,10 @@ fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
 }
 
 async fn login(app: &axum::Router, login: &str, password: &str) -> Resp {
-    let form = format!("login={login}&password={}&next=%2F", password.replace(' ', "+"));
+    let form = format!(
+        "login={login}&password={}&next=%2F",
+        password.replace(' ', "+")
+    );
     send(app, call("/api/login", &form, None)).await
 }
 
@@ -76,7 +87,12 @@ async fn login_cookie(app: &axum::Router, who: &str) -> String {
     let r = login(app, who, PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "login {who}: {}", r.body);
     let cookie = session_cookie(&r.headers).unwrap();
-    assert!(r.headers.get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().contains("HttpOnly")));
+    assert!(
+        r.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|c| c.to_str().unwrap().contains("HttpOnly"))
+    );
     cookie
 }
 
@@ -95,7 +111,10 @@ async fn user(db: &TestDb, role: &str, phone: &str, unit: &str) -> i32 {
         member_unit: unit.into(),
         password: PASSWORD.into(),
     };
-    accounts::create_user(&db.db, &Actor::system("test"), input).await.unwrap().id
+    accounts::create_user(&db.db, &Actor::system("test"), input)
+        .await
+        .unwrap()
+        .id
 }
 
 async fn world() -> World {
@@ -113,19 +132,28 @@ async fn world() -> World {
             member_unit: "省科技厅".into(),
             password: PASSWORD.into(),
         };
-        accounts::create_user(&db.db, &Actor::system("test"), input).await.unwrap().id
+        accounts::create_user(&db.db, &Actor::system("test"), input)
+            .await
+            .unwrap()
+            .id
     };
     let own = make_firm(&*db, "西宁自有企业有限公司", Region::Xining, Tier::Reserve).await;
     let other = make_firm(&*db, "海东他人企业有限公司", Region::Haidong, Tier::Reserve).await;
     assign(&*db, own.id, coordinator).await.unwrap();
     assign(&*db, other.id, other_coordinator).await.unwrap();
-    World { db, own_firm: own.id, other_firm: other.id }
+    World {
+        db,
+        own_firm: own.id,
+        other_firm: other.id,
+    }
 }
 
 const ROLES: [&str; 4] = ["office", "leader", "unit", "coordinator"];
 
 fn visit_form(firm: i32, key: &str) -> String {
-    format!("firm_id={firm}&visit_date=2022-06-01&kind=on_site&participants=&summary=%E8%B5%B0%E8%AE%BF&idempotency_key={key}")
+    format!(
+        "firm_id={firm}&visit_date=2022-06-01&kind=on_site&participants=&summary=%E8%B5%B0%E8%AE%BF&idempotency_key={key}"
+    )
 }
 
 #[tokio::test]
@@ -136,20 +164,96 @@ async fn role_by_action_matrix() {
     // (request maker, expected status per role in ROLES order, expected status for nobody)
     type Make = Box<dyn Fn(Option<&str>, &str) -> Request<Body>>;
     let cases: Vec<(&str, Make, [u16; 4], u16)> = vec![
-        ("api progress", Box::new(|c, _| get("/api/v1/progress", c)), [200, 200, 200, 200], 401),
-        ("api firm list", Box::new(|c, _| get("/api/v1/firms", c)), [200, 200, 200, 200], 401),
-        ("api own firm", Box::new(move |c, _| get(&format!("/api/v1/firms/{own}"), c)), [200, 200, 200, 200], 401),
-        ("api other's firm", Box::new(move |c, _| get(&format!("/api/v1/firms/{other}"), c)), [200, 200, 200, 403], 401),
-        ("fn progress", Box::new(|c, _| call("/api/progress", "", c)), [200, 200, 200, 200], 401),
-        ("fn firm file (own)", Box::new(move |c, _| call("/api/firm_file", &format!("id={own}"), c)), [200, 200, 200, 200], 401),
-        ("fn firm file (other's)", Box::new(move |c, _| call("/api/firm_file", &format!("id={other}"), c)), [200, 200, 200, 403], 401),
-        ("fn visit form (own)", Box::new(move |c, _| call("/api/visit_form", &format!("id={own}"), c)), [200, 403, 403, 200], 401),
-        ("fn visit form (other's)", Box::new(move |c, _| call("/api/visit_form", &format!("id={other}"), c)), [200, 403, 403, 403], 401),
-        ("fn log visit (own)", Box::new(move |c, k| call("/api/log_visit", &visit_form(own, k), c)), [200, 403, 403, 200], 401),
-        ("fn log visit (other's)", Box::new(move |c, k| call("/api/log_visit", &visit_form(other, k), c)), [200, 403, 403, 403], 401),
-        ("fn users", Box::new(|c, _| call("/api/users", "", c)), [200, 403, 403, 403], 401),
-        ("fn audit", Box::new(|c, _| call("/api/audit", "", c)), [200, 403, 403, 403], 401),
-        ("fn reset password", Box::new(|c, _| call("/api/reset_password", "user_id=2&new_password=another+good+one", c)), [200, 403, 403, 403], 401),
+        (
+            "api progress",
+            Box::new(|c, _| get("/api/v1/progress", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "api firm list",
+            Box::new(|c, _| get("/api/v1/firms", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "api own firm",
+            Box::new(move |c, _| get(&format!("/api/v1/firms/{own}"), c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "api other's firm",
+            Box::new(move |c, _| get(&format!("/api/v1/firms/{other}"), c)),
+            [200, 200, 200, 403],
+            401,
+        ),
+        (
+            "fn progress",
+            Box::new(|c, _| call("/api/progress", "", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "fn firm file (own)",
+            Box::new(move |c, _| call("/api/firm_file", &format!("id={own}"), c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "fn firm file (other's)",
+            Box::new(move |c, _| call("/api/firm_file", &format!("id={other}"), c)),
+            [200, 200, 200, 403],
+            401,
+        ),
+        (
+            "fn visit form (own)",
+            Box::new(move |c, _| call("/api/visit_form", &format!("id={own}"), c)),
+            [200, 403, 403, 200],
+            401,
+        ),
+        (
+            "fn visit form (other's)",
+            Box::new(move |c, _| call("/api/visit_form", &format!("id={other}"), c)),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn log visit (own)",
+            Box::new(move |c, k| call("/api/log_visit", &visit_form(own, k), c)),
+            [200, 403, 403, 200],
+            401,
+        ),
+        (
+            "fn log visit (other's)",
+            Box::new(move |c, k| call("/api/log_visit", &visit_form(other, k), c)),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn users",
+            Box::new(|c, _| call("/api/users", "", c)),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn audit",
+            Box::new(|c, _| call("/api/audit", "", c)),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn reset password",
+            Box::new(|c, _| {
+                call(
+                    "/api/reset_password",
+                    "user_id=2&new_password=another+good+one",
+                    c,
+                )
+            }),
+            [200, 403, 403, 403],
+            401,
+        ),
     ];
     let mut cookies = Vec::new();
     for role in ROLES {
@@ -157,8 +261,17 @@ async fn role_by_action_matrix() {
     }
     for (name, make, expected, nobody) in &cases {
         for (i, role) in ROLES.iter().enumerate() {
-            let r = send(&app, make(Some(&cookies[i]), &format!("{role}-{i}-{}", name.len()))).await;
-            assert_eq!(r.status.as_u16(), expected[i], "{name} as {role}: {}", r.body);
+            let r = send(
+                &app,
+                make(Some(&cookies[i]), &format!("{role}-{i}-{}", name.len())),
+            )
+            .await;
+            assert_eq!(
+                r.status.as_u16(),
+                expected[i],
+                "{name} as {role}: {}",
+                r.body
+            );
         }
         let r = send(&app, make(None, "nobody")).await;
         assert_eq!(r.status.as_u16(), *nobody, "{name} as nobody: {}", r.body);
@@ -178,17 +291,40 @@ async fn pages_need_a_login_and_logout_ends_the_session() {
     for path in ["/", "/firms", &format!("/firms/{}", w.own_firm)] {
         let r = send(&app, Request::get(path).body(Body::empty()).unwrap()).await;
         assert!(r.status.is_redirection(), "{path}: {}", r.status);
-        assert!(r.headers[header::LOCATION].to_str().unwrap().starts_with("/login?next="), "{path}");
+        assert!(
+            r.headers[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next="),
+            "{path}"
+        );
     }
     let r = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK);
 
     let cookie = login_cookie(&app, "coordinator").await;
-    let r = send(&app, Request::get("/firms").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let r = send(
+        &app,
+        Request::get("/firms")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("西宁自有企业有限公司") && !r.body.contains("海东他人企业有限公司"), "only own firms");
+    assert!(
+        r.body.contains("西宁自有企业有限公司") && !r.body.contains("海东他人企业有限公司"),
+        "only own firms"
+    );
     // Another coordinator's visit form is refused on the page too.
-    let r = send(&app, Request::get(format!("/firms/{}/visit", w.other_firm)).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let r = send(
+        &app,
+        Request::get(format!("/firms/{}/visit", w.other_firm))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     let r = send(&app, call("/api/logout", "", Some(&cookie))).await;
@@ -206,36 +342,71 @@ async fn logins_are_throttled_and_audited_with_one_message_for_all_failures() {
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.status, unknown.status);
     // The same answer but for the echo of what was typed: no hint whether the account exists.
-    assert_eq!(wrong.body.replace("\"leader\"", "_"), unknown.body.replace("\"nobody-here\"", "_"));
+    assert_eq!(
+        wrong.body.replace("\"leader\"", "_"),
+        unknown.body.replace("\"nobody-here\"", "_")
+    );
     assert!(wrong.body.contains("\"LoginFailed\""), "{}", wrong.body);
 
     for _ in 0..4 {
         login(&app, "leader", "wrong password!").await;
     }
     let r = login(&app, "leader", PASSWORD).await;
-    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "5 failures a minute lock the account for now: {}", r.body);
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "5 failures a minute lock the account for now: {}",
+        r.body
+    );
 
-    let trail = audit_log::Entity::find().filter(audit_log::Column::Action.eq("login_failed")).all(&*w.db).await.unwrap();
+    let trail = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("login_failed"))
+        .all(&*w.db)
+        .await
+        .unwrap();
     assert_eq!(trail.len(), 6);
     let ok = login(&app, "office", PASSWORD).await;
     assert_eq!(ok.status, StatusCode::OK);
-    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Id).one(&*w.db).await.unwrap().unwrap();
-    assert_eq!((last.action.as_str(), last.actor_label.as_str()), ("login", "office用户"));
+    let last = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .one(&*w.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor_label.as_str()),
+        ("login", "office用户")
+    );
 }
 
 #[tokio::test]
 async fn api_tokens_authenticate_and_are_stored_hashed() {
     let w = world().await;
     let app = app(&w.db);
-    let token = accounts::create_token(&w.db.db, &Actor::system("test"), "coordinator", "phone app").await.unwrap();
-    let bearer = |t: &str| Request::get("/api/v1/firms").header(header::AUTHORIZATION, format!("Bearer {t}")).body(Body::empty()).unwrap();
+    let token =
+        accounts::create_token(&w.db.db, &Actor::system("test"), "coordinator", "phone app")
+            .await
+            .unwrap();
+    let bearer = |t: &str| {
+        Request::get("/api/v1/firms")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::empty())
+            .unwrap()
+    };
     let r = send(&app, bearer(&token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["total"], 1);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["total"],
+        1
+    );
     let r = send(&app, bearer("zq_not-a-token")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.headers[header::CONTENT_TYPE], "application/problem+json");
-    let stored = domain::db::entity::api_token::Entity::find().one(&*w.db).await.unwrap().unwrap();
+    let stored = domain::db::entity::api_token::Entity::find()
+        .one(&*w.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_ne!(stored.token_hash, token);
     assert_eq!(stored.token_hash.len(), 64);
 }
@@ -260,7 +431,10 @@ async fn cross_site_posts_are_refused() {
         .header(header::ORIGIN, "https://evil.example")
         .body(Body::from(form.clone()))
         .unwrap();
-    assert_eq!(send(&app, foreign_origin).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&app, foreign_origin).await.status,
+        StatusCode::FORBIDDEN
+    );
     let same = Request::post("/api/log_visit")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
@@ -277,12 +451,28 @@ async fn security_headers_on_pages() {
     let w = world().await;
     let app = app(&w.db);
     let r = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap();
-    assert!(r.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap();
+    assert!(
+        r.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
     assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain HTTP");
+    assert!(
+        r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over plain HTTP"
+    );
 }
 
 #[tokio::test]
@@ -306,15 +496,50 @@ async fn password_changes_are_audited_without_the_hashes() {
     let w = world().await;
     let app = app(&w.db);
     let cookie = login_cookie(&app, "unit").await;
-    let r = send(&app, call("/api/change_password", "current_password=wrong&new_password=a+brand+new+one", Some(&cookie))).await;
+    let r = send(
+        &app,
+        call(
+            "/api/change_password",
+            "current_password=wrong&new_password=a+brand+new+one",
+            Some(&cookie),
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = send(&app, call("/api/change_password", "current_password=correct+horse+battery&new_password=short", Some(&cookie))).await;
+    let r = send(
+        &app,
+        call(
+            "/api/change_password",
+            "current_password=correct+horse+battery&new_password=short",
+            Some(&cookie),
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = send(&app, call("/api/change_password", "current_password=correct+horse+battery&new_password=a+brand+new+one", Some(&cookie))).await;
+    let r = send(
+        &app,
+        call(
+            "/api/change_password",
+            "current_password=correct+horse+battery&new_password=a+brand+new+one",
+            Some(&cookie),
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(login(&app, "unit", PASSWORD).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(login(&app, "unit", "a brand new one").await.status, StatusCode::OK);
-    let entry = audit_log::Entity::find().filter(audit_log::Column::Action.eq("change_password")).one(&*w.db).await.unwrap().unwrap();
+    assert_eq!(
+        login(&app, "unit", PASSWORD).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        login(&app, "unit", "a brand new one").await.status,
+        StatusCode::OK
+    );
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("change_password"))
+        .one(&*w.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(entry.before_json.is_some() && entry.after_json.is_some());
     assert!(!entry.after_json.unwrap().contains("argon2"));
 }

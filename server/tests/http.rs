@@ -16,7 +16,10 @@ use zhuqi::{AppState, router};
 /// The router, and the session cookie of a logged-in office user (pages and API need a login;
 /// who may do what is tested in authz.rs).
 async fn app(db: &TestDb) -> (axum::Router, String) {
-    let leptos_options = LeptosOptions::builder().output_name("zhuqi").site_root("target/site").build();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("zhuqi")
+        .site_root("target/site")
+        .build();
     let app = router(AppState::new(leptos_options, db.db.clone()));
     let input = domain::db::accounts::NewUser {
         name: "办公室".into(),
@@ -26,15 +29,25 @@ async fn app(db: &TestDb) -> (axum::Router, String) {
         member_unit: String::new(),
         password: "correct horse battery".into(),
     };
-    domain::db::accounts::create_user(&db.db, &Default::default(), input).await.unwrap();
+    domain::db::accounts::create_user(&db.db, &Default::default(), input)
+        .await
+        .unwrap();
     let login = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
-        .body(Body::from("login=office&password=correct+horse+battery&next=%2F"))
+        .body(Body::from(
+            "login=office&password=correct+horse+battery&next=%2F",
+        ))
         .unwrap();
     let resp = app.clone().oneshot(login).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let cookie = resp.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = resp.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     (app, cookie)
 }
 
@@ -47,7 +60,9 @@ async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, http::Head
 }
 
 async fn get(app: &(axum::Router, String), uri: &str) -> (StatusCode, http::HeaderMap, String) {
-    let req = Request::get(uri).header(header::ACCEPT, "text/html,application/json").header(header::COOKIE, &app.1);
+    let req = Request::get(uri)
+        .header(header::ACCEPT, "text/html,application/json")
+        .header(header::COOKIE, &app.1);
     send(&app.0, req.body(Body::empty()).unwrap()).await
 }
 
@@ -67,7 +82,10 @@ async fn health_and_openapi() {
     assert_eq!(status, StatusCode::OK);
     let doc = json(&body);
     for path in ["/api/v1/firms", "/api/v1/firms/{id}", "/api/v1/progress"] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from OpenAPI"
+        );
     }
     assert!(doc["components"]["schemas"]["FirmPage"].is_object());
 }
@@ -76,7 +94,13 @@ async fn health_and_openapi() {
 async fn progress_api_counts_as_of_a_day() {
     let db = test_db().await;
     let app = app(&db).await;
-    let f = make_firm(&*db, "西宁进度测试有限公司", Region::Xining, Tier::ProvincialSrdi).await;
+    let f = make_firm(
+        &*db,
+        "西宁进度测试有限公司",
+        Region::Xining,
+        Tier::ProvincialSrdi,
+    )
+    .await;
     make_firm(&*db, "西宁范围外有限公司", Region::Xining, Tier::Innovative).await;
     let c = make_coordinator(&*db, "王").await;
     assign(&*db, f.id, c.id).await.unwrap();
@@ -87,9 +111,12 @@ async fn progress_api_counts_as_of_a_day() {
         participants: String::new(),
         summary: "实地走访".into(),
         idempotency_key: String::new(),
+        problems: Vec::new(),
     };
     let valid = form.validate(&campaign, date("2022-06-01")).unwrap();
-    domain::db::visits::log(&*db, f.id, valid, &Default::default()).await.unwrap();
+    domain::db::visits::log(&*db, f.id, valid, &Default::default())
+        .await
+        .unwrap();
 
     let (status, _, body) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -97,8 +124,17 @@ async fn progress_api_counts_as_of_a_day() {
     assert_eq!(p["campaign"], "百人助百企（2022年）");
     assert_eq!(p["deadline"], "2022-12-31");
     assert_eq!(p["as_of"], "2022-06-30");
-    assert_eq!((p["firms_in_scope"].as_u64(), p["visited_on_site"].as_u64()), (Some(1), Some(1)));
-    assert_eq!((p["with_solved_problem"].as_u64(), p["both_targets_met"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (p["firms_in_scope"].as_u64(), p["visited_on_site"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (
+            p["with_solved_problem"].as_u64(),
+            p["both_targets_met"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
     let (_, _, body) = get(&app, "/api/v1/progress?as_of=2022-05-09").await;
     assert_eq!(json(&body)["visited_on_site"], 0);
     // Without a date an ended campaign reports its final day.
@@ -123,10 +159,21 @@ async fn bad_input_is_a_4xx_problem_in_chinese_and_english() {
     ] {
         let (got, headers, body) = get(&app, uri).await;
         assert_eq!(got.as_u16(), status, "{uri}: {body}");
-        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{uri}");
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{uri}"
+        );
         let p = json(&body);
         assert_eq!(p["status"], status);
-        assert!(p["detail"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{uri}: no Chinese");
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{uri}: no Chinese"
+        );
         assert!(p["detail_en"].as_str().unwrap().is_ascii(), "{uri}");
         if let Some(field) = field {
             assert_eq!(p["errors"][0]["field"], field, "{uri}: {body}");
@@ -140,7 +187,13 @@ async fn bad_input_is_a_4xx_problem_in_chinese_and_english() {
 async fn firm_api_lists_and_shows_firms() {
     let db = test_db().await;
     let app = app(&db).await;
-    let f = make_firm(&*db, "海西柴达木锂业有限公司", Region::Haixi, Tier::LittleGiant).await;
+    let f = make_firm(
+        &*db,
+        "海西柴达木锂业有限公司",
+        Region::Haixi,
+        Tier::LittleGiant,
+    )
+    .await;
     make_firm(&*db, "西宁某公司", Region::Xining, Tier::Reserve).await;
     let (status, _, body) = get(&app, "/api/v1/firms?region=8").await;
     assert_eq!(status, StatusCode::OK);
@@ -161,18 +214,30 @@ async fn firm_api_lists_and_shows_firms() {
 async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
     let db = test_db().await;
     let app = app(&db).await;
-    let f = make_firm(&*db, "互助<script>alert(1)</script>青稞食品有限公司", Region::Haidong, Tier::Reserve).await;
+    let f = make_firm(
+        &*db,
+        "互助<script>alert(1)</script>青稞食品有限公司",
+        Region::Haidong,
+        Tier::Reserve,
+    )
+    .await;
 
     let (status, _, html) = get(&app, "/?as_of=2022-06-30").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("百人助百企（2022年）"), "{html}");
-    assert!(html.contains(r#"<strong id="firms-in-scope">1</strong>"#), "{html}");
+    assert!(
+        html.contains(r#"<strong id="firms-in-scope">1</strong>"#),
+        "{html}"
+    );
     assert!(html.contains("<html lang=\"zh-CN\""));
 
     let (status, _, html) = get(&app, "/firms?region=2").await;
     assert_eq!(status, StatusCode::OK);
     // Text users typed is escaped, never markup.
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("<script>alert(1)</script>"));
 
     let (status, _, html) = get(&app, &format!("/firms/{}", f.id)).await;
@@ -180,15 +245,25 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
     assert!(html.contains(&f.credit_code));
 
     let (status, _, html) = get(&app, "/firms/987654").await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "an unknown firm is a 404 page");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "an unknown firm is a 404 page"
+    );
     assert!(html.contains("企业不存在"));
     let (status, _, _) = get(&app, "/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The language cookie switches the whole page to English.
-    let req = Request::get("/").header(header::COOKIE, format!("zhuqi_lang=en; {}", app.1)).body(Body::empty()).unwrap();
+    let req = Request::get("/")
+        .header(header::COOKIE, format!("zhuqi_lang=en; {}", app.1))
+        .body(Body::empty())
+        .unwrap();
     let (_, _, html) = send(&app.0, req).await;
-    assert!(html.contains("<html lang=\"en\"") && html.contains("Firms visited on site"), "{html}");
+    assert!(
+        html.contains("<html lang=\"en\"") && html.contains("Firms visited on site"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -198,7 +273,12 @@ async fn language_switch_sets_a_cookie_and_refuses_open_redirects() {
     let (status, headers, _) = get(&app, "/lang/en?back=/firms%3Fregion%3D2").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/firms?region=2");
-    assert!(headers[header::SET_COOKIE].to_str().unwrap().starts_with("zhuqi_lang=en;"));
+    assert!(
+        headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .starts_with("zhuqi_lang=en;")
+    );
     let (_, headers, _) = get(&app, "/lang/zh-CN?back=//evil.example").await;
     assert_eq!(headers[header::LOCATION], "/");
 }

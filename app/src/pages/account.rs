@@ -108,7 +108,10 @@ pub fn AuditPage() -> impl IntoView {
     let l = locale();
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k);
-    let rows = Resource::new(move || (get("user"), get("firm"), get("from"), get("to")), |(u, f, a, b)| audit_trail(u, f, a, b));
+    let rows = Resource::new(
+        move || (get("user"), get("firm"), get("from"), get("to")),
+        |(u, f, a, b)| audit_trail(u, f, a, b),
+    );
     view! {
         <Title text=K::Audit.t(l) />
         <section class="page audit">

@@ -3,6 +3,7 @@
 use crate::api::{FirmFileView, get_firm_file};
 use crate::components::{AuditTable, ErrorBox, Loading, TargetBadges, UrgencyBadge};
 use crate::i18n::locale;
+use crate::pages::problems::{Powers, ProblemActions, powers_for_entry};
 use domain::K;
 use domain::firm::TimelineEntry;
 use leptos::prelude::*;
@@ -13,7 +14,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn FirmFilePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_firm_file);
+    // Keyed on the query too: after an action the page comes back with a new `updated` marker.
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("updated"),
+            )
+        },
+        |(id, _)| get_firm_file(id),
+    );
     let logged = move || query.read().get("logged").is_some();
     view! {
         <section class="page firm-file">
@@ -32,7 +42,15 @@ pub fn FirmFilePage() -> impl IntoView {
 #[component]
 fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
     let l = locale();
-    let FirmFileView { file, today, history, can_log_visit } = view;
+    let FirmFileView {
+        file,
+        today,
+        history,
+        can_log_visit,
+        viewer,
+        viewer_unit,
+        viewer_is_coordinator,
+    } = view;
     let f = file.firm;
     let id = f.id;
     view! {
@@ -92,7 +110,17 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
         } else {
             view! {
                 <ol class="timeline" id="timeline">
-                    {file.timeline.into_iter().map(|entry| view! { <Entry entry today /> }).collect_view()}
+                    {file
+                        .timeline
+                        .into_iter()
+                        .map(|entry| {
+                            let powers = match &entry {
+                                TimelineEntry::Problem(p) => Some(powers_for_entry(p, viewer.role, viewer_unit.as_deref(), viewer_is_coordinator)),
+                                TimelineEntry::Visit(_) => None,
+                            };
+                            view! { <Entry entry today powers firm_id=id /> }
+                        })
+                        .collect_view()}
                 </ol>
             }
                 .into_any()
@@ -105,7 +133,12 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
 }
 
 #[component]
-fn Entry(entry: TimelineEntry, today: chrono::NaiveDate) -> impl IntoView {
+fn Entry(
+    entry: TimelineEntry,
+    today: chrono::NaiveDate,
+    powers: Option<Powers>,
+    firm_id: i32,
+) -> impl IntoView {
     let l = locale();
     match entry {
         TimelineEntry::Visit(v) => view! {
@@ -130,7 +163,7 @@ fn Entry(entry: TimelineEntry, today: chrono::NaiveDate) -> impl IntoView {
                 domain::Locale::En => p.measure_en.clone(),
             };
             view! {
-                <li class="entry problem">
+                <li class="entry problem" data-problem=p.id>
                     <p class="when">
                         <time datetime=p.raised_on.to_string()>{p.raised_on.to_string()}</time>
                         " · "
@@ -145,6 +178,10 @@ fn Entry(entry: TimelineEntry, today: chrono::NaiveDate) -> impl IntoView {
                         "(" {p.measure_no} ") " {measure} " · " {K::RoutedTo.t(l)} ": " {p.units.join("、")}
                         " · " {K::Deadline.t(l)} ": " {p.deadline.to_string()}
                     </p>
+                    {p.unit_response.clone().map(|t| view! { <p class="muted">{K::UnitResponse.t(l)} ": " {t}</p> })}
+                    {powers.map(|powers| view! {
+                        <ProblemActions id=p.id version=p.version status=p.status powers back=format!("/firms/{firm_id}") />
+                    })}
                 </li>
             }
             .into_any()

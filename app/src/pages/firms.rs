@@ -16,7 +16,12 @@ pub fn FirmListPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         let q = query.read();
-        FirmQueryParams { q: q.get("q"), region: q.get("region"), tier: q.get("tier"), page: q.get("page") }
+        FirmQueryParams {
+            q: q.get("q"),
+            region: q.get("region"),
+            tier: q.get("tier"),
+            page: q.get("page"),
+        }
     };
     let data = Resource::new(params, list_firms);
     view! {
@@ -101,13 +106,26 @@ fn FirmTable(page: FirmPage, query: FirmQuery) -> impl IntoView {
         return view! { <p class="notice empty">{K::NoFirmsFound.t(l)}</p> }.into_any();
     }
     let pages = page.pages();
-    let count = K::ResultCount.fill(l, &[("total", page.total.to_string()), ("page", page.page.to_string()), ("pages", pages.to_string())]);
+    let count = K::ResultCount.fill(
+        l,
+        &[
+            ("total", page.total.to_string()),
+            ("page", page.page.to_string()),
+            ("pages", pages.to_string()),
+        ],
+    );
     let link = move |n: u64| {
         let qs = query.to_query_string(n);
-        if qs.is_empty() { "/firms".to_owned() } else { format!("/firms?{qs}") }
+        if qs.is_empty() {
+            "/firms".to_owned()
+        } else {
+            format!("/firms?{qs}")
+        }
     };
-    let prev = (page.page > 1).then(|| view! { <a rel="prev" href=link(page.page - 1)>{K::PrevPage.t(l)}</a> });
-    let next = (page.page < pages).then(|| view! { <a rel="next" href=link(page.page + 1)>{K::NextPage.t(l)}</a> });
+    let prev = (page.page > 1)
+        .then(|| view! { <a rel="prev" href=link(page.page - 1)>{K::PrevPage.t(l)}</a> });
+    let next = (page.page < pages)
+        .then(|| view! { <a rel="next" href=link(page.page + 1)>{K::NextPage.t(l)}</a> });
     view! {
         <p class="count" id="result-count">
             {count}

@@ -15,7 +15,12 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<Login>::new();
     let error = move || action.value().get().and_then(Result::err);
-    let login_echo = action.value().get_untracked().and_then(Result::err).and_then(|e| e.echo("login")).unwrap_or_default();
+    let login_echo = action
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.echo("login"))
+        .unwrap_or_default();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let pending = action.pending();
     view! {

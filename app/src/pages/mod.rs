@@ -4,6 +4,7 @@ pub mod account;
 pub mod firm_file;
 pub mod firms;
 pub mod login;
+pub mod problems;
 pub mod progress;
 pub mod visit;
 

@@ -33,14 +33,22 @@ pub fn ProgressPage() -> impl IntoView {
 #[component]
 fn ProgressBody(view: ProgressView) -> impl IntoView {
     let l = locale();
-    let ProgressView { progress: p, phase, .. } = view;
+    let ProgressView {
+        progress: p, phase, ..
+    } = view;
     let c = &p.campaign;
     let status = match phase {
         Phase::NotStarted => K::CampaignNotStarted.fill(l, &[("start", c.starts_on.to_string())]),
-        Phase::Running { days_left: 0 } => K::DeadlineToday.fill(l, &[("deadline", c.deadline.to_string())]),
-        Phase::Running { days_left } => {
-            K::DaysToDeadline.fill(l, &[("days", days_left.to_string()), ("deadline", c.deadline.to_string())])
+        Phase::Running { days_left: 0 } => {
+            K::DeadlineToday.fill(l, &[("deadline", c.deadline.to_string())])
         }
+        Phase::Running { days_left } => K::DaysToDeadline.fill(
+            l,
+            &[
+                ("days", days_left.to_string()),
+                ("deadline", c.deadline.to_string()),
+            ],
+        ),
         Phase::Ended => K::CampaignEnded.fill(l, &[("deadline", c.deadline.to_string())]),
     };
     let name = match l {

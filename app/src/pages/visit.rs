@@ -6,8 +6,8 @@ use crate::api::{LogVisit, VisitFormData, get_visit_form};
 use crate::components::{ErrorBox, Loading};
 use crate::error::AppError;
 use crate::i18n::locale;
-use domain::visit::{MAX_PARTICIPANTS, MAX_SUMMARY, VisitKind};
 use domain::K;
+use domain::visit::{MAX_PARTICIPANTS, MAX_SUMMARY, VisitKind};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +17,10 @@ use leptos_router::hooks::use_params_map;
 pub fn LogVisitPage() -> impl IntoView {
     let l = locale();
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_visit_form);
+    let data = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_visit_form,
+    );
     // Created inside the route, so a refused no-JS post (which comes back with the error in the
     // URL) finds its error here during server rendering.
     let action = ServerAction::<LogVisit>::new();
@@ -41,7 +44,13 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
     let l = locale();
     let error = move || action.value().get().and_then(Result::err);
     // Initial values only: what a refused submission sent, read once when the form renders.
-    let echo = move |name: &str| action.value().get_untracked().and_then(Result::err).and_then(|e: AppError| e.echo(name));
+    let echo = move |name: &str| {
+        action
+            .value()
+            .get_untracked()
+            .and_then(Result::err)
+            .and_then(|e: AppError| e.echo(name))
+    };
     let field_error = move |name: &'static str| error().and_then(|e| e.field(name, l));
     // The key of a refused submission is reused, so a retry after a timeout is still one visit.
     let key = echo("idempotency_key").unwrap_or(form.idempotency_key.clone());
@@ -142,6 +151,56 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                     {move || field_error("summary")}
                 </p>
             </div>
+            <fieldset class="field problems">
+                <legend>{K::ProblemsFound.t(l)}</legend>
+                {(1..=domain::problem::PROBLEM_SLOTS)
+                    .map(|n| {
+                        let measure_name = format!("p{n}_measure");
+                        let description_name = format!("p{n}_description");
+                        let chosen = echo(&measure_name).unwrap_or_default();
+                        let text = echo(&description_name).unwrap_or_default();
+                        let groups = form.measures.clone();
+                        let (m_err, d_err) = (measure_name.clone(), description_name.clone());
+                        view! {
+                            <div class="problem-slot">
+                                <p class="slot-title">{K::ProblemSlot.fill(l, &[("n", n.to_string())])}</p>
+                                <label for=measure_name.clone()>{K::Measure.t(l)}</label>
+                                <select id=measure_name.clone() name=measure_name.clone()>
+                                    <option value="">{K::ChooseMeasure.t(l)}</option>
+                                    {groups
+                                        .into_iter()
+                                        .map(|g| {
+                                            let area = match l {
+                                                domain::Locale::Zh => g.area_zh,
+                                                domain::Locale::En => g.area_en,
+                                            };
+                                            let chosen = chosen.clone();
+                                            view! {
+                                                <optgroup label=area>
+                                                    {g.measures
+                                                        .into_iter()
+                                                        .map(|(no, zh, en)| {
+                                                            let name = match l {
+                                                                domain::Locale::Zh => zh,
+                                                                domain::Locale::En => en,
+                                                            };
+                                                            view! { <option value=no selected=chosen == no.to_string()>{format!("({no}) {name}")}</option> }
+                                                        })
+                                                        .collect_view()}
+                                                </optgroup>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                                <p class="field-error">{move || error().and_then(|e| e.field(&m_err, l))}</p>
+                                <label for=description_name.clone()>{K::ProblemDescription.t(l)}</label>
+                                <textarea id=description_name.clone() name=description_name.clone() rows="2" maxlength=domain::problem::MAX_DESCRIPTION>{text}</textarea>
+                                <p class="field-error">{move || error().and_then(|e| e.field(&d_err, l))}</p>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
             <div class="actions">
                 <button type="submit" class="primary big" disabled=move || pending.get()>
                     {move || if pending.get() { K::Submitting.t(l) } else { K::Submit.t(l) }}

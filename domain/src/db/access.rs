@@ -7,7 +7,11 @@ use crate::error::Error;
 use sea_orm::ConnectionTrait;
 
 /// Whether the firm's file may be read: everyone but coordinators reads all firms.
-pub async fn ensure_can_view_firm(db: &impl ConnectionTrait, user: &CurrentUser, firm_id: i32) -> Result<(), Error> {
+pub async fn ensure_can_view_firm(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    firm_id: i32,
+) -> Result<(), Error> {
     if user.sees_all_firms() {
         return Ok(());
     }
@@ -15,7 +19,11 @@ pub async fn ensure_can_view_firm(db: &impl ConnectionTrait, user: &CurrentUser,
 }
 
 /// Whether visits may be logged for the firm: the office, or the firm's current coordinator.
-pub async fn ensure_can_log_visit(db: &impl ConnectionTrait, user: &CurrentUser, firm_id: i32) -> Result<(), Error> {
+pub async fn ensure_can_log_visit(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    firm_id: i32,
+) -> Result<(), Error> {
     match user.role {
         Role::Office => Ok(()),
         Role::Coordinator => ensure_own_firm(db, user, firm_id).await,
@@ -23,7 +31,11 @@ pub async fn ensure_can_log_visit(db: &impl ConnectionTrait, user: &CurrentUser,
     }
 }
 
-async fn ensure_own_firm(db: &impl ConnectionTrait, user: &CurrentUser, firm_id: i32) -> Result<(), Error> {
+async fn ensure_own_firm(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    firm_id: i32,
+) -> Result<(), Error> {
     // An unknown firm is reported as such before the ownership question.
     firms::profile(db, firm_id).await?;
     match firms::coordinator_of(db, firm_id).await? {

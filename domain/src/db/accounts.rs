@@ -7,13 +7,13 @@ use super::{is_unique_violation, query_one};
 use crate::auth::{CurrentUser, Role, check_new_password};
 use crate::error::{Error, FieldError, Problems, text};
 use crate::i18n::K;
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult, QueryFilter, QueryOrder, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult,
+    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,14 +24,21 @@ pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 
 pub fn hash_password(password: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        Error::Internal
-    })
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            Error::Internal
+        })
 }
 
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A hash of a random password, verified against when the account does not exist, so an
@@ -43,22 +50,38 @@ fn dummy_hash() -> &'static str {
 
 fn to_current(u: &user::Model) -> Option<CurrentUser> {
     let role = Role::from_code(&u.role)?;
-    u.active.then(|| CurrentUser { id: u.id, name: u.name.clone(), role, member_unit_id: u.member_unit_id })
+    u.active.then(|| CurrentUser {
+        id: u.id,
+        name: u.name.clone(),
+        role,
+        member_unit_id: u.member_unit_id,
+    })
 }
 
 /// The active user with this id (sessions name users by id; a deactivated user is logged out).
 pub async fn load_user(db: &impl ConnectionTrait, id: i32) -> Result<Option<CurrentUser>, Error> {
-    Ok(user::Entity::find_by_id(id).one(db).await?.as_ref().and_then(to_current))
+    Ok(user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .as_ref()
+        .and_then(to_current))
 }
 
 fn login_key(login: &str) -> String {
     crate::credit_code::normalise(login).to_lowercase()
 }
 
-async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> Result<Option<user::Model>, Error> {
+async fn find_by_login(
+    db: &impl ConnectionTrait,
+    login: &str,
+) -> Result<Option<user::Model>, Error> {
     let key = login_key(login);
     Ok(user::Entity::find()
-        .filter(user::Column::Phone.eq(key.clone()).or(user::Column::Username.eq(key)))
+        .filter(
+            user::Column::Phone
+                .eq(key.clone())
+                .or(user::Column::Username.eq(key)),
+        )
         .one(db)
         .await?)
 }
@@ -78,16 +101,18 @@ pub async fn authenticate<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<CurrentUser, Error> {
     let key = login_key(login);
     let since = Utc::now() - Duration::minutes(1);
-    let by_key = query_one::<Count>(db, "SELECT COUNT(*) AS n FROM login_failures WHERE login_key = $1 AND at > $2", vec![
-        key.clone().into(),
-        since.into(),
-    ])
+    let by_key = query_one::<Count>(
+        db,
+        "SELECT COUNT(*) AS n FROM login_failures WHERE login_key = $1 AND at > $2",
+        vec![key.clone().into(), since.into()],
+    )
     .await?
     .map_or(0, |c| c.n);
-    let by_addr = query_one::<Count>(db, "SELECT COUNT(*) AS n FROM login_failures WHERE client_addr = $1 AND at > $2", vec![
-        client_addr.into(),
-        since.into(),
-    ])
+    let by_addr = query_one::<Count>(
+        db,
+        "SELECT COUNT(*) AS n FROM login_failures WHERE client_addr = $1 AND at > $2",
+        vec![client_addr.into(), since.into()],
+    )
     .await?
     .map_or(0, |c| c.n);
     if by_key >= MAX_FAILURES_PER_ACCOUNT || by_addr >= MAX_FAILURES_PER_ADDRESS {
@@ -96,35 +121,49 @@ pub async fn authenticate<C: ConnectionTrait + TransactionTrait>(
 
     let found = find_by_login(db, &key).await?;
     let hash = found.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), password) && hash.is_some();
+    let ok = verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), password)
+        && hash.is_some();
     let current = found.as_ref().filter(|_| ok).and_then(to_current);
     let actor = Actor::anonymous(Some(client_addr.to_owned()));
     let txn = db.begin().await?;
     let result = match current {
         Some(user) => {
-            audit::record(&txn, &Actor::user(&user, Some(client_addr.to_owned())), Entry {
-                action: "login",
-                entity: "user",
-                entity_id: Some(user.id),
-                firm_id: None,
-                before: None,
-                after: None,
-            })
+            audit::record(
+                &txn,
+                &Actor::user(&user, Some(client_addr.to_owned())),
+                Entry {
+                    action: "login",
+                    entity: "user",
+                    entity_id: Some(user.id),
+                    firm_id: None,
+                    before: None,
+                    after: None,
+                },
+            )
             .await?;
             Ok(user)
         }
         None => {
-            login_failure::ActiveModel { login_key: Set(key.clone()), client_addr: Set(client_addr.to_owned()), at: Set(Utc::now()), ..Default::default() }
-                .insert(&txn)
-                .await?;
-            audit::record(&txn, &actor, Entry {
-                action: "login_failed",
-                entity: "user",
-                entity_id: found.as_ref().map(|u| u.id),
-                firm_id: None,
-                before: None,
-                after: Some(serde_json::json!({ "login": key })),
-            })
+            login_failure::ActiveModel {
+                login_key: Set(key.clone()),
+                client_addr: Set(client_addr.to_owned()),
+                at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            audit::record(
+                &txn,
+                &actor,
+                Entry {
+                    action: "login_failed",
+                    entity: "user",
+                    entity_id: found.as_ref().map(|u| u.id),
+                    firm_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({ "login": key })),
+                },
+            )
             .await?;
             Err(Error::field("", K::LoginFailed))
         }
@@ -150,7 +189,11 @@ struct UnitId {
     id: i32,
 }
 
-pub async fn create_user<C: ConnectionTrait + TransactionTrait>(db: &C, actor: &Actor, input: NewUser) -> Result<user::Model, Error> {
+pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    input: NewUser,
+) -> Result<user::Model, Error> {
     let mut problems = Problems::default();
     let name = problems.take(text("name", &input.name, true, 50));
     let phone = problems.take(text("phone", &login_key(&input.phone), true, 20));
@@ -165,8 +208,17 @@ pub async fn create_user<C: ConnectionTrait + TransactionTrait>(db: &C, actor: &
     let member_unit_id = if unit_name.is_empty() {
         None
     } else {
-        let found = query_one::<UnitId>(db, "SELECT id FROM member_units WHERE name_zh = $1", vec![unit_name.into()]).await?;
-        Some(found.ok_or_else(|| Error::field("member_unit", K::ErrUnknownUnit))?.id)
+        let found = query_one::<UnitId>(
+            db,
+            "SELECT id FROM member_units WHERE name_zh = $1",
+            vec![unit_name.into()],
+        )
+        .await?;
+        Some(
+            found
+                .ok_or_else(|| Error::field("member_unit", K::ErrUnknownUnit))?
+                .id,
+        )
     };
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -184,15 +236,25 @@ pub async fn create_user<C: ConnectionTrait + TransactionTrait>(db: &C, actor: &
     }
     .insert(&txn)
     .await
-    .map_err(|e| if is_unique_violation(&e) { Error::Conflict(FieldError::new("phone", K::ErrPhoneTaken)) } else { e.into() })?;
-    audit::record(&txn, actor, Entry {
-        action: "create",
-        entity: "user",
-        entity_id: Some(inserted.id),
-        firm_id: None,
-        before: None,
-        after: audit::snapshot(&inserted),
-    })
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::Conflict(FieldError::new("phone", K::ErrPhoneTaken))
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "create",
+            entity: "user",
+            entity_id: Some(inserted.id),
+            firm_id: None,
+            before: None,
+            after: audit::snapshot(&inserted),
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(inserted)
@@ -210,7 +272,13 @@ pub async fn list_users(db: &impl ConnectionTrait) -> Result<Vec<UserRow>, Error
     .await
 }
 
-async fn store_password<C: ConnectionTrait + TransactionTrait>(db: &C, actor: &Actor, target: user::Model, new: &str, action: &str) -> Result<(), Error> {
+async fn store_password<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    target: user::Model,
+    new: &str,
+    action: &str,
+) -> Result<(), Error> {
     let txn = db.begin().await?;
     let id = target.id;
     let mut model: user::ActiveModel = target.into();
@@ -218,14 +286,18 @@ async fn store_password<C: ConnectionTrait + TransactionTrait>(db: &C, actor: &A
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
     // Before and after name the change without storing either hash.
-    audit::record(&txn, actor, Entry {
-        action,
-        entity: "user",
-        entity_id: Some(id),
-        firm_id: None,
-        before: Some(serde_json::json!({"password": "(old)"})),
-        after: Some(serde_json::json!({"password": "(new)"})),
-    })
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action,
+            entity: "user",
+            entity_id: Some(id),
+            firm_id: None,
+            before: Some(serde_json::json!({"password": "(old)"})),
+            after: Some(serde_json::json!({"password": "(new)"})),
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(())
@@ -239,8 +311,15 @@ pub async fn change_own_password<C: ConnectionTrait + TransactionTrait>(
     new: &str,
 ) -> Result<(), Error> {
     check_new_password("new_password", new).map_err(|e| Error::Validation(vec![e]))?;
-    let model = user::Entity::find_by_id(user.id).one(db).await?.ok_or(Error::not_found(K::EntityUser))?;
-    if !model.password_hash.as_deref().is_some_and(|h| verify_password(h, current)) {
+    let model = user::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityUser))?;
+    if !model
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(h, current))
+    {
         return Err(Error::field("current_password", K::ErrWrongPassword));
     }
     store_password(db, actor, model, new, "change_password").await
@@ -256,22 +335,38 @@ pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<String, Error> {
     by.require(&[Role::Office])?;
     check_new_password("new_password", new).map_err(|e| Error::Validation(vec![e]))?;
-    let model = user::Entity::find_by_id(target_id).one(db).await?.ok_or(Error::not_found(K::EntityUser))?;
+    let model = user::Entity::find_by_id(target_id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityUser))?;
     let name = model.name.clone();
     store_password(db, actor, model, new, "reset_password").await?;
     Ok(name)
 }
 
 fn sha256_hex(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Creates an API token for a user and returns it; only its hash is stored.
-pub async fn create_token<C: ConnectionTrait + TransactionTrait>(db: &C, actor: &Actor, login: &str, name: &str) -> Result<String, Error> {
-    let target = find_by_login(db, login).await?.ok_or(Error::not_found(K::EntityUser))?;
+pub async fn create_token<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    login: &str,
+    name: &str,
+) -> Result<String, Error> {
+    let target = find_by_login(db, login)
+        .await?
+        .ok_or(Error::not_found(K::EntityUser))?;
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    let token = format!("zq_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let token = format!(
+        "zq_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
     let txn = db.begin().await?;
     let row = api_token::ActiveModel {
         user_id: Set(target.id),
@@ -284,21 +379,28 @@ pub async fn create_token<C: ConnectionTrait + TransactionTrait>(db: &C, actor: 
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, actor, Entry {
-        action: "create",
-        entity: "api_token",
-        entity_id: Some(row.id),
-        firm_id: None,
-        before: None,
-        after: Some(serde_json::json!({"user_id": target.id, "name": name})),
-    })
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "create",
+            entity: "api_token",
+            entity_id: Some(row.id),
+            firm_id: None,
+            before: None,
+            after: Some(serde_json::json!({"user_id": target.id, "name": name})),
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(token)
 }
 
 /// The user an API token belongs to, if the token is known, not revoked and its user active.
-pub async fn user_for_token(db: &impl ConnectionTrait, token: &str) -> Result<Option<CurrentUser>, Error> {
+pub async fn user_for_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<CurrentUser>, Error> {
     let Some(row) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(sha256_hex(token.trim())))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -328,6 +430,9 @@ mod tests {
 
     #[test]
     fn token_hashes_are_sha256_hex() {
-        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -21,15 +21,30 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(label: &str) -> Actor {
-        Actor { user_id: None, role: None, label: label.to_owned(), client_addr: None }
+        Actor {
+            user_id: None,
+            role: None,
+            label: label.to_owned(),
+            client_addr: None,
+        }
     }
 
     pub fn anonymous(client_addr: Option<String>) -> Actor {
-        Actor { user_id: None, role: None, label: "anonymous".to_owned(), client_addr }
+        Actor {
+            user_id: None,
+            role: None,
+            label: "anonymous".to_owned(),
+            client_addr,
+        }
     }
 
     pub fn user(user: &CurrentUser, client_addr: Option<String>) -> Actor {
-        Actor { user_id: Some(user.id), role: Some(user.role), label: user.name.clone(), client_addr }
+        Actor {
+            user_id: Some(user.id),
+            role: Some(user.role),
+            label: user.name.clone(),
+            client_addr,
+        }
     }
 }
 
@@ -42,7 +57,11 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-pub async fn record(db: &impl ConnectionTrait, actor: &Actor, entry: Entry<'_>) -> Result<(), Error> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), Error> {
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     audit_log::ActiveModel {
         at: Set(Utc::now()),

@@ -13,7 +13,10 @@ use crate::problem::{ProblemStatus, Satisfaction};
 use crate::reference::{Region, Tier};
 use crate::visit::VisitKind;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, Set, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, Set,
+    TransactionSession, TransactionTrait,
+};
 use std::collections::{BTreeMap, HashSet};
 
 /// splitmix64: tiny, fast and the same on every platform, which is all demo data needs.
@@ -55,14 +58,36 @@ const REGIONS: [(Region, usize, f64, f64); 8] = [
 ];
 
 const COUNTIES: [&[&str]; 8] = [
-    &["城东区", "城中区", "城西区", "城北区", "湟中区", "大通回族土族自治县", "湟源县"],
-    &["乐都区", "平安区", "民和回族土族自治县", "互助土族自治县", "化隆回族自治县", "循化撒拉族自治县"],
+    &[
+        "城东区",
+        "城中区",
+        "城西区",
+        "城北区",
+        "湟中区",
+        "大通回族土族自治县",
+        "湟源县",
+    ],
+    &[
+        "乐都区",
+        "平安区",
+        "民和回族土族自治县",
+        "互助土族自治县",
+        "化隆回族自治县",
+        "循化撒拉族自治县",
+    ],
     &["海晏县", "祁连县", "刚察县", "门源回族自治县"],
     &["同仁市", "尖扎县", "泽库县", "河南蒙古族自治县"],
     &["共和县", "同德县", "贵德县", "兴海县", "贵南县"],
     &["玛沁县", "班玛县", "甘德县", "达日县", "久治县", "玛多县"],
     &["玉树市", "杂多县", "称多县", "治多县", "囊谦县", "曲麻莱县"],
-    &["德令哈市", "格尔木市", "茫崖市", "乌兰县", "都兰县", "天峻县"],
+    &[
+        "德令哈市",
+        "格尔木市",
+        "茫崖市",
+        "乌兰县",
+        "都兰县",
+        "天峻县",
+    ],
 ];
 
 const PLACE: [&[&str]; 8] = [
@@ -77,8 +102,36 @@ const PLACE: [&[&str]; 8] = [
 ];
 
 const BRANDS: &[&str] = &[
-    "昆仑", "瑞丰", "华实", "高原", "雪域", "祁连山", "天佑", "金河", "鑫源", "恒信", "康普", "中岩", "绿源", "宏泰", "三江",
-    "青峰", "盛世", "同创", "博远", "晶科", "锦华", "正和", "安泰", "汇丰源", "新元", "德馨", "明珠", "益康", "丰泽", "凯达",
+    "昆仑",
+    "瑞丰",
+    "华实",
+    "高原",
+    "雪域",
+    "祁连山",
+    "天佑",
+    "金河",
+    "鑫源",
+    "恒信",
+    "康普",
+    "中岩",
+    "绿源",
+    "宏泰",
+    "三江",
+    "青峰",
+    "盛世",
+    "同创",
+    "博远",
+    "晶科",
+    "锦华",
+    "正和",
+    "安泰",
+    "汇丰源",
+    "新元",
+    "德馨",
+    "明珠",
+    "益康",
+    "丰泽",
+    "凯达",
 ];
 
 /// Industry, with the words firm names in it end with.
@@ -88,7 +141,10 @@ const INDUSTRIES: &[(&str, &[&str])] = &[
     ("光伏新能源", &["光伏科技", "新能源", "光电"]),
     ("有色金属", &["有色金属", "铝业", "合金材料"]),
     ("生物医药", &["生物科技", "药业", "藏药"]),
-    ("高原特色农牧", &["牦牛乳业", "枸杞科技", "青稞食品", "饲草"]),
+    (
+        "高原特色农牧",
+        &["牦牛乳业", "枸杞科技", "青稞食品", "饲草"],
+    ),
     ("装备制造", &["机械制造", "装备", "精密制造"]),
     ("信息技术", &["信息技术", "软件", "数据科技"]),
     ("民族特色用品", &["藏毯", "民族用品", "文化创意"]),
@@ -98,17 +154,35 @@ const INDUSTRIES: &[(&str, &[&str])] = &[
 const SUFFIX: &[&str] = &["有限公司", "有限责任公司", "股份有限公司", "科技有限公司"];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "马", "韩", "祁", "才", "索", "周", "吴", "徐", "孙", "胡", "朱", "郭", "何",
+    "王", "李", "张", "刘", "陈", "杨", "赵", "马", "韩", "祁", "才", "索", "周", "吴", "徐", "孙",
+    "胡", "朱", "郭", "何",
 ];
 const GIVEN: &[&str] = &[
-    "建国", "海燕", "文斌", "晓东", "丽华", "志强", "永红", "卓玛", "才让", "明", "静", "伟", "芳", "涛", "娜", "军", "秀英",
-    "国庆", "玉兰", "德吉", "旦增", "兰芳", "学军", "红梅", "海龙", "春梅", "振华", "建平",
+    "建国", "海燕", "文斌", "晓东", "丽华", "志强", "永红", "卓玛", "才让", "明", "静", "伟", "芳",
+    "涛", "娜", "军", "秀英", "国庆", "玉兰", "德吉", "旦增", "兰芳", "学军", "红梅", "海龙",
+    "春梅", "振华", "建平",
 ];
 
 /// Measures firms raise most, weighted: finance and credit, production inputs, jobs, talent,
 /// payment arrears, innovation platforms.
-const MEASURE_WEIGHTS: &[(i32, usize)] =
-    &[(5, 14), (4, 6), (1, 6), (2, 6), (7, 8), (8, 6), (9, 6), (10, 4), (12, 5), (17, 3), (21, 3), (23, 3), (25, 5), (26, 4), (15, 2), (19, 2)];
+const MEASURE_WEIGHTS: &[(i32, usize)] = &[
+    (5, 14),
+    (4, 6),
+    (1, 6),
+    (2, 6),
+    (7, 8),
+    (8, 6),
+    (9, 6),
+    (10, 4),
+    (12, 5),
+    (17, 3),
+    (21, 3),
+    (23, 3),
+    (25, 5),
+    (26, 4),
+    (15, 2),
+    (19, 2),
+];
 
 fn problem_text(measure: i32, rng: &mut Rng) -> String {
     let amount = rng.range(2, 30) * 100;
@@ -182,7 +256,12 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 fn phone(rng: &mut Rng, used: &mut HashSet<String>) -> String {
     loop {
-        let p = format!("1{}{:09}", rng.pick(&["39", "38", "37", "50", "58", "86", "87", "89"]), rng.next() % 1_000_000_000)[..11].to_owned();
+        let p = format!(
+            "1{}{:09}",
+            rng.pick(&["39", "38", "37", "50", "58", "86", "87", "89"]),
+            rng.next() % 1_000_000_000
+        )[..11]
+            .to_owned();
         if used.insert(p.clone()) {
             return p;
         }
@@ -198,21 +277,42 @@ pub const DEMO_PASSWORD: &str = "zhuqi-demo-2022";
 
 /// The demo accounts people log in with, one or two per role (every demo user has a phone
 /// number too, and the same password).
-pub const DEMO_ACCOUNTS: [(&str, &str); 5] =
-    [("office", "office"), ("leader", "leader"), ("unit", "unit"), ("coordinator", "coordinator"), ("coordinator2", "coordinator")];
+pub const DEMO_ACCOUNTS: [(&str, &str); 5] = [
+    ("office", "office"),
+    ("leader", "leader"),
+    ("unit", "unit"),
+    ("coordinator", "coordinator"),
+    ("coordinator2", "coordinator"),
+];
 
 /// Creates the demo province unless the database already holds firms (then it does nothing).
 pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summary, Error> {
     if firm::Entity::find().count(db).await? > 0 {
-        return Ok(Summary { skipped: true, ..Summary::default() });
+        return Ok(Summary {
+            skipped: true,
+            ..Summary::default()
+        });
     }
     let txn = db.begin().await?;
     let mut rng = Rng(20_220_227);
-    let units = query_all::<UnitRow>(&txn, "SELECT id, name_zh FROM member_units ORDER BY id", vec![]).await?;
-    let links = query_all::<LinkRow>(&txn, "SELECT measure_id, member_unit_id FROM measure_units", vec![]).await?;
+    let units = query_all::<UnitRow>(
+        &txn,
+        "SELECT id, name_zh FROM member_units ORDER BY id",
+        vec![],
+    )
+    .await?;
+    let links = query_all::<LinkRow>(
+        &txn,
+        "SELECT measure_id, member_unit_id FROM measure_units",
+        vec![],
+    )
+    .await?;
     let mut units_of: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
     for l in links {
-        units_of.entry(l.measure_id).or_default().push(l.member_unit_id);
+        units_of
+            .entry(l.measure_id)
+            .or_default()
+            .push(l.member_unit_id);
     }
     let created = clock::at(d(2022, 2, 25), 9, 0);
     let mut phones = HashSet::new();
@@ -221,7 +321,11 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
 
     // People: the office, leaders, one handler per member unit, and ~80 coordinators drawn
     // mostly from the departments that carry the campaign.
-    let add_user = |name: String, role: &str, unit: Option<i32>, phones: &mut HashSet<String>, rng: &mut Rng| {
+    let add_user = |name: String,
+                    role: &str,
+                    unit: Option<i32>,
+                    phones: &mut HashSet<String>,
+                    rng: &mut Rng| {
         user::ActiveModel {
             name: Set(name),
             phone: Set(phone(rng, phones)),
@@ -241,25 +345,56 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
     };
     for i in 0..2 {
         let u = add_user(person(&mut rng), "office", None, &mut phones, &mut rng);
-        if i == 0 { named(u, "office") } else { u }.insert(&txn).await?;
+        if i == 0 { named(u, "office") } else { u }
+            .insert(&txn)
+            .await?;
     }
     for i in 0..2 {
         let u = add_user(person(&mut rng), "leader", None, &mut phones, &mut rng);
-        if i == 0 { named(u, "leader") } else { u }.insert(&txn).await?;
+        if i == 0 { named(u, "leader") } else { u }
+            .insert(&txn)
+            .await?;
     }
     for (i, unit) in units.iter().enumerate() {
-        let u = add_user(person(&mut rng), "unit", Some(unit.id), &mut phones, &mut rng);
-        if i == 0 { named(u, "unit") } else { u }.insert(&txn).await?;
+        let u = add_user(
+            person(&mut rng),
+            "unit",
+            Some(unit.id),
+            &mut phones,
+            &mut rng,
+        );
+        if i == 0 { named(u, "unit") } else { u }
+            .insert(&txn)
+            .await?;
     }
     let heavy: Vec<i32> = units
         .iter()
-        .filter(|u| ["省工业和信息化厅", "省发展改革委", "省科技厅", "省财政厅", "省商务厅"].contains(&u.name_zh.as_str()))
+        .filter(|u| {
+            [
+                "省工业和信息化厅",
+                "省发展改革委",
+                "省科技厅",
+                "省财政厅",
+                "省商务厅",
+            ]
+            .contains(&u.name_zh.as_str())
+        })
         .map(|u| u.id)
         .collect();
     let mut coordinators: Vec<i32> = Vec::new();
     for i in 0..80 {
-        let unit = if i % 3 == 0 { rng.pick(&units).id } else { *rng.pick(&heavy) };
-        let u = add_user(person(&mut rng), "coordinator", Some(unit), &mut phones, &mut rng);
+        let unit = if i % 3 == 0 {
+            rng.pick(&units).id
+        } else {
+            *rng.pick(&heavy)
+        };
+        let u = add_user(
+            person(&mut rng),
+            "coordinator",
+            Some(unit),
+            &mut phones,
+            &mut rng,
+        );
         let u = match i {
             0 => named(u, "coordinator"),
             1 => named(u, "coordinator2"),
@@ -273,23 +408,36 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
     // each other, as offices assign them.
     let mut names = HashSet::new();
     let mut codes = HashSet::new();
-    let mut summary = Summary { coordinators: coordinators.len() as u64, ..Summary::default() };
+    let mut summary = Summary {
+        coordinators: coordinators.len() as u64,
+        ..Summary::default()
+    };
     let mut coordinator_cursor = 0usize;
     let data_end = d(2022, 12, 31);
     for (ri, (region, count, visit_rate, solve_rate)) in REGIONS.iter().enumerate() {
         for _ in 0..*count {
             let (industry, words) = *rng.pick(INDUSTRIES);
             let name = loop {
-                let n = format!("{}{}{}{}", rng.pick(PLACE[ri]), rng.pick(BRANDS), rng.pick(words), rng.pick(SUFFIX));
+                let n = format!(
+                    "{}{}{}{}",
+                    rng.pick(PLACE[ri]),
+                    rng.pick(BRANDS),
+                    rng.pick(words),
+                    rng.pick(SUFFIX)
+                );
                 if names.insert(n.clone()) {
                     break n;
                 }
             };
             let code = loop {
                 let alphabet = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-                let body: String = (0..7).map(|_| alphabet[rng.below(alphabet.len())] as char).collect();
+                let body: String = (0..7)
+                    .map(|_| alphabet[rng.below(alphabet.len())] as char)
+                    .collect();
                 let first17 = format!("91{}MA{body}", region.division_code());
-                if let Some(c) = CreditCode::complete(&first17).filter(|c| codes.insert(c.to_string())) {
+                if let Some(c) =
+                    CreditCode::complete(&first17).filter(|c| codes.insert(c.to_string()))
+                {
                     break c;
                 }
             };
@@ -312,7 +460,13 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
                 scope_reason: Set(None),
                 contact_name: Set(person(&mut rng)),
                 contact_phone: Set(phone(&mut rng, &mut phones)),
-                address: Set(format!("{}{}{}路{}号", region.name_zh(), county, rng.pick(&["昆仑", "柴达木", "黄河", "湟水", "长江", "通海", "园区"]), rng.range(1, 399))),
+                address: Set(format!(
+                    "{}{}{}路{}号",
+                    region.name_zh(),
+                    county,
+                    rng.pick(&["昆仑", "柴达木", "黄河", "湟水", "长江", "通海", "园区"]),
+                    rng.range(1, 399)
+                )),
                 archived_at: Set(None),
                 created_at: Set(created),
                 updated_at: Set(created),
@@ -380,7 +534,11 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
             // earlier in the regions that ran ahead.
             if rng.chance(0.35) {
                 let when = assigned_on + Duration::days(rng.range(3, 40));
-                let kind = if rng.chance(0.7) { VisitKind::Phone } else { VisitKind::Video };
+                let kind = if rng.chance(0.7) {
+                    VisitKind::Phone
+                } else {
+                    VisitKind::Video
+                };
                 insert_visit(&txn, f.id, coordinator, when, kind, &mut rng).await?;
                 summary.visits += 1;
             }
@@ -392,7 +550,15 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
             let span = (latest - assigned_on).num_days().max(10);
             let offset = (rng.range(5, span) as f64 * (0.45 + lateness)).min(span as f64) as i64;
             let visit_on = assigned_on + Duration::days(offset);
-            let visit = insert_visit(&txn, f.id, coordinator, visit_on, VisitKind::OnSite, &mut rng).await?;
+            let visit = insert_visit(
+                &txn,
+                f.id,
+                coordinator,
+                visit_on,
+                VisitKind::OnSite,
+                &mut rng,
+            )
+            .await?;
             summary.visits += 1;
 
             let problem_count = match rng.below(10) {
@@ -420,7 +586,11 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
                         _ => Outcome::Routed,
                     }
                 };
-                let outcome = if pi == 0 && !solves && outcome == Outcome::Solved { Outcome::Closed } else { outcome };
+                let outcome = if pi == 0 && !solves && outcome == Outcome::Solved {
+                    Outcome::Closed
+                } else {
+                    outcome
+                };
                 let units = units_of.get(&measure).cloned().unwrap_or_default();
                 let mut routed: Vec<i32> = Vec::new();
                 if let Some(first) = units.first() {
@@ -429,7 +599,20 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
                         routed.push(*first);
                     }
                 }
-                insert_problem(&txn, &mut rng, f.id, visit.id, coordinator, measure, raised, deadline, outcome, &routed, data_end).await?;
+                insert_problem(
+                    &txn,
+                    &mut rng,
+                    f.id,
+                    visit.id,
+                    coordinator,
+                    measure,
+                    raised,
+                    deadline,
+                    outcome,
+                    &routed,
+                    data_end,
+                )
+                .await?;
                 summary.problems += 1;
             }
         }
@@ -437,7 +620,14 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
     audit::record(
         &txn,
         &Actor::system("seed-demo"),
-        Entry { action: "seed_demo", entity: "database", entity_id: None, firm_id: None, before: None, after: audit::snapshot(&summary) },
+        Entry {
+            action: "seed_demo",
+            entity: "database",
+            entity_id: None,
+            firm_id: None,
+            before: None,
+            after: audit::snapshot(&summary),
+        },
     )
     .await?;
     txn.commit().await?;
@@ -470,7 +660,11 @@ async fn insert_visit(
         coordinator_id: Set(coordinator),
         visit_date: Set(on),
         kind: Set(kind.code().to_owned()),
-        participants: Set(format!("企业负责人{}、财务负责人{}", person(rng), person(rng))),
+        participants: Set(format!(
+            "企业负责人{}、财务负责人{}",
+            person(rng),
+            person(rng)
+        )),
         summary: Set((*rng.pick(VISIT_SUMMARIES)).to_owned()),
         idempotency_key: Set(None),
         created_by: Set(None),
@@ -512,16 +706,28 @@ async fn insert_problem(
         day += Duration::days(rng.range(lo, hi));
         (day <= data_end).then(|| clock::at(day, 15, 0))
     };
-    let claimed = (outcome != Outcome::Routed).then(|| step(rng, 1, 4)).flatten();
-    let responded = (claimed.is_some() && !matches!(outcome, Outcome::Routed | Outcome::Claimed)).then(|| step(rng, 4, 18)).flatten();
-    let closed = (responded.is_some() && matches!(outcome, Outcome::Closed | Outcome::Solved)).then(|| step(rng, 1, 5)).flatten();
-    let solved = (closed.is_some() && outcome == Outcome::Solved).then(|| step(rng, 2, 12)).flatten();
+    let claimed = (outcome != Outcome::Routed)
+        .then(|| step(rng, 1, 4))
+        .flatten();
+    let responded = (claimed.is_some() && !matches!(outcome, Outcome::Routed | Outcome::Claimed))
+        .then(|| step(rng, 4, 18))
+        .flatten();
+    let closed = (responded.is_some() && matches!(outcome, Outcome::Closed | Outcome::Solved))
+        .then(|| step(rng, 1, 5))
+        .flatten();
+    let solved = (closed.is_some() && outcome == Outcome::Solved)
+        .then(|| step(rng, 2, 12))
+        .flatten();
     let status = if solved.is_some() {
         ProblemStatus::Solved
     } else if closed.is_some() {
         ProblemStatus::Closed
     } else if responded.is_some() {
-        if outcome == Outcome::Unsolvable { ProblemStatus::Unsolvable } else { ProblemStatus::Responded }
+        if outcome == Outcome::Unsolvable {
+            ProblemStatus::Unsolvable
+        } else {
+            ProblemStatus::Responded
+        }
     } else if claimed.is_some() {
         ProblemStatus::Claimed
     } else {
@@ -533,41 +739,60 @@ async fn insert_problem(
         7..=8 => Satisfaction::BasicallySatisfied,
         _ => Satisfaction::Dissatisfied,
     });
-    let last = [solved, closed, responded, claimed].into_iter().flatten().next().unwrap_or(raised_at);
-    let p = problem::ActiveModel {
-        firm_id: Set(firm_id),
-        visit_id: Set(Some(visit_id)),
-        measure_id: Set(measure),
-        description: Set(problem_text(measure, rng)),
-        status: Set(status.code().to_owned()),
-        deadline: Set(deadline),
-        raised_by: Set(Some(coordinator)),
-        raised_at: Set(raised_at),
-        claimed_at: Set(claimed),
-        responded_at: Set(responded),
-        closed_at: Set(closed),
-        solved_at: Set(solved),
-        unit_response: Set(responded.map(|_| "已与企业对接，按政策予以支持，具体办理情况已反馈企业。".to_owned())),
-        status_reason: Set((status == ProblemStatus::Unsolvable).then(|| "不符合现行政策支持条件，已向企业解释说明。".to_owned())),
-        confirmed_via: Set(solved.map(|_| if rng.chance(0.6) { "link" } else { "call" }.to_owned())),
-        satisfaction: Set(satisfaction.map(|s| s.code().to_owned())),
-        firm_comment: Set(None),
-        version: Set(1),
-        created_at: Set(raised_at),
-        updated_at: Set(last),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let last = [solved, closed, responded, claimed]
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or(raised_at);
+    let p =
+        problem::ActiveModel {
+            firm_id: Set(firm_id),
+            visit_id: Set(Some(visit_id)),
+            measure_id: Set(measure),
+            description: Set(problem_text(measure, rng)),
+            status: Set(status.code().to_owned()),
+            deadline: Set(deadline),
+            raised_by: Set(Some(coordinator)),
+            raised_at: Set(raised_at),
+            claimed_at: Set(claimed),
+            responded_at: Set(responded),
+            closed_at: Set(closed),
+            solved_at: Set(solved),
+            unit_response: Set(responded
+                .map(|_| "已与企业对接，按政策予以支持，具体办理情况已反馈企业。".to_owned())),
+            status_reason: Set((status == ProblemStatus::Unsolvable)
+                .then(|| "不符合现行政策支持条件，已向企业解释说明。".to_owned())),
+            confirmed_via: Set(
+                solved.map(|_| if rng.chance(0.6) { "link" } else { "call" }.to_owned())
+            ),
+            satisfaction: Set(satisfaction.map(|s| s.code().to_owned())),
+            firm_comment: Set(None),
+            version: Set(1),
+            created_at: Set(raised_at),
+            updated_at: Set(last),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
     if !units.is_empty() {
-        problem_unit::Entity::insert_many(units.iter().map(|u| problem_unit::ActiveModel { problem_id: Set(p.id), member_unit_id: Set(*u) }))
-            .exec(db)
-            .await?;
+        problem_unit::Entity::insert_many(units.iter().map(|u| problem_unit::ActiveModel {
+            problem_id: Set(p.id),
+            member_unit_id: Set(*u),
+        }))
+        .exec(db)
+        .await?;
     }
     let mut events = vec![(None, ProblemStatus::Routed, raised_at, Some(coordinator))];
     let chain = [
         (claimed, ProblemStatus::Claimed),
-        (responded, if status == ProblemStatus::Unsolvable { ProblemStatus::Unsolvable } else { ProblemStatus::Responded }),
+        (
+            responded,
+            if status == ProblemStatus::Unsolvable {
+                ProblemStatus::Unsolvable
+            } else {
+                ProblemStatus::Responded
+            },
+        ),
         (closed, ProblemStatus::Closed),
         (solved, ProblemStatus::Solved),
     ];
@@ -578,14 +803,16 @@ async fn insert_problem(
             from = to;
         }
     }
-    problem_event::Entity::insert_many(events.into_iter().map(|(from, to, at, actor)| problem_event::ActiveModel {
-        problem_id: Set(p.id),
-        from_status: Set(from.map(|s| s.code().to_owned())),
-        to_status: Set(to.code().to_owned()),
-        actor_id: Set(actor),
-        note: Set(String::new()),
-        at: Set(at),
-        ..Default::default()
+    problem_event::Entity::insert_many(events.into_iter().map(|(from, to, at, actor)| {
+        problem_event::ActiveModel {
+            problem_id: Set(p.id),
+            from_status: Set(from.map(|s| s.code().to_owned())),
+            to_status: Set(to.code().to_owned()),
+            actor_id: Set(actor),
+            note: Set(String::new()),
+            at: Set(at),
+            ..Default::default()
+        }
     }))
     .exec(db)
     .await?;
@@ -607,7 +834,10 @@ mod tests {
     fn the_generator_is_deterministic() {
         let mut a = Rng(7);
         let mut b = Rng(7);
-        assert_eq!((0..5).map(|_| a.next()).collect::<Vec<_>>(), (0..5).map(|_| b.next()).collect::<Vec<_>>());
+        assert_eq!(
+            (0..5).map(|_| a.next()).collect::<Vec<_>>(),
+            (0..5).map(|_| b.next()).collect::<Vec<_>>()
+        );
         assert_eq!(REGIONS.iter().map(|r| r.1).sum::<usize>(), 300);
     }
 }

@@ -51,7 +51,9 @@ fn filters(q: &FirmQuery, only_of: Option<i32>, values: &mut Vec<Value>) -> Stri
         // Credit codes are stored upper-case; people type them in any case.
         values.push(like_pattern(&crate::credit_code::normalise(&q.q)).into());
         let code = values.len();
-        sql.push_str(&format!(" AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\')"));
+        sql.push_str(&format!(
+            " AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\')"
+        ));
     }
     if let Some(r) = q.region {
         values.push(r.id().into());
@@ -72,22 +74,40 @@ const TARGET_COLUMNS: &str = "
          THEN 1 ELSE 0 END AS solved";
 
 /// The firms `user` may see (a coordinator: their own), filtered and paged.
-pub async fn list_for(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery, user: &CurrentUser) -> Result<FirmPage, Error> {
+pub async fn list_for(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    q: &FirmQuery,
+    user: &CurrentUser,
+) -> Result<FirmPage, Error> {
     list_scoped(db, campaign, q, (!user.sees_all_firms()).then_some(user.id)).await
 }
 
 /// Every firm, filtered and paged.
-pub async fn list(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery) -> Result<FirmPage, Error> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    q: &FirmQuery,
+) -> Result<FirmPage, Error> {
     list_scoped(db, campaign, q, None).await
 }
 
-async fn list_scoped(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQuery, only_of: Option<i32>) -> Result<FirmPage, Error> {
+async fn list_scoped(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    q: &FirmQuery,
+    only_of: Option<i32>,
+) -> Result<FirmPage, Error> {
     let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
     let mut count_values = Vec::new();
     let count_where = filters(q, only_of, &mut count_values);
-    let total = query_one::<Count>(db, &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"), count_values)
-        .await?
-        .map_or(0, |c| u64::try_from(c.n).unwrap_or(0));
+    let total = query_one::<Count>(
+        db,
+        &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"),
+        count_values,
+    )
+    .await?
+    .map_or(0, |c| u64::try_from(c.n).unwrap_or(0));
 
     let where_sql = filters(q, only_of, &mut values);
     values.push(i64::try_from(PAGE_SIZE).unwrap_or(20).into());
@@ -116,7 +136,11 @@ async fn list_scoped(db: &impl ConnectionTrait, campaign: &Campaign, q: &FirmQue
                 county: r.county,
                 tier: Tier::from_id(r.tier_id).unwrap_or(Tier::Innovative),
                 coordinator: r.coordinator,
-                targets: Targets { in_scope: r.in_scope, visited_on_site: r.visited != 0, problem_solved: r.solved != 0 },
+                targets: Targets {
+                    in_scope: r.in_scope,
+                    visited_on_site: r.visited != 0,
+                    problem_solved: r.solved != 0,
+                },
             })
             .collect(),
         total,
@@ -154,6 +178,9 @@ struct ProblemRow {
     description: String,
     status: String,
     deadline: NaiveDate,
+    version: i32,
+    unit_response: Option<String>,
+    satisfaction: Option<String>,
 }
 
 #[derive(FromQueryResult)]
@@ -162,7 +189,10 @@ struct UnitRow {
     name_zh: String,
 }
 
-pub async fn coordinator_of(db: &impl ConnectionTrait, firm_id: i32) -> Result<Option<CoordinatorRef>, Error> {
+pub async fn coordinator_of(
+    db: &impl ConnectionTrait,
+    firm_id: i32,
+) -> Result<Option<CoordinatorRef>, Error> {
     let row = query_one::<CoordinatorRow>(
         db,
         "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, a.started_at
@@ -172,15 +202,28 @@ pub async fn coordinator_of(db: &impl ConnectionTrait, firm_id: i32) -> Result<O
         vec![firm_id.into()],
     )
     .await?;
-    Ok(row.map(|r| CoordinatorRef { id: r.id, name: r.name, phone: r.phone, member_unit: r.member_unit, since: r.started_at }))
+    Ok(row.map(|r| CoordinatorRef {
+        id: r.id,
+        name: r.name,
+        phone: r.phone,
+        member_unit: r.member_unit,
+        since: r.started_at,
+    }))
 }
 
 pub async fn profile(db: &impl ConnectionTrait, firm_id: i32) -> Result<firm::Model, Error> {
-    firm::Entity::find_by_id(firm_id).one(db).await?.ok_or(Error::not_found(K::EntityFirm))
+    firm::Entity::find_by_id(firm_id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityFirm))
 }
 
 /// The firm file (一户一档): profile, coordinator, targets and the timeline, newest first.
-pub async fn file(db: &impl ConnectionTrait, campaign: &Campaign, firm_id: i32) -> Result<FirmFile, Error> {
+pub async fn file(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    firm_id: i32,
+) -> Result<FirmFile, Error> {
     let f = profile(db, firm_id).await?;
     let coordinator = coordinator_of(db, firm_id).await?;
     let visits = query_all::<VisitRow>(
@@ -194,7 +237,7 @@ pub async fn file(db: &impl ConnectionTrait, campaign: &Campaign, firm_id: i32) 
     let problems = query_all::<ProblemRow>(
         db,
         "SELECT p.id, p.raised_at, p.measure_id, m.name_zh AS measure_zh, m.name_en AS measure_en,
-                p.description, p.status, p.deadline
+                p.description, p.status, p.deadline, p.version, p.unit_response, p.satisfaction
          FROM problems p JOIN measures m ON m.id = p.measure_id
          WHERE p.firm_id = $1 ORDER BY p.raised_at DESC, p.id DESC",
         vec![firm_id.into()],
@@ -217,8 +260,12 @@ pub async fn file(db: &impl ConnectionTrait, campaign: &Campaign, firm_id: i32) 
     let in_campaign = |d: NaiveDate| d >= campaign.starts_on && d <= campaign.deadline;
     let targets = Targets {
         in_scope: f.in_scope,
-        visited_on_site: visits.iter().any(|v| v.kind == VisitKind::OnSite.code() && in_campaign(v.visit_date)),
-        problem_solved: problems.iter().any(|p| p.status == ProblemStatus::Solved.code()),
+        visited_on_site: visits
+            .iter()
+            .any(|v| v.kind == VisitKind::OnSite.code() && in_campaign(v.visit_date)),
+        problem_solved: problems
+            .iter()
+            .any(|p| p.status == ProblemStatus::Solved.code()),
     };
     let mut timeline: Vec<TimelineEntry> = visits
         .into_iter()
@@ -243,11 +290,18 @@ pub async fn file(db: &impl ConnectionTrait, campaign: &Campaign, firm_id: i32) 
                 status: ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed),
                 deadline: p.deadline,
                 units: units_of.remove(&p.id).unwrap_or_default(),
+                version: p.version,
+                unit_response: p.unit_response,
+                satisfaction: p.satisfaction,
             })
         }))
         .collect();
     // Newest first; on the same day a visit comes before the problems it found.
-    timeline.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| matches!(b, TimelineEntry::Visit(_)).cmp(&matches!(a, TimelineEntry::Visit(_)))));
+    timeline.sort_by(|a, b| {
+        b.date().cmp(&a.date()).then_with(|| {
+            matches!(b, TimelineEntry::Visit(_)).cmp(&matches!(a, TimelineEntry::Visit(_)))
+        })
+    });
 
     Ok(FirmFile {
         firm: FirmProfile {

@@ -9,7 +9,9 @@ pub mod audit;
 pub mod demo;
 pub mod entity;
 pub mod firms;
+pub mod problems;
 pub mod progress;
+pub mod reference;
 #[cfg(feature = "test-util")]
 pub mod testing;
 pub mod visits;
@@ -19,7 +21,8 @@ use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, FromQueryResult, SqlErr, Statement, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    FromQueryResult, SqlErr, Statement, Value,
 };
 use std::time::Duration;
 
@@ -29,16 +32,25 @@ pub use sea_orm::DatabaseConnection as Db;
 /// the database is opened in WAL mode, so readers are not blocked by the one writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opt = ConnectOptions::new(url.to_owned());
-    opt.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+    opt.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         if let Some(path) = sqlite_file(url) {
-            if let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+            if let Some(dir) = std::path::Path::new(&path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
             }
             opt.max_connections(8).min_connections(1);
         } else {
             // An in-memory database lives as long as a connection to it: keep exactly one.
-            opt.max_connections(1).min_connections(1).idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
+            opt.max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None::<Duration>)
+                .max_lifetime(None::<Duration>);
         }
         opt.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -53,9 +65,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// The file path of a SQLite URL, or None for an in-memory database.
 fn sqlite_file(url: &str) -> Option<String> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
-    (!path.is_empty() && path != ":memory:" && !url.contains("mode=memory")).then(|| path.to_owned())
+    (!path.is_empty() && path != ":memory:" && !url.contains("mode=memory"))
+        .then(|| path.to_owned())
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -82,17 +97,29 @@ pub fn is_unique_violation(e: &DbErr) -> bool {
 /// A statement written with PostgreSQL's `$1, $2, …` placeholders, run on either backend:
 /// SQLite understands the same numbered parameters written `?1, ?2, …`.
 pub fn sql(backend: DbBackend, text: &str, values: Vec<Value>) -> Statement {
-    let text = if backend == DbBackend::Sqlite { text.replace('$', "?") } else { text.to_owned() };
+    let text = if backend == DbBackend::Sqlite {
+        text.replace('$', "?")
+    } else {
+        text.to_owned()
+    };
     Statement::from_sql_and_values(backend, text, values)
 }
 
 /// Runs a query and maps every row.
-pub async fn query_all<T: FromQueryResult>(db: &impl ConnectionTrait, text: &str, values: Vec<Value>) -> Result<Vec<T>, Error> {
+pub async fn query_all<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    text: &str,
+    values: Vec<Value>,
+) -> Result<Vec<T>, Error> {
     let stmt = sql(db.get_database_backend(), text, values);
     Ok(T::find_by_statement(stmt).all(db).await?)
 }
 
-pub async fn query_one<T: FromQueryResult>(db: &impl ConnectionTrait, text: &str, values: Vec<Value>) -> Result<Option<T>, Error> {
+pub async fn query_one<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    text: &str,
+    values: Vec<Value>,
+) -> Result<Option<T>, Error> {
     let stmt = sql(db.get_database_backend(), text, values);
     Ok(T::find_by_statement(stmt).one(db).await?)
 }
@@ -108,7 +135,13 @@ struct CampaignRow {
 
 impl From<CampaignRow> for Campaign {
     fn from(r: CampaignRow) -> Campaign {
-        Campaign { id: r.id, name_zh: r.name_zh, name_en: r.name_en, starts_on: r.starts_on, deadline: r.deadline }
+        Campaign {
+            id: r.id,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            starts_on: r.starts_on,
+            deadline: r.deadline,
+        }
     }
 }
 
@@ -132,7 +165,10 @@ pub fn parse_id(field: &str, raw: &str) -> Result<i32, Error> {
 
 /// Escapes LIKE wildcards in user text (used with `ESCAPE '\'`).
 pub fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -142,8 +178,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths() {
-        assert_eq!(sqlite_file("sqlite://data/zhuqi.db?mode=rwc").as_deref(), Some("data/zhuqi.db"));
-        assert_eq!(sqlite_file("sqlite:///tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(
+            sqlite_file("sqlite://data/zhuqi.db?mode=rwc").as_deref(),
+            Some("data/zhuqi.db")
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///tmp/x.db").as_deref(),
+            Some("/tmp/x.db")
+        );
         assert_eq!(sqlite_file("sqlite::memory:"), None);
     }
 

@@ -18,7 +18,11 @@ struct Counts {
 
 /// Firms in scope (flagged, not archived); visited = an on-site visit dated within the campaign
 /// up to `as_of`; solved = a problem the firm confirmed solved by the end of `as_of`.
-pub async fn compute(db: &impl ConnectionTrait, campaign: &Campaign, as_of: NaiveDate) -> Result<Progress, Error> {
+pub async fn compute(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    as_of: NaiveDate,
+) -> Result<Progress, Error> {
     let upto = as_of.min(campaign.deadline);
     let counts = query_one::<Counts>(
         db,

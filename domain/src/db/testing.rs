@@ -27,28 +27,51 @@ impl std::ops::Deref for TestDb {
 }
 
 pub async fn test_db() -> TestDb {
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
         None => {
             let db = crate::db::connect("sqlite::memory:").await.unwrap();
             crate::db::migrate(&db).await.unwrap();
-            TestDb { db, url: "sqlite::memory:".to_owned(), drop_on_exit: None }
+            TestDb {
+                db,
+                url: "sqlite::memory:".to_owned(),
+                drop_on_exit: None,
+            }
         }
         Some(base) => {
-            let name = format!("zhuqi_t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+            let name = format!(
+                "zhuqi_t_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
             let admin = crate::db::connect(&base).await.unwrap();
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             admin.close().await.unwrap();
             let url = replace_db_name(&base, &name);
             let db = crate::db::connect(&url).await.unwrap();
             crate::db::migrate(&db).await.unwrap();
-            TestDb { db, url, drop_on_exit: Some((base, name)) }
+            TestDb {
+                db,
+                url,
+                drop_on_exit: Some((base, name)),
+            }
         }
     }
 }
 
 fn replace_db_name(url: &str, name: &str) -> String {
-    let (head, query) = url.split_once('?').map_or((url, None), |(h, q)| (h, Some(q)));
+    let (head, query) = url
+        .split_once('?')
+        .map_or((url, None), |(h, q)| (h, Some(q)));
     let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
@@ -63,10 +86,17 @@ impl Drop for TestDb {
         // thread blocks, so it is not touched here: FORCE ends its sessions server-side.
         if let Some((base, name)) = self.drop_on_exit.take() {
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     if let Ok(admin) = crate::db::connect(&base).await {
-                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
                         let _ = admin.close().await;
                     }
                 });
@@ -86,10 +116,17 @@ static SERIAL: AtomicU32 = AtomicU32::new(1);
 pub fn credit_code(region: Region) -> String {
     let n = SERIAL.fetch_add(1, Ordering::SeqCst);
     let body = format!("{n:07}");
-    CreditCode::complete(&format!("91{}MA{body}", region.division_code())).unwrap().to_string()
+    CreditCode::complete(&format!("91{}MA{body}", region.division_code()))
+        .unwrap()
+        .to_string()
 }
 
-pub async fn make_firm(db: &impl ConnectionTrait, name: &str, region: Region, tier: Tier) -> firm::Model {
+pub async fn make_firm(
+    db: &impl ConnectionTrait,
+    name: &str,
+    region: Region,
+    tier: Tier,
+) -> firm::Model {
     let now = Utc::now();
     firm::ActiveModel {
         credit_code: Set(credit_code(region)),
@@ -133,7 +170,11 @@ pub async fn make_coordinator(db: &impl ConnectionTrait, name: &str) -> user::Mo
     .unwrap()
 }
 
-pub async fn assign(db: &impl ConnectionTrait, firm_id: i32, coordinator_id: i32) -> Result<assignment::Model, sea_orm::DbErr> {
+pub async fn assign(
+    db: &impl ConnectionTrait,
+    firm_id: i32,
+    coordinator_id: i32,
+) -> Result<assignment::Model, sea_orm::DbErr> {
     assignment::ActiveModel {
         firm_id: Set(firm_id),
         coordinator_id: Set(coordinator_id),

@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod assignment;
 pub mod audit_log;
+pub mod confirmation_link;
 pub mod firm;
 pub mod login_failure;
 pub mod problem;

@@ -1,0 +1,418 @@
+//! The problem lifecycle on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL):
+//! raising with a visit and routing, every move legal or not, optimistic locking under
+//! concurrency, and the firm's confirmation by link and by call.
+
+#![allow(clippy::unwrap_used)]
+
+use domain::auth::{CurrentUser, Role};
+use domain::db::audit::Actor;
+use domain::db::entity::{problem, problem_event};
+use domain::db::problems::{self, Move};
+use domain::db::testing::*;
+use domain::db::{current_campaign, progress, visits};
+use domain::problem::{ProblemForm, Satisfaction};
+use domain::visit::{VisitForm, VisitKind};
+use domain::{Error, K, Region, Tier};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+struct Fixture {
+    db: TestDb,
+    firm: i32,
+    office: CurrentUser,
+    coordinator: CurrentUser,
+    /// A handler of 省人力资源社会保障厅, which measure 8 (jobs) names.
+    hr_unit: CurrentUser,
+    /// A handler of a unit measure 8 does not name.
+    other_unit: CurrentUser,
+    leader: CurrentUser,
+}
+
+/// A real user row (events and audit entries refer to users), returned as the acting user.
+async fn user(db: &TestDb, phone: &str, role: Role, unit: Option<i32>) -> CurrentUser {
+    use domain::db::entity::user;
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = chrono::Utc::now();
+    let u = user::ActiveModel {
+        name: Set(format!("{role:?}")),
+        phone: Set(phone.to_owned()),
+        username: Set(None),
+        role: Set(role.code().to_owned()),
+        member_unit_id: Set(unit),
+        password_hash: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&**db)
+    .await
+    .unwrap();
+    CurrentUser {
+        id: u.id,
+        name: u.name,
+        role,
+        member_unit_id: unit,
+    }
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Id {
+    id: i32,
+}
+
+async fn unit_id(db: &TestDb, name: &str) -> i32 {
+    domain::db::query_one::<Id>(
+        &**db,
+        "SELECT id FROM member_units WHERE name_zh = $1",
+        vec![name.into()],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id
+}
+
+async fn fixture() -> Fixture {
+    let db = test_db().await;
+    let f = make_firm(
+        &*db,
+        "海东稳岗扩岗测试有限公司",
+        Region::Haidong,
+        Tier::ProvincialSrdi,
+    )
+    .await;
+    let c = make_coordinator(&*db, "才让").await;
+    assign(&*db, f.id, c.id).await.unwrap();
+    let hr = unit_id(&db, "省人力资源社会保障厅").await;
+    let tax = unit_id(&db, "国家税务总局青海省税务局").await;
+    Fixture {
+        firm: f.id,
+        office: user(&db, "13700000001", Role::Office, None).await,
+        coordinator: CurrentUser {
+            id: c.id,
+            name: c.name,
+            role: Role::Coordinator,
+            member_unit_id: c.member_unit_id,
+        },
+        hr_unit: user(&db, "13700000002", Role::Unit, Some(hr)).await,
+        other_unit: user(&db, "13700000003", Role::Unit, Some(tax)).await,
+        leader: user(&db, "13700000004", Role::Leader, None).await,
+        db,
+    }
+}
+
+/// Logs an on-site visit with two problems (measure 8: jobs; measure 16: every unit).
+async fn visit_with_problems(fx: &Fixture) -> Vec<i32> {
+    let campaign = current_campaign(&*fx.db).await.unwrap();
+    let form = VisitForm {
+        visit_date: "2022-06-10".into(),
+        kind: VisitKind::OnSite.code().into(),
+        participants: "人事经理".into(),
+        summary: "了解用工情况".into(),
+        idempotency_key: "visit-with-problems".into(),
+        problems: vec![
+            ProblemForm {
+                measure: "8".into(),
+                description: "希望了解稳岗返还政策".into(),
+            },
+            ProblemForm::default(),
+            ProblemForm {
+                measure: "16".into(),
+                description: "希望协调园区用地".into(),
+            },
+        ],
+    };
+    let valid = form.validate(&campaign, date("2022-07-01")).unwrap();
+    let logged = visits::log(&*fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
+        .await
+        .unwrap();
+    assert_eq!(logged.problem_ids.len(), 2);
+    logged.problem_ids
+}
+
+async fn load(fx: &Fixture, id: i32) -> problem::Model {
+    problem::Entity::find_by_id(id)
+        .one(&*fx.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn act(
+    fx: &Fixture,
+    id: i32,
+    mv: Move,
+    note: &str,
+    who: &CurrentUser,
+) -> Result<problem::Model, Error> {
+    let version = load(fx, id).await.version;
+    problems::act(&*fx.db, id, version, mv, note, who, &Actor::user(who, None)).await
+}
+
+#[tokio::test]
+async fn problems_are_routed_to_the_units_the_notice_names() {
+    let fx = fixture().await;
+    let ids = visit_with_problems(&fx).await;
+    let jobs = problems::routed_to(&*fx.db, ids[0]).await.unwrap();
+    let hr = unit_id(&fx.db, "省人力资源社会保障厅").await;
+    let finance = unit_id(&fx.db, "省财政厅").await;
+    let mut expected = vec![hr, finance];
+    expected.sort_unstable();
+    let mut got = jobs.clone();
+    got.sort_unstable();
+    assert_eq!(
+        got, expected,
+        "measure 8 names 省人力资源社会保障厅 and 省财政厅"
+    );
+    // "Every member unit" goes to the department hosting the office, not to all nineteen.
+    assert_eq!(
+        problems::routed_to(&*fx.db, ids[1]).await.unwrap(),
+        vec![unit_id(&fx.db, problems::DEFAULT_UNIT).await]
+    );
+    let p = load(&fx, ids[0]).await;
+    assert_eq!((p.status.as_str(), p.version), ("routed", 1));
+    assert_eq!(
+        p.deadline,
+        date("2022-07-01"),
+        "15 working days after 2022-06-10"
+    );
+}
+
+#[tokio::test]
+async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
+    let fx = fixture().await;
+    let ids = visit_with_problems(&fx).await;
+    let id = ids[0];
+    let campaign = current_campaign(&*fx.db).await.unwrap();
+
+    act(&fx, id, Move::Claim, "", &fx.hr_unit).await.unwrap();
+    act(
+        &fx,
+        id,
+        Move::Respond,
+        "已为企业办理稳岗返还 12 万元",
+        &fx.hr_unit,
+    )
+    .await
+    .unwrap();
+    let closed = act(&fx, id, Move::Close, "", &fx.hr_unit).await.unwrap();
+    assert_eq!(closed.status, "closed");
+    assert_eq!(
+        progress::compute(&*fx.db, &campaign, domain::clock::today())
+            .await
+            .unwrap()
+            .with_solved_problem,
+        0,
+        "closed is not solved"
+    );
+
+    // The firm says "not solved" on a call: the problem goes back to the unit.
+    let reopened = problems::confirm_by_call(
+        &*fx.db,
+        id,
+        closed.version,
+        false,
+        Satisfaction::Dissatisfied,
+        "资金未到账",
+        &fx.coordinator,
+        &Actor::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(reopened.status, "claimed");
+    act(&fx, id, Move::Respond, "资金已拨付到账", &fx.hr_unit)
+        .await
+        .unwrap();
+    act(&fx, id, Move::Close, "", &fx.hr_unit).await.unwrap();
+
+    // Then it confirms through its one-time link.
+    let token = problems::create_link(&*fx.db, id, &fx.coordinator, &Actor::default())
+        .await
+        .unwrap();
+    let view = problems::link_view(&*fx.db, &token).await.unwrap();
+    assert_eq!(view.unit_response.as_deref(), Some("资金已拨付到账"));
+    problems::confirm_by_link(
+        &*fx.db,
+        &token,
+        true,
+        Satisfaction::Satisfied,
+        "谢谢",
+        Some("10.1.1.1".into()),
+    )
+    .await
+    .unwrap();
+    let solved = load(&fx, id).await;
+    assert_eq!(
+        (
+            solved.status.as_str(),
+            solved.confirmed_via.as_deref(),
+            solved.satisfaction.as_deref()
+        ),
+        ("solved", Some("link"), Some("satisfied"))
+    );
+    assert!(solved.solved_at.is_some());
+    // A spent link cannot answer again.
+    let again =
+        problems::confirm_by_link(&*fx.db, &token, false, Satisfaction::Dissatisfied, "", None)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(&again, Error::Conflict(e) if e.key == K::ErrLinkInvalid),
+        "{again:?}"
+    );
+
+    // The firm's file shows the difficulty solved. The 2022 target counts only what was solved by
+    // its deadline, and this confirmation happened today, so the campaign's figure stays put.
+    let file = domain::db::firms::file(&*fx.db, &campaign, fx.firm)
+        .await
+        .unwrap();
+    assert!(file.targets.problem_solved);
+    let p = progress::compute(&*fx.db, &campaign, campaign.deadline)
+        .await
+        .unwrap();
+    assert_eq!(p.with_solved_problem, 0);
+
+    let events = problem_event::Entity::find()
+        .filter(problem_event::Column::ProblemId.eq(id))
+        .order_by_asc(problem_event::Column::Id)
+        .all(&*fx.db)
+        .await
+        .unwrap();
+    let path: Vec<&str> = events.iter().map(|e| e.to_status.as_str()).collect();
+    assert_eq!(
+        path,
+        vec![
+            "routed",
+            "claimed",
+            "responded",
+            "closed",
+            "claimed",
+            "responded",
+            "closed",
+            "solved"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn illegal_moves_and_wrong_people_are_refused_and_change_nothing() {
+    let fx = fixture().await;
+    let id = visit_with_problems(&fx).await[0];
+    // Not yet claimed: cannot be closed or answered.
+    for mv in [Move::Close, Move::Respond, Move::Reopen] {
+        let err = act(&fx, id, mv, "说明", &fx.office).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Conflict(e) if e.key == K::ErrIllegalTransition),
+            "{mv:?}: {err:?}"
+        );
+    }
+    assert_eq!(
+        act(&fx, id, Move::Claim, "", &fx.leader).await.unwrap_err(),
+        Error::Forbidden,
+        "leaders only read"
+    );
+    let err = act(&fx, id, Move::Claim, "", &fx.other_unit)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Conflict(e) if e.key == K::ErrNotYourUnit));
+    assert_eq!(
+        act(&fx, id, Move::Claim, "", &fx.coordinator)
+            .await
+            .unwrap_err(),
+        Error::Forbidden,
+        "coordinators do not claim"
+    );
+    // A reason is required to withdraw; the coordinator may withdraw with one.
+    assert!(matches!(
+        act(&fx, id, Move::Withdraw, " ", &fx.coordinator)
+            .await
+            .unwrap_err(),
+        Error::Validation(_)
+    ));
+    // Solved only through the firm: closing is not solving, and a routed problem cannot be confirmed.
+    let err = problems::confirm_by_call(
+        &*fx.db,
+        id,
+        1,
+        true,
+        Satisfaction::Satisfied,
+        "",
+        &fx.office,
+        &Actor::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(&err, Error::Conflict(e) if e.key == K::ErrNotClosed));
+    let p = load(&fx, id).await;
+    assert_eq!(
+        (p.status.as_str(), p.version),
+        ("routed", 1),
+        "nothing changed"
+    );
+    act(&fx, id, Move::Withdraw, "企业已自行解决", &fx.coordinator)
+        .await
+        .unwrap();
+    assert_eq!(load(&fx, id).await.status, "withdrawn");
+    for mv in [Move::Claim, Move::Reopen, Move::Close] {
+        assert!(
+            act(&fx, id, mv, "x", &fx.office).await.is_err(),
+            "withdrawn is final"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_people_acting_on_one_problem_at_once_get_a_conflict_not_an_overwrite() {
+    let fx = fixture().await;
+    let id = visit_with_problems(&fx).await[0];
+    let seen = load(&fx, id).await.version;
+    let nobody = Actor::default();
+    let (a, b) = tokio::join!(
+        problems::act(&*fx.db, id, seen, Move::Claim, "", &fx.hr_unit, &nobody),
+        problems::act(&*fx.db, id, seen, Move::Claim, "", &fx.office, &nobody),
+    );
+    let loser = match (a, b) {
+        (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
+        other => panic!("exactly one should win: {other:?}"),
+    };
+    assert!(
+        matches!(&loser, Error::Conflict(e) if e.key == K::ErrStale || e.key == K::ErrIllegalTransition),
+        "{loser:?}"
+    );
+    assert_eq!(loser.status(), 409);
+    let p = load(&fx, id).await;
+    assert_eq!((p.status.as_str(), p.version), ("claimed", seen + 1));
+
+    // Acting on a version one has not seen is refused too.
+    let stale = problems::act(
+        &*fx.db,
+        id,
+        seen,
+        Move::Respond,
+        "答复",
+        &fx.hr_unit,
+        &Actor::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(&stale, Error::Conflict(e) if e.key == K::ErrStale));
+}
+
+#[tokio::test]
+async fn the_unit_queue_holds_what_is_routed_to_the_unit() {
+    let fx = fixture().await;
+    let ids = visit_with_problems(&fx).await;
+    let hr = problems::queue(&*fx.db, &fx.hr_unit).await.unwrap();
+    assert_eq!(hr.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[0]]);
+    assert!(
+        problems::queue(&*fx.db, &fx.other_unit)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(problems::queue(&*fx.db, &fx.office).await.unwrap().len(), 2);
+    assert_eq!(
+        problems::queue(&*fx.db, &fx.coordinator).await.unwrap_err(),
+        Error::Forbidden
+    );
+}

@@ -1,0 +1,72 @@
+const { test, expect } = require('@playwright/test');
+const { loginAs, hydrated } = require('./helpers');
+
+test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+
+test('a problem found on a visit goes to its unit, is answered, and the firm confirms it by link', async ({ page, browser }) => {
+  const stamp = Date.now().toString(36);
+  const first = `企业申请技改专项资金 ${stamp}`;
+  const second = `研发费用加计扣除辅导 ${stamp}`;
+
+  // The coordinator logs an on-site visit with two problems, on a phone.
+  await loginAs(page, 'coordinator');
+  const mine = await (await page.request.get('/api/v1/firms')).json();
+  const firm = mine.rows[0];
+  await page.goto(`/firms/${firm.id}/visit`);
+  await hydrated(page);
+  await page.fill('#visit_date', '2022-12-15');
+  await page.check('#kind-on_site');
+  await page.fill('#summary', '实地走访，了解技改项目进展。');
+  await page.selectOption('#p1_measure', '1');
+  await page.fill('#p1_description', first);
+  await page.selectOption('#p2_measure', '2');
+  await page.fill('#p2_description', second);
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('.notice.success')).toContainText('走访已登记');
+  const entry = page.locator('.entry.problem', { hasText: first });
+  await expect(entry).toContainText('待认领');
+  await expect(entry).toContainText('省财政厅');
+  await expect(page.locator('.entry.problem', { hasText: second })).toHaveCount(1);
+  await page.getByRole('button', { name: '退出' }).click();
+
+  // The member unit (省财政厅) claims it, reports back and closes it from its queue.
+  await loginAs(page, 'unit');
+  await page.goto('/queue');
+  const item = page.locator('.queue-item', { hasText: first });
+  await item.getByRole('button', { name: '认领' }).click();
+  await expect(page.locator('.queue-item', { hasText: first })).toContainText('办理中');
+  await page.locator('.queue-item', { hasText: first }).locator('textarea').first().fill('已指导企业申报，资金已拨付。');
+  await page.locator('.queue-item', { hasText: first }).getByRole('button', { name: '反馈办理结果' }).click();
+  await expect(page.locator('.queue-item', { hasText: first })).toContainText('已反馈');
+  await page.locator('.queue-item', { hasText: first }).getByRole('button', { name: '办结' }).click();
+  await expect(page.locator('.queue-item', { hasText: first })).toContainText('已办结');
+  await page.getByRole('button', { name: '退出' }).click();
+
+  // The coordinator makes the firm's one-time link...
+  await loginAs(page, 'coordinator');
+  await page.goto(`/firms/${firm.id}`);
+  await hydrated(page);
+  const closed = page.locator('.entry.problem', { hasText: first });
+  await expect(closed).toContainText('已办结');
+  await closed.getByRole('button', { name: '企业确认链接' }).click();
+  const href = await closed.locator('a.confirm-link').getAttribute('href');
+  expect(href).toMatch(/^\/confirm\/[0-9a-f]{48}$/);
+
+  // ...and the firm, with no account, confirms: solved, satisfied.
+  const firmContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const firmPage = await firmContext.newPage();
+  await firmPage.goto(href);
+  await expect(firmPage.locator('.profile')).toContainText('已指导企业申报，资金已拨付。');
+  await firmPage.check('input[name=solved][value=yes]');
+  await firmPage.check('input[name=satisfaction][value=satisfied]');
+  await firmPage.getByRole('button', { name: '提交' }).click();
+  await expect(firmPage.locator('.notice.success')).toContainText('感谢您的确认');
+  // The link is spent.
+  await firmPage.goto(href);
+  await expect(firmPage.locator('.notice.error')).toContainText('链接无效或已过期');
+  await firmContext.close();
+
+  await page.goto(`/firms/${firm.id}`);
+  await expect(page.locator('.entry.problem', { hasText: first })).toContainText('已解决');
+  await expect(page.locator('.page-head')).toContainText('已解决困难');
+});
