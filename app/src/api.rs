@@ -33,6 +33,8 @@ pub struct FirmFileView {
     pub viewer_unit: Option<String>,
     /// Whether the viewer is this firm's current coordinator.
     pub viewer_is_coordinator: bool,
+    /// The visits the viewer may still correct.
+    pub correctable: Vec<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -208,6 +210,9 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
     let can_log_visit = access::ensure_can_log_visit(&db, &user, id).await.is_ok();
     let viewer_is_coordinator = file.coordinator.as_ref().is_some_and(|c| c.id == user.id);
     let viewer_unit = ssr::unit_name(&db, user.member_unit_id).await?;
+    let correctable = domain::db::visits::correctable(&db, &user, id, chrono::Utc::now())
+        .await
+        .map_err(ssr::fail)?;
     Ok(FirmFileView {
         file,
         today: domain::clock::today(),
@@ -216,6 +221,7 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
         viewer: user,
         viewer_unit,
         viewer_is_coordinator,
+        correctable,
     })
 }
 
@@ -592,5 +598,95 @@ pub async fn confirm_link(
     .await
     .map_err(ssr::fail)?;
     leptos_axum::redirect(&format!("/confirm/{}?done=1", token.trim()));
+    Ok(())
+}
+
+/// A coordinator's own firms, what needs action first (我的企业).
+#[server(endpoint = "my_firms")]
+pub async fn my_firms() -> Result<(Vec<domain::firm::MyFirm>, NaiveDate), AppError> {
+    use domain::db::{current_campaign, firms};
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    user.require(&[domain::auth::Role::Coordinator])
+        .map_err(ssr::fail)?;
+    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
+    let today = domain::clock::today();
+    Ok((
+        firms::my_firms(&db, &campaign, user.id, today)
+            .await
+            .map_err(ssr::fail)?,
+        today,
+    ))
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VisitEditData {
+    pub visit_id: i32,
+    pub firm_id: i32,
+    pub firm_name: String,
+    pub visit_date: NaiveDate,
+    pub kind: String,
+    pub participants: String,
+    pub summary: String,
+    pub today: NaiveDate,
+    pub campaign_start: NaiveDate,
+}
+
+#[server(endpoint = "visit_edit")]
+pub async fn get_visit_edit(id: String) -> Result<VisitEditData, AppError> {
+    use domain::db::{current_campaign, firms, parse_id, visits};
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let id = parse_id("id", &id).map_err(ssr::fail)?;
+    let v = visits::get(&db, id).await.map_err(ssr::fail)?;
+    if !visits::may_correct(&user, &v, chrono::Utc::now()) {
+        return Err(ssr::fail(domain::Error::Forbidden));
+    }
+    let firm = firms::profile(&db, v.firm_id).await.map_err(ssr::fail)?;
+    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
+    Ok(VisitEditData {
+        visit_id: v.id,
+        firm_id: v.firm_id,
+        firm_name: firm.name,
+        visit_date: v.visit_date,
+        kind: v.kind,
+        participants: v.participants,
+        summary: v.summary,
+        today: domain::clock::today(),
+        campaign_start: campaign.starts_on,
+    })
+}
+
+/// Corrects a visit (its coordinator within the correction window, or the office).
+#[server(endpoint = "correct_visit")]
+pub async fn correct_visit(
+    visit_id: String,
+    visit_date: String,
+    kind: String,
+    participants: String,
+    summary: String,
+) -> Result<(), AppError> {
+    use domain::db::{current_campaign, parse_id, visits};
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let id = parse_id("visit_id", &visit_id).map_err(ssr::fail)?;
+    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
+    let form = domain::visit::VisitForm {
+        visit_date,
+        kind,
+        participants,
+        summary,
+        ..Default::default()
+    };
+    let valid = form
+        .validate(&campaign, domain::clock::today())
+        .map_err(ssr::fail)?;
+    let after = visits::correct(&db, id, valid, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!(
+        "/firms/{}?updated=visit.{}",
+        after.firm_id, after.id
+    ));
     Ok(())
 }

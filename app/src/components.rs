@@ -58,6 +58,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             let office = user.is(Role::Office);
                             view! {
                                 <a href="/">{K::NavProgress.t(l)}</a>
+                                {user.is(Role::Coordinator).then(|| view! { <a href="/my">{K::NavMyFirms.t(l)}</a> })}
                                 <a href="/firms">{K::NavFirms.t(l)}</a>
                                 {(office || user.is(Role::Unit)).then(|| view! { <a href="/queue">{K::NavQueue.t(l)}</a> })}
                                 {office.then(|| view! {

@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=pages::account::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=pages::account::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/queue") view=pages::problems::QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/my") view=pages::my_firms::MyFirmsPage ssr=SsrMode::Async />
+                    <Route path=path!("/visits/:id/edit") view=pages::visit_edit::EditVisitPage ssr=SsrMode::Async />
                     <Route path=path!("/confirm/:token") view=pages::problems::ConfirmPage ssr=SsrMode::Async />
                 </Routes>
             </components::Layout>

@@ -275,6 +275,7 @@ catalog! {
     OpenProblems => "未办结问题 {n} 项", "{n} open problems";
     NextDeadline => "最近时限 {date}", "Next deadline {date}";
     StatusChanged => "已更新。", "Updated.";
+    EditVisit => "修改走访记录", "Correct this visit";
 
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";

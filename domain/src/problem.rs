@@ -15,6 +15,7 @@ pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 15;
 pub const PROBLEM_SLOTS: usize = 3;
 
 /// A problem as typed into the visit form: a measure number and what the firm needs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemForm {
     pub measure: String,
@@ -223,6 +224,7 @@ pub struct LinkView {
 /// A problem in a unit's queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueRow {
     pub id: i32,
     pub firm_id: i32,

@@ -54,6 +54,7 @@ impl VisitKind {
 }
 
 /// A visit as typed into the form: every field a string, nothing trusted yet.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitForm {
     pub visit_date: String,

@@ -577,3 +577,92 @@ async fn demo_data_is_a_realistic_campaign_and_progress_matches_an_independent_c
     .unwrap();
     assert_eq!(unassigned.total, 300);
 }
+
+#[tokio::test]
+async fn a_coordinator_corrects_their_own_recent_visit_and_the_audit_keeps_before_and_after() {
+    use domain::auth::{CurrentUser, Role};
+    let db = test_db().await;
+    let campaign = current_campaign(&*db).await.unwrap();
+    let f = make_firm(&*db, "西宁更正测试有限公司", Region::Xining, Tier::Reserve).await;
+    let c = make_coordinator(&*db, "马").await;
+    let other = make_coordinator(&*db, "李").await;
+    assign(&*db, f.id, c.id).await.unwrap();
+    let me = CurrentUser {
+        id: c.id,
+        name: c.name.clone(),
+        role: Role::Coordinator,
+        member_unit_id: c.member_unit_id,
+    };
+    let someone_else = CurrentUser {
+        id: other.id,
+        name: other.name.clone(),
+        role: Role::Coordinator,
+        member_unit_id: None,
+    };
+    let today = date("2022-08-01");
+    let logged = visits::log(
+        &*db,
+        f.id,
+        visit_form("2022-07-30", VisitKind::Phone, "fix-1")
+            .validate(&campaign, today)
+            .unwrap(),
+        &Actor::user(&me, None),
+    )
+    .await
+    .unwrap();
+
+    let fixed = visit_form("2022-07-29", VisitKind::OnSite, "")
+        .validate(&campaign, today)
+        .unwrap();
+    assert_eq!(
+        visits::correct(
+            &*db,
+            logged.visit_id,
+            fixed.clone(),
+            &someone_else,
+            &Actor::default()
+        )
+        .await
+        .unwrap_err(),
+        Error::Forbidden
+    );
+    let after = visits::correct(&*db, logged.visit_id, fixed, &me, &Actor::user(&me, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        (after.kind.as_str(), after.visit_date),
+        ("on_site", date("2022-07-29"))
+    );
+
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("update"))
+        .one(&*db)
+        .await
+        .unwrap()
+        .unwrap();
+    let before: serde_json::Value =
+        serde_json::from_str(entry.before_json.as_deref().unwrap()).unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(entry.after_json.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (before["kind"].as_str(), after["kind"].as_str()),
+        (Some("phone"), Some("on_site"))
+    );
+    assert_eq!(
+        (before["visit_date"].as_str(), after["visit_date"].as_str()),
+        (Some("2022-07-30"), Some("2022-07-29"))
+    );
+    assert_eq!(entry.actor_id, Some(c.id));
+
+    // After the correction window only the office may change it.
+    let stored = visits::get(&*db, logged.visit_id).await.unwrap();
+    let later = stored.created_at + chrono::Duration::hours(visits::CORRECTION_HOURS + 1);
+    assert!(!visits::may_correct(&me, &stored, later));
+    let office = CurrentUser {
+        id: 0,
+        name: "办公室".into(),
+        role: Role::Office,
+        member_unit_id: None,
+    };
+    assert!(visits::may_correct(&office, &stored, later));
+}

@@ -70,3 +70,29 @@ test('a problem found on a visit goes to its unit, is answered, and the firm con
   await expect(page.locator('.entry.problem', { hasText: first })).toContainText('已解决');
   await expect(page.locator('.page-head')).toContainText('已解决困难');
 });
+
+test('my firms on a phone: what needs action first, log a visit in one tap, correct it afterwards', async ({ page }) => {
+  await loginAs(page, 'coordinator2');
+  await page.getByRole('link', { name: '我的企业' }).click();
+  await expect(page.locator('h1')).toHaveText('我的企业');
+  const cards = page.locator('.my-firm');
+  expect(await cards.count()).toBeGreaterThan(0);
+  const name = await cards.first().locator('.firm-name').innerText();
+  await cards.first().getByRole('link', { name: '登记走访' }).click();
+  await hydrated(page);
+  await page.fill('#summary', '电话了解订单情况。');
+  await page.check('#kind-phone');
+  await page.fill('#visit_date', '2022-12-01');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('h1')).toHaveText(name);
+
+  await page.getByRole('link', { name: '修改走访记录' }).first().click();
+  await page.fill('#summary', '实地走访，了解订单和用工情况。');
+  await page.check('#kind-on_site');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('h1')).toHaveText(name);
+  await expect(page.locator('#timeline .entry').first()).toContainText('实地走访，了解订单和用工情况。');
+  await expect(page.locator('#timeline .entry').first()).toContainText('实地走访');
+  await page.locator('.history summary').click();
+  await expect(page.locator('.history .audit-table')).toContainText('update');
+});

@@ -22,14 +22,23 @@ pub fn router() -> Router<AppState> {
         .route("/firms", get(list_firms))
         .route("/firms/{id}", get(get_firm))
         .route("/progress", get(get_progress))
+        .route("/firms/{id}/visits", axum::routing::post(create_visit))
+        .route("/visits", get(list_visits))
+        .route("/problems", get(list_problems))
+        .route("/problems/{id}/transition", axum::routing::post(transition))
+        .route(
+            "/problems/{id}/confirmation",
+            axum::routing::post(confirm_call),
+        )
+        .route("/confirm/{token}", axum::routing::post(confirm_link))
         .fallback(|| async { ApiError(Error::not_found(domain::K::NotFoundTitle)) })
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zhuqi API", description = "百人助百企 campaign data: firms, progress. Errors are application/problem+json."),
-    paths(list_firms, get_firm, get_progress),
-    components(schemas(ProblemDetails, FieldProblem, ProgressResponse)),
+    paths(list_firms, get_firm, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
+    components(schemas(ProblemDetails, FieldProblem, ProgressResponse, LoggedVisit, VisitItem, TransitionRequest, ConfirmationRequest, ProblemState)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -236,4 +245,262 @@ async fn get_progress(
         with_solved_problem: p.with_solved_problem,
         both_targets_met: p.both_targets_met,
     }))
+}
+
+/// JSON bodies that answer malformed input with problem+json, not plain text.
+pub struct J<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for J<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| J(v))
+            .map_err(|_| {
+                ApiError(Error::Validation(vec![domain::FieldError::new(
+                    "",
+                    domain::K::ErrValidation,
+                )]))
+            })
+    }
+}
+
+/// The audit trail's "who" for an API call, with the peer address when the server knows it.
+fn actor(
+    user: &domain::auth::CurrentUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> domain::db::audit::Actor {
+    domain::db::audit::Actor::user(user, peer.map(|c| c.0.0.ip().to_string()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoggedVisit {
+    pub visit_id: i32,
+    pub problem_ids: Vec<i32>,
+    /// False when the idempotency key had been seen: the existing visit is returned.
+    pub created: bool,
+}
+
+/// Log a visit (with the problems found) for a firm. Send an `idempotency_key`: the same key
+/// again returns the first visit instead of making a second.
+#[utoipa::path(post, path = "/api/v1/firms/{id}/visits", params(("id" = String, Path, description = "Firm id")), request_body = domain::visit::VisitForm,
+    responses((status = 201, body = LoggedVisit), (status = 200, body = LoggedVisit, description = "a repeated idempotency key"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn create_visit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Path(id): Path<String>,
+    J(form): J<domain::visit::VisitForm>,
+) -> Result<Response, ApiError> {
+    let id = parse_id("id", &id)?;
+    access::ensure_can_log_visit(&state.db, &user, id).await?;
+    let campaign = current_campaign(&state.db).await?;
+    let valid = form.validate(&campaign, domain::clock::today())?;
+    let logged = domain::db::visits::log(&state.db, id, valid, &actor(&user, peer)).await?;
+    let status = if logged.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(LoggedVisit {
+            visit_id: logged.visit_id,
+            problem_ids: logged.problem_ids,
+            created: logged.created,
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitListParams {
+    firm: Option<String>,
+    coordinator: Option<String>,
+    /// YYYY-MM-DD
+    from: Option<String>,
+    /// YYYY-MM-DD
+    to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitItem {
+    pub id: i32,
+    pub firm_id: i32,
+    pub firm_name: String,
+    pub coordinator_id: i32,
+    pub coordinator: String,
+    pub visit_date: NaiveDate,
+    pub kind: String,
+    pub participants: String,
+    pub summary: String,
+}
+
+/// Visits by firm, coordinator and date (a coordinator: their own firms'), newest first.
+#[utoipa::path(get, path = "/api/v1/visits", params(VisitListParams),
+    responses((status = 200, body = Vec<VisitItem>), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn list_visits(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Q(p): Q<VisitListParams>,
+) -> Result<Json<Vec<VisitItem>>, ApiError> {
+    let present = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let firm = present(p.firm).map(|v| parse_id("firm", &v)).transpose()?;
+    let coordinator = present(p.coordinator)
+        .map(|v| parse_id("coordinator", &v))
+        .transpose()?;
+    let date = |field: &str, v: Option<String>| -> Result<Option<NaiveDate>, Error> {
+        present(v)
+            .map(|d| {
+                domain::campaign::parse_date(field, &d).map_err(|e| Error::Validation(vec![e]))
+            })
+            .transpose()
+    };
+    let (from, to) = (date("from", p.from)?, date("to", p.to)?);
+    let rows = domain::db::visits::list(&state.db, &user, firm, coordinator, from, to).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| VisitItem {
+                id: r.id,
+                firm_id: r.firm_id,
+                firm_name: r.firm_name,
+                coordinator_id: r.coordinator_id,
+                coordinator: r.coordinator,
+                visit_date: r.visit_date,
+                kind: r.kind,
+                participants: r.participants,
+                summary: r.summary,
+            })
+            .collect(),
+    ))
+}
+
+/// The problems the caller must act on: routed to their unit (the office and leaders: all).
+#[utoipa::path(get, path = "/api/v1/problems", responses((status = 200, body = Vec<domain::problem::QueueRow>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn list_problems(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<domain::problem::QueueRow>>, ApiError> {
+    Ok(Json(domain::db::problems::queue(&state.db, &user).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransitionRequest {
+    /// The version the caller last saw; a stale version is a 409.
+    pub version: i32,
+    /// claim | respond | close | unsolvable | withdraw | reopen
+    #[serde(rename = "move")]
+    pub move_: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProblemState {
+    pub id: i32,
+    pub status: String,
+    pub version: i32,
+}
+
+/// Move a problem along its lifecycle.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/transition", params(("id" = String, Path)), request_body = TransitionRequest,
+    responses((status = 200, body = ProblemState), (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn transition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Path(id): Path<String>,
+    J(body): J<TransitionRequest>,
+) -> Result<Json<ProblemState>, ApiError> {
+    let id = parse_id("id", &id)?;
+    let mv = domain::db::problems::Move::from_code(&body.move_)
+        .ok_or_else(|| Error::field("move", domain::K::ErrBadId))?;
+    let p = domain::db::problems::act(
+        &state.db,
+        id,
+        body.version,
+        mv,
+        &body.note,
+        &user,
+        &actor(&user, peer),
+    )
+    .await?;
+    Ok(Json(ProblemState {
+        id: p.id,
+        status: p.status,
+        version: p.version,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConfirmationRequest {
+    /// Required for a follow-up call (the version the caller saw); ignored for a link.
+    #[serde(default)]
+    pub version: Option<i32>,
+    pub solved: bool,
+    /// satisfied | basically_satisfied | dissatisfied
+    pub satisfaction: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+fn satisfaction(code: &str) -> Result<domain::problem::Satisfaction, Error> {
+    domain::problem::Satisfaction::from_code(code)
+        .ok_or_else(|| Error::field("satisfaction", domain::K::ErrRequired))
+}
+
+/// Record a follow-up call (回访): the firm's answer about a closed problem.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/confirmation", params(("id" = String, Path)), request_body = ConfirmationRequest,
+    responses((status = 200, body = ProblemState), (status = 409, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn confirm_call(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Path(id): Path<String>,
+    J(body): J<ConfirmationRequest>,
+) -> Result<Json<ProblemState>, ApiError> {
+    let id = parse_id("id", &id)?;
+    let version = body
+        .version
+        .ok_or_else(|| Error::field("version", domain::K::ErrRequired))?;
+    let p = domain::db::problems::confirm_by_call(
+        &state.db,
+        id,
+        version,
+        body.solved,
+        satisfaction(&body.satisfaction)?,
+        &body.comment,
+        &user,
+        &actor(&user, peer),
+    )
+    .await?;
+    Ok(Json(ProblemState {
+        id: p.id,
+        status: p.status,
+        version: p.version,
+    }))
+}
+
+/// The firm's answer through its one-time link (no account; the token is the authority).
+#[utoipa::path(post, path = "/api/v1/confirm/{token}", params(("token" = String, Path)), request_body = ConfirmationRequest,
+    responses((status = 204), (status = 409, body = ProblemDetails, content_type = "application/problem+json")), security(()))]
+async fn confirm_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    J(body): J<ConfirmationRequest>,
+) -> Result<StatusCode, ApiError> {
+    domain::db::problems::confirm_by_link(
+        &state.db,
+        &token,
+        body.solved,
+        satisfaction(&body.satisfaction)?,
+        &body.comment,
+        None,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -543,3 +543,152 @@ async fn password_changes_are_audited_without_the_hashes() {
     assert!(entry.before_json.is_some() && entry.after_json.is_some());
     assert!(!entry.after_json.unwrap().contains("argon2"));
 }
+
+fn json_req(
+    method: http::Method,
+    uri: &str,
+    body: serde_json::Value,
+    cookie: &str,
+) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_visit_and_problem_api_follows_the_same_rules() {
+    let w = world().await;
+    let app = app(&w.db);
+    let coordinator = login_cookie(&app, "coordinator").await;
+    let unit = login_cookie(&app, "unit").await;
+    let visit = serde_json::json!({
+        "visit_date": "2022-06-01", "kind": "on_site", "participants": "", "summary": "API 走访",
+        "idempotency_key": "api-visit-1",
+        "problems": [{"measure": "1", "description": "专项资金申报"}]
+    });
+    let first = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/firms/{}/visits", w.own_firm),
+            visit.clone(),
+            &coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let first: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(first["problem_ids"].as_array().map(Vec::len), Some(1));
+    let again = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/firms/{}/visits", w.own_firm),
+            visit.clone(),
+            &coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(
+        again.status,
+        StatusCode::OK,
+        "a repeated key answers with the first visit"
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&again.body).unwrap()["visit_id"],
+        first["visit_id"]
+    );
+    let other = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/firms/{}/visits", w.other_firm),
+            visit,
+            &coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let bad = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/firms/{}/visits", w.own_firm),
+            serde_json::json!({"kind": 3}),
+            &coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+
+    let visits = send(
+        &app,
+        get(
+            &format!("/api/v1/visits?firm={}", w.own_firm),
+            Some(&coordinator),
+        ),
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&visits.body)
+            .unwrap()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // 省财政厅 is named by measure 1: the unit sees the problem and claims it once.
+    let queue = send(&app, get("/api/v1/problems", Some(&unit))).await;
+    let queue: serde_json::Value = serde_json::from_str(&queue.body).unwrap();
+    let id = first["problem_ids"][0].as_i64().unwrap();
+    assert_eq!(queue[0]["id"], id);
+    let claim = serde_json::json!({"version": 1, "move": "claim"});
+    let ok = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/problems/{id}/transition"),
+            claim.clone(),
+            &unit,
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&ok.body).unwrap()["version"],
+        2
+    );
+    let stale = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/problems/{id}/transition"),
+            claim,
+            &unit,
+        ),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("该问题已被他人处理"), "{}", stale.body);
+    let leader = login_cookie(&app, "leader").await;
+    let denied = send(
+        &app,
+        json_req(
+            http::Method::POST,
+            &format!("/api/v1/problems/{id}/transition"),
+            serde_json::json!({"version": 2, "move": "respond", "note": "x"}),
+            &leader,
+        ),
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+}

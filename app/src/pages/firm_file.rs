@@ -50,6 +50,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
         viewer,
         viewer_unit,
         viewer_is_coordinator,
+        correctable,
     } = view;
     let f = file.firm;
     let id = f.id;
@@ -118,7 +119,8 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
                                 TimelineEntry::Problem(p) => Some(powers_for_entry(p, viewer.role, viewer_unit.as_deref(), viewer_is_coordinator)),
                                 TimelineEntry::Visit(_) => None,
                             };
-                            view! { <Entry entry today powers firm_id=id /> }
+                            let editable = matches!(&entry, TimelineEntry::Visit(v) if correctable.contains(&v.id));
+                            view! { <Entry entry today powers firm_id=id editable /> }
                         })
                         .collect_view()}
                 </ol>
@@ -138,6 +140,7 @@ fn Entry(
     today: chrono::NaiveDate,
     powers: Option<Powers>,
     firm_id: i32,
+    editable: bool,
 ) -> impl IntoView {
     let l = locale();
     match entry {
@@ -153,6 +156,7 @@ fn Entry(
                 <p class="summary">{v.summary}</p>
                 {(!v.participants.is_empty())
                     .then(|| view! { <p class="muted">{K::VisitParticipants.t(l)} ": " {v.participants.clone()}</p> })}
+                {editable.then(|| view! { <p><a class="edit-visit" href=format!("/visits/{}/edit", v.id)>{K::EditVisit.t(l)}</a></p> })}
             </li>
         }
         .into_any(),

@@ -4,9 +4,11 @@ pub mod account;
 pub mod firm_file;
 pub mod firms;
 pub mod login;
+pub mod my_firms;
 pub mod problems;
 pub mod progress;
 pub mod visit;
+pub mod visit_edit;
 
 use crate::i18n::locale;
 use domain::K;

@@ -322,3 +322,62 @@ pub async fn file(
         timeline,
     })
 }
+
+#[derive(FromQueryResult)]
+struct MyRow {
+    id: i32,
+    name: String,
+    region_id: i32,
+    county: String,
+    in_scope: bool,
+    visited: i32,
+    solved: i32,
+    open_problems: i64,
+    next_deadline: Option<NaiveDate>,
+}
+
+/// A coordinator's current firms (我的企业), what needs action first.
+pub async fn my_firms(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    coordinator_id: i32,
+    today: NaiveDate,
+) -> Result<Vec<MyFirm>, Error> {
+    let rows = query_all::<MyRow>(
+        db,
+        &format!(
+            "SELECT f.id, f.name, f.region_id, f.county, f.in_scope, {TARGET_COLUMNS},
+                    (SELECT COUNT(*) FROM problems p WHERE p.firm_id = f.id
+                       AND p.status IN ('routed', 'claimed', 'responded')) AS open_problems,
+                    (SELECT MIN(p.deadline) FROM problems p WHERE p.firm_id = f.id
+                       AND p.status IN ('routed', 'claimed', 'responded')) AS next_deadline
+             FROM firms f
+             JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = $3
+             WHERE f.archived_at IS NULL"
+        ),
+        vec![
+            campaign.starts_on.into(),
+            campaign.deadline.into(),
+            coordinator_id.into(),
+        ],
+    )
+    .await?;
+    let mut firms: Vec<MyFirm> = rows
+        .into_iter()
+        .map(|r| MyFirm {
+            id: r.id,
+            name: r.name,
+            region: Region::from_id(r.region_id).unwrap_or(Region::Xining),
+            county: r.county,
+            targets: Targets {
+                in_scope: r.in_scope,
+                visited_on_site: r.visited != 0,
+                problem_solved: r.solved != 0,
+            },
+            open_problems: u64::try_from(r.open_problems).unwrap_or(0),
+            next_deadline: r.next_deadline,
+        })
+        .collect();
+    sort_for_action(&mut firms, today);
+    Ok(firms)
+}

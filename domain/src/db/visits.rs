@@ -130,3 +130,143 @@ pub async fn log<C: ConnectionTrait + TransactionTrait>(
         created: true,
     })
 }
+
+/// A visit in a list.
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sea_orm::FromQueryResult,
+)]
+pub struct VisitRow {
+    pub id: i32,
+    pub firm_id: i32,
+    pub firm_name: String,
+    pub coordinator_id: i32,
+    pub coordinator: String,
+    pub visit_date: chrono::NaiveDate,
+    pub kind: String,
+    pub participants: String,
+    pub summary: String,
+}
+
+/// Visits by firm, coordinator and date range, newest first (at most 500). A coordinator sees
+/// the visits to their current firms only.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &crate::auth::CurrentUser,
+    firm_id: Option<i32>,
+    coordinator_id: Option<i32>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<Vec<VisitRow>, Error> {
+    let mut sql = String::from(
+        "SELECT v.id, v.firm_id, f.name AS firm_name, v.coordinator_id, u.name AS coordinator, v.visit_date, v.kind,
+                v.participants, v.summary
+         FROM visits v JOIN firms f ON f.id = v.firm_id JOIN users u ON u.id = v.coordinator_id WHERE 1 = 1",
+    );
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut add = |cond: &str, v: sea_orm::Value, sql: &mut String| {
+        values.push(v);
+        sql.push_str(&cond.replace("$?", &format!("${}", values.len())));
+    };
+    if !user.sees_all_firms() {
+        add(
+            " AND EXISTS (SELECT 1 FROM assignments a WHERE a.firm_id = v.firm_id AND a.ended_at IS NULL AND a.coordinator_id = $?)",
+            user.id.into(),
+            &mut sql,
+        );
+    }
+    if let Some(f) = firm_id {
+        add(" AND v.firm_id = $?", f.into(), &mut sql);
+    }
+    if let Some(c) = coordinator_id {
+        add(" AND v.coordinator_id = $?", c.into(), &mut sql);
+    }
+    if let Some(d) = from {
+        add(" AND v.visit_date >= $?", d.into(), &mut sql);
+    }
+    if let Some(d) = to {
+        add(" AND v.visit_date <= $?", d.into(), &mut sql);
+    }
+    sql.push_str(" ORDER BY v.visit_date DESC, v.id DESC LIMIT 500");
+    super::query_all::<VisitRow>(db, &sql, values).await
+}
+
+/// How long after logging a visit its coordinator may still correct it.
+pub const CORRECTION_HOURS: i64 = 48;
+
+/// Whether `user` may correct this visit now: its own coordinator within the window, or the office.
+pub fn may_correct(
+    user: &crate::auth::CurrentUser,
+    v: &visit::Model,
+    now: chrono::DateTime<Utc>,
+) -> bool {
+    match user.role {
+        Role::Office => true,
+        Role::Coordinator => {
+            v.coordinator_id == user.id
+                && now - v.created_at < chrono::Duration::hours(CORRECTION_HOURS)
+        }
+        _ => false,
+    }
+}
+
+/// The firm's visits that `user` may still correct (one query for the whole firm file).
+pub async fn correctable(
+    db: &impl ConnectionTrait,
+    user: &crate::auth::CurrentUser,
+    firm_id: i32,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<i32>, Error> {
+    let visits = visit::Entity::find()
+        .filter(visit::Column::FirmId.eq(firm_id))
+        .all(db)
+        .await?;
+    Ok(visits
+        .into_iter()
+        .filter(|v| may_correct(user, v, now))
+        .map(|v| v.id)
+        .collect())
+}
+
+pub async fn get(db: &impl ConnectionTrait, visit_id: i32) -> Result<visit::Model, Error> {
+    visit::Entity::find_by_id(visit_id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityVisit))
+}
+
+/// Corrects a visit's date, kind, people and summary; the audit entry keeps before and after.
+pub async fn correct<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    visit_id: i32,
+    input: ValidVisit,
+    user: &crate::auth::CurrentUser,
+    actor: &Actor,
+) -> Result<visit::Model, Error> {
+    let txn = db.begin().await?;
+    let before = get(&txn, visit_id).await?;
+    if !may_correct(user, &before, Utc::now()) {
+        return Err(Error::Forbidden);
+    }
+    let mut model: visit::ActiveModel = before.clone().into();
+    model.visit_date = Set(input.visit_date);
+    model.kind = Set(input.kind.code().to_owned());
+    model.participants = Set(input.participants);
+    model.summary = Set(input.summary);
+    model.updated_at = Set(Utc::now());
+    let after = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "update",
+            entity: "visit",
+            entity_id: Some(visit_id),
+            firm_id: Some(before.firm_id),
+            before: audit::snapshot(&before),
+            after: audit::snapshot(&after),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
