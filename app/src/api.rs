@@ -33,8 +33,9 @@ pub struct FirmFileView {
     pub viewer_unit: Option<String>,
     /// Whether the viewer is this firm's current coordinator.
     pub viewer_is_coordinator: bool,
-    /// The visits the viewer may still correct.
+    /// The visits the viewer may still correct (and attach files to).
     pub correctable: Vec<i32>,
+    pub attachments: Vec<domain::firm::AttachmentRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -222,6 +223,9 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
         viewer_unit,
         viewer_is_coordinator,
         correctable,
+        attachments: domain::db::attachments::for_firm(&db, id)
+            .await
+            .map_err(ssr::fail)?,
     })
 }
 

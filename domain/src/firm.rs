@@ -236,6 +236,16 @@ impl TimelineEntry {
     }
 }
 
+/// A file attached to a visit (a photo or a scanned visit sheet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub id: i32,
+    pub visit_id: i32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+}
+
 /// A coordinator's firm with what needs doing there (我的企业).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyFirm {

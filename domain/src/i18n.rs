@@ -276,6 +276,12 @@ catalog! {
     NextDeadline => "最近时限 {date}", "Next deadline {date}";
     StatusChanged => "已更新。", "Updated.";
     EditVisit => "修改走访记录", "Correct this visit";
+    ErrFileType => "只能上传 JPEG、PNG 图片或 PDF 文件", "Only JPEG or PNG images and PDF files can be uploaded";
+    ErrFileTooLarge => "文件不能超过 {mb} MB", "Files can be at most {mb} MB";
+    Attach => "上传照片或走访单", "Attach a photo or visit sheet";
+    Upload => "上传", "Upload";
+    Attachments => "附件", "Attachments";
+    EntityAttachment => "附件", "Attachment";
 
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";

@@ -95,4 +95,14 @@ test('my firms on a phone: what needs action first, log a visit in one tap, corr
   await expect(page.locator('#timeline .entry').first()).toContainText('实地走访');
   await page.locator('.history summary').click();
   await expect(page.locator('.history .audit-table')).toContainText('update');
+
+  // A photo of the visit sheet, from the phone's camera or gallery.
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005fe02fea7d6a5a10000000049454e44ae426082', 'hex');
+  await page.locator('form.upload input[type=file]').first().setInputFiles({ name: '走访单.png', mimeType: 'image/png', buffer: png });
+  await page.locator('form.upload').first().getByRole('button', { name: '上传', exact: true }).click();
+  await expect(page.locator('#timeline .files').first()).toContainText('走访单.png');
+  // A file that only pretends to be an image is refused with a message.
+  await page.locator('form.upload input[type=file]').first().setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('<script>x</script>') });
+  await page.locator('form.upload').first().getByRole('button', { name: '上传', exact: true }).click();
+  await expect(page.locator('#upload-error')).toContainText('只能上传 JPEG、PNG 图片或 PDF 文件');
 });

@@ -7,6 +7,7 @@ mod m20260101_000001_schema;
 mod m20260101_000002_reference_data;
 mod m20260102_000003_accounts;
 mod m20260103_000004_confirmation_links;
+mod m20260104_000005_attachments;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000002_reference_data::Migration),
             Box::new(m20260102_000003_accounts::Migration),
             Box::new(m20260103_000004_confirmation_links::Migration),
+            Box::new(m20260104_000005_attachments::Migration),
         ]
     }
 }

@@ -79,6 +79,9 @@ pub struct Config {
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "ZHUQI_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
+    /// Where uploaded photos and visit sheets are stored.
+    #[arg(long, env = "ZHUQI_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: std::path::PathBuf,
     /// Served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
     #[arg(long, env = "ZHUQI_SECURE_COOKIES", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub secure_cookies: bool,

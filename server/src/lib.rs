@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod session_store;
 pub mod telemetry;
+pub mod uploads;
 
 use app::{App, shell};
 use axum::Router;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub db: Db,
     /// Served over HTTPS: cookies get the Secure flag and responses HSTS.
     pub secure_cookies: bool,
+    /// Where uploaded photos and visit sheets are kept.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl AppState {
@@ -44,6 +47,7 @@ impl AppState {
             leptos_options,
             db,
             secure_cookies: false,
+            data_dir: "data".into(),
         }
     }
 }
@@ -88,6 +92,15 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Everything above takes small bodies; uploads, added after this layer, take files.
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .route(
+            "/visits/{id}/attachments",
+            axum::routing::post(uploads::upload).layer(axum::extract::DefaultBodyLimit::max(
+                domain::db::attachments::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(uploads::download))
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions)
@@ -95,7 +108,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::security_headers,
         ))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -244,6 +256,7 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
         leptos_options,
         db,
         secure_cookies: config.secure_cookies,
+        data_dir: config.data_dir.clone(),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

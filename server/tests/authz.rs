@@ -692,3 +692,130 @@ async fn the_visit_and_problem_api_follows_the_same_rules() {
     .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }
+
+fn multipart(visit: i32, name: &str, bytes: &[u8], cookie: &str) -> Request<Body> {
+    let boundary = "zhuqi-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(format!("/visits/{visit}/attachments"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn photos_and_visit_sheets_are_checked_stored_and_served_to_those_who_may_read() {
+    let w = world().await;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("zhuqi")
+        .site_root("target/site")
+        .build();
+    let mut state = AppState::new(leptos_options, w.db.db.clone());
+    state.data_dir = std::env::temp_dir().join(format!(
+        "zhuqi-uploads-{}-{}",
+        std::process::id(),
+        w.own_firm
+    ));
+    let app = router(state.clone());
+    let coordinator = login_cookie(&app, "coordinator").await;
+    let logged = send(&app, json_req(http::Method::POST, &format!("/api/v1/firms/{}/visits", w.own_firm), serde_json::json!({
+        "visit_date": "2022-06-01", "kind": "on_site", "participants": "", "summary": "带照片的走访", "idempotency_key": "photo-visit"
+    }), &coordinator)).await;
+    let visit = serde_json::from_str::<serde_json::Value>(&logged.body).unwrap()["visit_id"]
+        .as_i64()
+        .unwrap() as i32;
+
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but typed";
+    let ok = send(&app, multipart(visit, "../走访照片.png", png, &coordinator)).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let location = ok.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("/firms/{}?updated=attachment.", w.own_firm)),
+        "{location}"
+    );
+    let id: i32 = location.rsplit('.').next().unwrap().parse().unwrap();
+
+    // A script renamed to .png is refused by its content; an empty upload too.
+    let fake = send(
+        &app,
+        multipart(
+            visit,
+            "photo.png",
+            b"<script>alert(1)</script>",
+            &coordinator,
+        ),
+    )
+    .await;
+    assert!(
+        fake.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .ends_with("upload_error=type")
+    );
+    let empty = send(&app, multipart(visit, "photo.png", b"", &coordinator)).await;
+    assert!(
+        empty.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .ends_with("upload_error=empty")
+    );
+    // Over the size limit.
+    let mut big = b"%PDF-".to_vec();
+    big.resize(domain::db::attachments::MAX_BYTES + 1, b'0');
+    let too_big = send(&app, multipart(visit, "big.pdf", &big, &coordinator)).await;
+    assert!(
+        too_big.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .ends_with("upload_error=size"),
+        "{:?}",
+        too_big.headers
+    );
+
+    // Another coordinator can neither attach nor read; a leader reads.
+    let other = login_cookie(&app, "coordinator2").await;
+    assert_eq!(
+        send(&app, multipart(visit, "x.png", png, &other))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, get(&format!("/attachments/{id}"), Some(&other)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let leader = login_cookie(&app, "leader").await;
+    let file = send(&app, get(&format!("/attachments/{id}"), Some(&leader))).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers[header::CONTENT_TYPE], "image/png");
+    assert!(
+        file.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("%E8%B5%B0"),
+        "the cleaned name, encoded"
+    );
+    assert_eq!(file.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        file.body.contains("PNG") && file.body.ends_with("fake but typed"),
+        "the stored bytes come back"
+    );
+    let stored = domain::db::entity::attachment::Entity::find_by_id(id)
+        .one(&*w.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.file_name, "走访照片.png");
+    let _ = std::fs::remove_dir_all(&state.data_dir);
+}

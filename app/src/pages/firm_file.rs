@@ -5,7 +5,7 @@ use crate::components::{AuditTable, ErrorBox, Loading, TargetBadges, UrgencyBadg
 use crate::i18n::locale;
 use crate::pages::problems::{Powers, ProblemActions, powers_for_entry};
 use domain::K;
-use domain::firm::TimelineEntry;
+use domain::firm::{AttachmentRef, TimelineEntry};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -30,7 +30,10 @@ pub fn FirmFilePage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <FirmFileBody view logged=logged() /> }.into_any(),
+                        Ok(view) => {
+                            let upload_error = query.read_untracked().get("upload_error");
+                            view! { <FirmFileBody view logged=logged() upload_error /> }.into_any()
+                        }
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     }
                 })}
@@ -40,7 +43,7 @@ pub fn FirmFilePage() -> impl IntoView {
 }
 
 #[component]
-fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
+fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) -> impl IntoView {
     let l = locale();
     let FirmFileView {
         file,
@@ -51,6 +54,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
         viewer_unit,
         viewer_is_coordinator,
         correctable,
+        attachments,
     } = view;
     let f = file.firm;
     let id = f.id;
@@ -60,6 +64,15 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
             <a href="/firms">{K::BackToFirms.t(l)}</a>
         </p>
         {logged.then(|| view! { <p class="notice success" role="status">"✓ " {K::VisitLogged.t(l)}</p> })}
+        {upload_error.map(|code| {
+            let text = match code.as_str() {
+                "type" => K::ErrFileType.t(l).to_owned(),
+                "size" => K::ErrFileTooLarge.fill(l, &[("mb", "10".to_owned())]),
+                "empty" => K::ErrRequired.t(l).to_owned(),
+                _ => K::ErrInternal.t(l).to_owned(),
+            };
+            view! { <p class="notice error" role="alert" id="upload-error">{text}</p> }
+        })}
         <header class="page-head">
             <h1>{f.name.clone()}</h1>
             <TargetBadges targets=file.targets />
@@ -120,7 +133,11 @@ fn FirmFileBody(view: FirmFileView, logged: bool) -> impl IntoView {
                                 TimelineEntry::Visit(_) => None,
                             };
                             let editable = matches!(&entry, TimelineEntry::Visit(v) if correctable.contains(&v.id));
-                            view! { <Entry entry today powers firm_id=id editable /> }
+                            let files: Vec<AttachmentRef> = match &entry {
+                                TimelineEntry::Visit(v) => attachments.iter().filter(|a| a.visit_id == v.id).cloned().collect(),
+                                TimelineEntry::Problem(_) => Vec::new(),
+                            };
+                            view! { <Entry entry today powers firm_id=id editable files /> }
                         })
                         .collect_view()}
                 </ol>
@@ -141,6 +158,7 @@ fn Entry(
     powers: Option<Powers>,
     firm_id: i32,
     editable: bool,
+    files: Vec<AttachmentRef>,
 ) -> impl IntoView {
     let l = locale();
     match entry {
@@ -156,7 +174,21 @@ fn Entry(
                 <p class="summary">{v.summary}</p>
                 {(!v.participants.is_empty())
                     .then(|| view! { <p class="muted">{K::VisitParticipants.t(l)} ": " {v.participants.clone()}</p> })}
-                {editable.then(|| view! { <p><a class="edit-visit" href=format!("/visits/{}/edit", v.id)>{K::EditVisit.t(l)}</a></p> })}
+                {(!files.is_empty()).then(|| view! {
+                    <ul class="files" aria-label=K::Attachments.t(l)>
+                        {files.into_iter().map(|a| view! {
+                            <li><a href=format!("/attachments/{}", a.id) rel="external" target="_blank">"📎 " {a.file_name} " (" {a.size_bytes.div_ceil(1024)} " KB)"</a></li>
+                        }).collect_view()}
+                    </ul>
+                })}
+                {editable.then(|| view! {
+                    <p><a class="edit-visit" href=format!("/visits/{}/edit", v.id)>{K::EditVisit.t(l)}</a></p>
+                    <form class="upload" method="post" enctype="multipart/form-data" action=format!("/visits/{}/attachments", v.id)>
+                        <label for=format!("file-{}", v.id)>{K::Attach.t(l)}</label>
+                        <input id=format!("file-{}", v.id) type="file" name="file" accept="image/jpeg,image/png,application/pdf" capture="environment" required />
+                        <button type="submit" class="secondary">{K::Upload.t(l)}</button>
+                    </form>
+                })}
             </li>
         }
         .into_any(),

@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod assignment;
+pub mod attachment;
 pub mod audit_log;
 pub mod confirmation_link;
 pub mod firm;

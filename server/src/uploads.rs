@@ -1,0 +1,109 @@
+//! Attachments over plain HTTP forms (multipart), so a phone can send a photo of the visit sheet
+//! with or without JavaScript; answers are redirects back to the firm file.
+
+use crate::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::db::{attachments, audit::Actor, parse_id};
+use domain::{Error, K};
+use tower_sessions::Session;
+
+fn error_code(e: &Error) -> &'static str {
+    match e.field_errors().first().map(|f| f.key) {
+        Some(K::ErrFileType) => "type",
+        Some(K::ErrFileTooLarge) => "size",
+        Some(K::ErrRequired) => "empty",
+        _ if *e == Error::Forbidden => "forbidden",
+        _ => "failed",
+    }
+}
+
+/// `POST /visits/{id}/attachments` with one `file` field.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let Some(user) = app::session::session_user(&state.db, &session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let Ok(visit_id) = parse_id("id", &id) else {
+        return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    };
+    let Ok(visit) = domain::db::visits::get(&state.db, visit_id).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let back = format!("/firms/{}", visit.firm_id);
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    // The body limit ends the stream early: the file is too large.
+                    Err(_) => {
+                        return Redirect::to(&format!("{back}?upload_error=size")).into_response();
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return Redirect::to(&format!("{back}?upload_error=size")).into_response(),
+        }
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    let actor = Actor::user(&user, None);
+    match attachments::store(
+        &state.db,
+        &state.data_dir,
+        visit_id,
+        &name,
+        &bytes,
+        &user,
+        &actor,
+    )
+    .await
+    {
+        Ok(a) => Redirect::to(&format!("{back}?updated=attachment.{}", a.id)).into_response(),
+        Err(Error::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(e) => Redirect::to(&format!("{back}?upload_error={}", error_code(&e))).into_response(),
+    }
+}
+
+/// `GET /attachments/{id}`: the file, for whoever may read the firm.
+pub async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(user) = app::session::session_user(&state.db, &session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let Ok(id) = parse_id("id", &id) else {
+        return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    };
+    match attachments::read(&state.db, &state.data_dir, id, &user).await {
+        Ok((a, bytes)) => {
+            let mut resp = bytes.into_response();
+            let h = resp.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&a.content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=3600"),
+            );
+            let encoded: String = app::components::encode(&a.file_name);
+            if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            resp
+        }
+        Err(e) => StatusCode::from_u16(e.status())
+            .unwrap_or(StatusCode::NOT_FOUND)
+            .into_response(),
+    }
+}
