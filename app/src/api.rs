@@ -49,6 +49,8 @@ pub struct VisitFormData {
     pub idempotency_key: String,
     /// The seed's measures grouped by policy area, for the problem slots.
     pub measures: Vec<MeasureGroup>,
+    /// Member units (id, zh, en), to route a problem elsewhere than the notice says.
+    pub units: Vec<(i32, String, String)>,
 }
 
 pub use domain::reference::MeasureGroup;
@@ -249,6 +251,7 @@ pub async fn get_visit_form(id: String) -> Result<VisitFormData, AppError> {
         campaign_start: campaign.starts_on,
         idempotency_key: ssr::new_idempotency_key(),
         measures: ssr::measures(&db).await?,
+        units: domain::db::reference::units(&db).await.map_err(ssr::fail)?,
     })
 }
 
@@ -268,20 +271,24 @@ pub async fn log_visit(
     #[server(default)] p2_description: String,
     #[server(default)] p3_measure: String,
     #[server(default)] p3_description: String,
+    #[server(default)] p1_unit: String,
+    #[server(default)] p2_unit: String,
+    #[server(default)] p3_unit: String,
 ) -> Result<i32, AppError> {
     use domain::db::{current_campaign, parse_id, visits};
     use domain::problem::ProblemForm;
     use domain::visit::VisitForm;
     let slots = [
-        (&p1_measure, &p1_description),
-        (&p2_measure, &p2_description),
-        (&p3_measure, &p3_description),
+        (&p1_measure, &p1_description, &p1_unit),
+        (&p2_measure, &p2_description, &p2_unit),
+        (&p3_measure, &p3_description, &p3_unit),
     ];
     let problems = slots
         .iter()
-        .map(|(m, d)| ProblemForm {
+        .map(|(m, d, u)| ProblemForm {
             measure: (*m).clone(),
             description: (*d).clone(),
+            unit: (*u).clone(),
         })
         .collect();
     let form = VisitForm {
@@ -304,6 +311,9 @@ pub async fn log_visit(
         ("p2_description", &p2_description),
         ("p3_measure", &p3_measure),
         ("p3_description", &p3_description),
+        ("p1_unit", &p1_unit),
+        ("p2_unit", &p2_unit),
+        ("p3_unit", &p3_unit),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.clone()))
@@ -321,9 +331,11 @@ pub async fn log_visit(
         .await
         .map_err(with_echo)?;
     let campaign = current_campaign(&db).await.map_err(with_echo)?;
+    let settings = use_context::<domain::problem::ProblemSettings>().unwrap_or_default();
     let valid = form
         .validate(&campaign, domain::clock::today())
-        .map_err(with_echo)?;
+        .map_err(with_echo)?
+        .with_deadline_days(settings.deadline_working_days);
     let logged = visits::log(&db, id, valid, &ssr::actor(&user))
         .await
         .map_err(with_echo)?;

@@ -276,6 +276,8 @@ catalog! {
     NextDeadline => "最近时限 {date}", "Next deadline {date}";
     StatusChanged => "已更新。", "Updated.";
     EditVisit => "修改走访记录", "Correct this visit";
+    RouteTo => "承办单位", "Route to";
+    RouteAsNotice => "按通知分工自动交办（推荐）", "The units the notice names (recommended)";
     ErrFileType => "只能上传 JPEG、PNG 图片或 PDF 文件", "Only JPEG or PNG images and PDF files can be uploaded";
     ErrFileTooLarge => "文件不能超过 {mb} MB", "Files can be at most {mb} MB";
     Attach => "上传照片或走访单", "Attach a photo or visit sheet";

@@ -11,6 +11,20 @@ pub const MAX_DESCRIPTION: usize = 1000;
 pub const MAX_NOTE: usize = 1000;
 /// Working days a member unit has for a problem, unless the office sets otherwise.
 pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 15;
+/// The office's settings for new problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemSettings {
+    pub deadline_working_days: u32,
+}
+
+impl Default for ProblemSettings {
+    fn default() -> Self {
+        ProblemSettings {
+            deadline_working_days: DEFAULT_DEADLINE_WORKING_DAYS,
+        }
+    }
+}
+
 /// How many problems one visit form offers (blank slots are ignored).
 pub const PROBLEM_SLOTS: usize = 3;
 
@@ -20,12 +34,19 @@ pub const PROBLEM_SLOTS: usize = 3;
 pub struct ProblemForm {
     pub measure: String,
     pub description: String,
+    /// A member unit's id to route to instead of the units the notice names; empty = as named.
+    #[serde(default)]
+    pub unit: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidProblem {
     pub measure_id: i32,
     pub description: String,
+    /// None: route to the units the notice names for the measure.
+    pub unit_id: Option<i32>,
+    /// The unit's time, in working days (the office's setting; 15 unless changed).
+    pub deadline_working_days: u32,
 }
 
 impl ProblemForm {
@@ -58,10 +79,21 @@ impl ProblemForm {
         if let Err(e) = &description {
             errors.push(e.clone());
         }
-        match (measure, description) {
-            (Some(measure_id), Ok(description)) => Ok(ValidProblem {
+        let unit = self.unit.trim();
+        let unit_id = if unit.is_empty() {
+            Some(None)
+        } else {
+            unit.parse::<i32>().ok().filter(|u| *u > 0).map(Some)
+        };
+        if unit_id.is_none() {
+            errors.push(FieldError::new(format!("p{slot}_unit"), K::ErrUnknownUnit));
+        }
+        match (measure, description, unit_id) {
+            (Some(measure_id), Ok(description), Some(unit_id)) => Ok(ValidProblem {
                 measure_id,
                 description,
+                unit_id,
+                deadline_working_days: DEFAULT_DEADLINE_WORKING_DAYS,
             }),
             _ => Err(errors),
         }

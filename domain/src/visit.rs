@@ -80,6 +80,16 @@ pub struct ValidVisit {
     pub problems: Vec<ValidProblem>,
 }
 
+impl ValidVisit {
+    /// Sets the units' time for the problems raised with this visit (the office's setting).
+    pub fn with_deadline_days(mut self, working_days: u32) -> Self {
+        for p in &mut self.problems {
+            p.deadline_working_days = working_days;
+        }
+        self
+    }
+}
+
 impl VisitForm {
     /// Checks the whole form and reports every bad field at once.
     pub fn validate(&self, campaign: &Campaign, today: NaiveDate) -> Result<ValidVisit> {
@@ -218,11 +228,13 @@ mod tests {
                 ProblemForm {
                     measure: "5".into(),
                     description: "贷款".into(),
+                    unit: String::new(),
                 },
                 ProblemForm::default(),
                 ProblemForm {
                     measure: "27".into(),
                     description: String::new(),
+                    unit: String::new(),
                 },
             ],
             ..form()
@@ -236,6 +248,7 @@ mod tests {
             problems: vec![ProblemForm {
                 measure: "5".into(),
                 description: "贷款".into(),
+                unit: String::new(),
             }],
             ..form()
         };

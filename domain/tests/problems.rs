@@ -114,11 +114,13 @@ async fn visit_with_problems(fx: &Fixture) -> Vec<i32> {
             ProblemForm {
                 measure: "8".into(),
                 description: "希望了解稳岗返还政策".into(),
+                unit: String::new(),
             },
             ProblemForm::default(),
             ProblemForm {
                 measure: "16".into(),
                 description: "希望协调园区用地".into(),
+                unit: String::new(),
             },
         ],
     };
@@ -414,5 +416,73 @@ async fn the_unit_queue_holds_what_is_routed_to_the_unit() {
     assert_eq!(
         problems::queue(&*fx.db, &fx.coordinator).await.unwrap_err(),
         Error::Forbidden
+    );
+}
+
+#[tokio::test]
+async fn the_coordinator_may_route_elsewhere_and_the_office_sets_the_units_time() {
+    let fx = fixture().await;
+    let campaign = current_campaign(&*fx.db).await.unwrap();
+    let tax = unit_id(&fx.db, "国家税务总局青海省税务局").await;
+    let form = VisitForm {
+        visit_date: "2022-06-10".into(),
+        kind: VisitKind::OnSite.code().into(),
+        participants: String::new(),
+        summary: "走访".into(),
+        idempotency_key: "routed-elsewhere".into(),
+        problems: vec![ProblemForm {
+            measure: "8".into(),
+            description: "社保费缓缴".into(),
+            unit: tax.to_string(),
+        }],
+    };
+    let valid = form
+        .validate(&campaign, date("2022-07-01"))
+        .unwrap()
+        .with_deadline_days(5);
+    let logged = visits::log(&*fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
+        .await
+        .unwrap();
+    let id = logged.problem_ids[0];
+    assert_eq!(
+        problems::routed_to(&*fx.db, id).await.unwrap(),
+        vec![tax],
+        "the chosen unit, not the notice's"
+    );
+    assert_eq!(
+        load(&fx, id).await.deadline,
+        date("2022-06-17"),
+        "5 working days after Friday 2022-06-10"
+    );
+
+    // An unknown unit is refused and nothing is written.
+    let bad = VisitForm {
+        idempotency_key: "routed-nowhere".into(),
+        problems: vec![ProblemForm {
+            measure: "8".into(),
+            description: "x".into(),
+            unit: "999".into(),
+        }],
+        ..form
+    };
+    let err = visits::log(
+        &*fx.db,
+        fx.firm,
+        bad.validate(&campaign, date("2022-07-01")).unwrap(),
+        &Actor::user(&fx.coordinator, None),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(e) if e[0].key == K::ErrUnknownUnit),
+        "{err:?}"
+    );
+    assert_eq!(
+        domain::db::visits::list(&*fx.db, &fx.office, Some(fx.firm), None, None, None)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the refused visit left nothing behind"
     );
 }

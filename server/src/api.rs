@@ -297,7 +297,9 @@ async fn create_visit(
     let id = parse_id("id", &id)?;
     access::ensure_can_log_visit(&state.db, &user, id).await?;
     let campaign = current_campaign(&state.db).await?;
-    let valid = form.validate(&campaign, domain::clock::today())?;
+    let valid = form
+        .validate(&campaign, domain::clock::today())?
+        .with_deadline_days(state.problem_settings.deadline_working_days);
     let logged = domain::db::visits::log(&state.db, id, valid, &actor(&user, peer)).await?;
     let status = if logged.created {
         StatusCode::CREATED

@@ -79,6 +79,9 @@ pub struct Config {
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "ZHUQI_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
+    /// Working days a member unit has for a new problem.
+    #[arg(long, env = "ZHUQI_DEADLINE_DAYS", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=120), global = true)]
+    pub deadline_days: u32,
     /// Where uploaded photos and visit sheets are stored.
     #[arg(long, env = "ZHUQI_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: std::path::PathBuf,

@@ -39,6 +39,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where uploaded photos and visit sheets are kept.
     pub data_dir: std::path::PathBuf,
+    pub problem_settings: domain::problem::ProblemSettings,
 }
 
 impl AppState {
@@ -48,6 +49,7 @@ impl AppState {
             db,
             secure_cookies: false,
             data_dir: "data".into(),
+            problem_settings: Default::default(),
         }
     }
 }
@@ -62,6 +64,7 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db_for_context = state.db.clone();
+    let problem_settings = state.problem_settings;
     let options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("zhuqi_session")
@@ -78,6 +81,7 @@ pub fn router(state: AppState) -> Router {
             routes,
             move || {
                 provide_context(db_for_context.clone());
+                provide_context(problem_settings);
                 // Leptos made this response's nonce; the page's policy names it, so the hydration
                 // script runs and no injected script does.
                 if let (Some(nonce), Some(resp)) = (
@@ -257,6 +261,9 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
         db,
         secure_cookies: config.secure_cookies,
         data_dir: config.data_dir.clone(),
+        problem_settings: domain::problem::ProblemSettings {
+            deadline_working_days: config.deadline_days,
+        },
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

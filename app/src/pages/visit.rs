@@ -160,6 +160,9 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                         let chosen = echo(&measure_name).unwrap_or_default();
                         let text = echo(&description_name).unwrap_or_default();
                         let groups = form.measures.clone();
+                        let units = form.units.clone();
+                        let unit_name = format!("p{n}_unit");
+                        let chosen_unit = echo(&unit_name).unwrap_or_default();
                         let (m_err, d_err) = (measure_name.clone(), description_name.clone());
                         view! {
                             <div class="problem-slot">
@@ -193,6 +196,17 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                         .collect_view()}
                                 </select>
                                 <p class="field-error">{move || error().and_then(|e| e.field(&m_err, l))}</p>
+                                <label for=unit_name.clone()>{K::RouteTo.t(l)}</label>
+                                <select id=unit_name.clone() name=unit_name.clone()>
+                                    <option value="">{K::RouteAsNotice.t(l)}</option>
+                                    {units.into_iter().map(|(id, zh, en)| {
+                                        let name = match l {
+                                            domain::Locale::Zh => zh,
+                                            domain::Locale::En => en,
+                                        };
+                                        view! { <option value=id selected=chosen_unit == id.to_string()>{name}</option> }
+                                    }).collect_view()}
+                                </select>
                                 <label for=description_name.clone()>{K::ProblemDescription.t(l)}</label>
                                 <textarea id=description_name.clone() name=description_name.clone() rows="2" maxlength=domain::problem::MAX_DESCRIPTION>{text}</textarea>
                                 <p class="field-error">{move || error().and_then(|e| e.field(&d_err, l))}</p>

@@ -12,10 +12,8 @@ use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{Error, FieldError, text};
 use crate::i18n::K;
-use crate::problem::{
-    DEFAULT_DEADLINE_WORKING_DAYS, MAX_NOTE, ProblemStatus, Satisfaction, ValidProblem,
-};
 use crate::problem::{LinkView, QueueRow};
+use crate::problem::{MAX_NOTE, ProblemStatus, Satisfaction, ValidProblem};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -77,7 +75,7 @@ pub async fn raise(
         measure_id: Set(input.measure_id),
         description: Set(input.description.clone()),
         status: Set(ProblemStatus::Routed.code().to_owned()),
-        deadline: Set(add_working_days(raised_on, DEFAULT_DEADLINE_WORKING_DAYS)),
+        deadline: Set(add_working_days(raised_on, input.deadline_working_days)),
         raised_by: Set(actor.user_id),
         raised_at: Set(now),
         claimed_at: Set(None),
@@ -96,7 +94,17 @@ pub async fn raise(
     }
     .insert(db)
     .await?;
-    let units = units_for_measure(db, input.measure_id).await?;
+    // The coordinator may route to another unit than the notice names; it must exist.
+    let units = match input.unit_id {
+        Some(unit) => {
+            let known = super::reference::unit_name(db, Some(unit)).await?;
+            if known.is_none() {
+                return Err(Error::field("unit", K::ErrUnknownUnit));
+            }
+            vec![unit]
+        }
+        None => units_for_measure(db, input.measure_id).await?,
+    };
     if !units.is_empty() {
         problem_unit::Entity::insert_many(units.iter().map(|u| problem_unit::ActiveModel {
             problem_id: Set(model.id),

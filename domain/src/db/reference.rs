@@ -55,3 +55,24 @@ pub async fn unit_name(
     .await?
     .map(|r| r.name_zh))
 }
+
+#[derive(FromQueryResult)]
+struct UnitRow {
+    id: i32,
+    name_zh: String,
+    name_en: String,
+}
+
+/// Every member unit: (id, Chinese name, English name), in the notice's order.
+pub async fn units(db: &impl ConnectionTrait) -> Result<Vec<(i32, String, String)>, Error> {
+    let rows = query_all::<UnitRow>(
+        db,
+        "SELECT id, name_zh, name_en FROM member_units ORDER BY id",
+        vec![],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.name_zh, r.name_en))
+        .collect())
+}
