@@ -240,9 +240,24 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
     );
     assert!(!html.contains("<script>alert(1)</script>"));
 
+    // A visit summary with a script in it is shown as text on the firm file.
+    let c = domain::db::testing::make_coordinator(&*db, "韩").await;
+    domain::db::testing::assign(&*db, f.id, c.id).await.unwrap();
+    let campaign = domain::db::current_campaign(&*db).await.unwrap();
+    let form = domain::visit::VisitForm {
+        visit_date: "2022-06-01".into(),
+        kind: "on_site".into(),
+        summary: "<script>alert('visit')</script>".into(),
+        ..Default::default()
+    };
+    let valid = form.validate(&campaign, date("2022-06-30")).unwrap();
+    domain::db::visits::log(&*db, f.id, valid, &Default::default()).await.unwrap();
+
     let (status, _, html) = get(&app, &format!("/firms/{}", f.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&f.credit_code));
+    assert!(html.contains("&lt;script&gt;alert(&#x27;visit&#x27;)&lt;/script&gt;") || html.contains("&lt;script&gt;alert('visit')&lt;/script&gt;"), "{html}");
+    assert!(!html.contains("<script>alert('visit')</script>"));
 
     let (status, _, html) = get(&app, "/firms/987654").await;
     assert_eq!(
