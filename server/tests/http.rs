@@ -251,12 +251,18 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
         ..Default::default()
     };
     let valid = form.validate(&campaign, date("2022-06-30")).unwrap();
-    domain::db::visits::log(&*db, f.id, valid, &Default::default()).await.unwrap();
+    domain::db::visits::log(&*db, f.id, valid, &Default::default())
+        .await
+        .unwrap();
 
     let (status, _, html) = get(&app, &format!("/firms/{}", f.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&f.credit_code));
-    assert!(html.contains("&lt;script&gt;alert(&#x27;visit&#x27;)&lt;/script&gt;") || html.contains("&lt;script&gt;alert('visit')&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#x27;visit&#x27;)&lt;/script&gt;")
+            || html.contains("&lt;script&gt;alert('visit')&lt;/script&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("<script>alert('visit')</script>"));
 
     let (status, _, html) = get(&app, "/firms/987654").await;

@@ -31,6 +31,20 @@ pub async fn ensure_can_log_visit(
     }
 }
 
+/// The office, or the firm's current coordinator: who follows a firm's problems up with it and
+/// attaches visit photos.
+pub async fn ensure_office_or_coordinator(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    firm_id: i32,
+) -> Result<(), Error> {
+    match user.role {
+        Role::Office => Ok(()),
+        Role::Coordinator => ensure_own_firm(db, user, firm_id).await,
+        Role::Leader | Role::Unit => Err(Error::Forbidden),
+    }
+}
+
 async fn ensure_own_firm(
     db: &impl ConnectionTrait,
     user: &CurrentUser,

@@ -8,7 +8,7 @@ use crate::auth::{CurrentUser, Role, check_new_password};
 use crate::error::{Error, FieldError, Problems, text};
 use crate::i18n::K;
 use argon2::Argon2;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -16,7 +16,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// Failed logins allowed per account, and per client address, within a minute.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -345,10 +344,7 @@ pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
 }
 
 fn sha256_hex(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::sha256_hex(token.as_bytes())
 }
 
 /// Creates an API token for a user and returns it; only its hash is stored.
@@ -361,12 +357,7 @@ pub async fn create_token<C: ConnectionTrait + TransactionTrait>(
     let target = find_by_login(db, login)
         .await?
         .ok_or(Error::not_found(K::EntityUser))?;
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = format!(
-        "zq_{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    );
+    let token = format!("zq_{}", super::random_hex(32));
     let txn = db.begin().await?;
     let row = api_token::ActiveModel {
         user_id: Set(target.id),

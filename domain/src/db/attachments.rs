@@ -3,10 +3,10 @@
 //! an audit entry. Only the office and the firm's coordinator attach; whoever may read the firm
 //! may read its attachments.
 
+use super::access;
 use super::audit::{self, Actor, Entry};
 use super::entity::{attachment, visit};
-use super::{access, firms};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use chrono::Utc;
@@ -14,7 +14,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -43,21 +42,6 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
-async fn may_attach(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    firm_id: i32,
-) -> Result<(), Error> {
-    match user.role {
-        Role::Office => Ok(()),
-        Role::Coordinator => match firms::coordinator_of(db, firm_id).await? {
-            Some(c) if c.id == user.id => Ok(()),
-            _ => Err(Error::Forbidden),
-        },
-        _ => Err(Error::Forbidden),
-    }
-}
-
 pub async fn store<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     data_dir: &Path,
@@ -71,7 +55,7 @@ pub async fn store<C: ConnectionTrait + TransactionTrait>(
         .one(db)
         .await?
         .ok_or(Error::not_found(K::EntityVisit))?;
-    may_attach(db, user, v.firm_id).await?;
+    access::ensure_office_or_coordinator(db, user, v.firm_id).await?;
     if bytes.is_empty() {
         return Err(Error::field("file", K::ErrRequired));
     }
@@ -81,10 +65,7 @@ pub async fn store<C: ConnectionTrait + TransactionTrait>(
         ]));
     }
     let (content_type, ext) = sniff(bytes).ok_or_else(|| Error::field("file", K::ErrFileType))?;
-    let sha: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = super::sha256_hex(bytes);
     let relative = format!("uploads/{}/{sha}.{ext}", &sha[..2]);
     let full: PathBuf = data_dir.join(&relative);
     if !full.exists() {

@@ -164,6 +164,23 @@ pub fn parse_id(field: &str, raw: &str) -> Result<i32, Error> {
         .ok_or_else(|| Error::Validation(vec![FieldError::new(field, K::ErrBadId)]))
 }
 
+/// Lower-case hex of SHA-256: how tokens (API tokens, confirmation links) are stored.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A random secret of `bytes` bytes from the OS generator, as hex.
+pub fn random_hex(bytes: usize) -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Escapes LIKE wildcards in user text (used with `ESCAPE '\'`).
 pub fn like_pattern(text: &str) -> String {
     let escaped = text

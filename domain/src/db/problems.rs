@@ -7,14 +7,13 @@
 use super::audit::{self, Actor, Entry};
 use super::demo::add_working_days;
 use super::entity::{confirmation_link, problem, problem_event, problem_unit};
-use super::{firms, query_all, query_one};
+use super::{access, firms, query_all, query_one};
 use crate::auth::{CurrentUser, Role};
 use crate::clock;
 use crate::error::{Error, FieldError, text};
 use crate::i18n::K;
 use crate::problem::{LinkView, QueueRow};
 use crate::problem::{MAX_NOTE, ProblemStatus, Satisfaction, ValidProblem};
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -22,7 +21,6 @@ use sea_orm::{
     QueryFilter, Set, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// The unit that takes problems of measures the notice gives to "every member unit": the
 /// department that hosts the leading group's office.
@@ -421,14 +419,7 @@ pub async fn confirm_by_call<C: ConnectionTrait + TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(Error::not_found(K::EntityProblem))?;
-    match user.role {
-        Role::Office => {}
-        Role::Coordinator
-            if firms::coordinator_of(&txn, before.firm_id)
-                .await?
-                .is_some_and(|c| c.id == user.id) => {}
-        _ => return Err(Error::Forbidden),
-    }
+    access::ensure_office_or_coordinator(&txn, user, before.firm_id).await?;
     if before.version != version {
         return Err(Error::Conflict(FieldError::new("", K::ErrStale)));
     }
@@ -447,10 +438,7 @@ pub async fn confirm_by_call<C: ConnectionTrait + TransactionTrait>(
 }
 
 fn sha256_hex(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::sha256_hex(token.trim().as_bytes())
 }
 
 /// Makes a one-time link for the firm to confirm a closed problem; returns the token for the URL.
@@ -465,20 +453,11 @@ pub async fn create_link<C: ConnectionTrait + TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(Error::not_found(K::EntityProblem))?;
-    match user.role {
-        Role::Office => {}
-        Role::Coordinator
-            if firms::coordinator_of(&txn, p.firm_id)
-                .await?
-                .is_some_and(|c| c.id == user.id) => {}
-        _ => return Err(Error::Forbidden),
-    }
+    access::ensure_office_or_coordinator(&txn, user, p.firm_id).await?;
     if p.status != ProblemStatus::Closed.code() {
         return Err(Error::Conflict(FieldError::new("", K::ErrNotClosed)));
     }
-    let mut bytes = [0u8; 24];
-    OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = super::random_hex(24);
     let now = Utc::now();
     let link = confirmation_link::ActiveModel {
         problem_id: Set(problem_id),
