@@ -36,6 +36,9 @@ pub struct FirmFileView {
     /// The visits the viewer may still correct (and attach files to).
     pub correctable: Vec<i32>,
     pub attachments: Vec<domain::firm::AttachmentRef>,
+    pub coordinator_history: Vec<domain::firm::HistoryRow>,
+    /// For the office's assignment form; empty for everyone else.
+    pub coordinator_options: Vec<domain::firm::CoordinatorOption>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -213,6 +216,7 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
     let can_log_visit = access::ensure_can_log_visit(&db, &user, id).await.is_ok();
     let viewer_is_coordinator = file.coordinator.as_ref().is_some_and(|c| c.id == user.id);
     let viewer_unit = ssr::unit_name(&db, user.member_unit_id).await?;
+    let user_is_office = user.is(domain::auth::Role::Office);
     let correctable = domain::db::visits::correctable(&db, &user, id, chrono::Utc::now())
         .await
         .map_err(ssr::fail)?;
@@ -228,6 +232,16 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
         attachments: domain::db::attachments::for_firm(&db, id)
             .await
             .map_err(ssr::fail)?,
+        coordinator_history: domain::db::assignments::history(&db, id)
+            .await
+            .map_err(ssr::fail)?,
+        coordinator_options: if user_is_office {
+            domain::db::assignments::coordinators(&db)
+                .await
+                .map_err(ssr::fail)?
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -705,4 +719,44 @@ pub async fn correct_visit(
         after.firm_id, after.id
     ));
     Ok(())
+}
+
+/// The office assigns one firm to a coordinator, or hands it over with a reason.
+#[server(endpoint = "assign_firm")]
+pub async fn assign_firm(
+    firm_id: String,
+    coordinator_id: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let firm = domain::db::parse_id("firm_id", &firm_id).map_err(ssr::fail)?;
+    let coordinator = domain::db::parse_id("coordinator_id", &coordinator_id).map_err(ssr::fail)?;
+    domain::db::assignments::assign(
+        &db,
+        &[firm],
+        coordinator,
+        &reason,
+        &user,
+        &ssr::actor(&user),
+    )
+    .await
+    .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!("/firms/{firm}?updated=assign.{coordinator}"));
+    Ok(())
+}
+
+/// The coordinators the office can assign firms to (None for everyone else).
+#[server(endpoint = "assign_options")]
+pub async fn assign_options() -> Result<Option<Vec<domain::firm::CoordinatorOption>>, AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    if !user.is(domain::auth::Role::Office) {
+        return Ok(None);
+    }
+    Ok(Some(
+        domain::db::assignments::coordinators(&db)
+            .await
+            .map_err(ssr::fail)?,
+    ))
 }

@@ -236,6 +236,28 @@ impl TimelineEntry {
     }
 }
 
+/// One line of a firm's coordinator history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct HistoryRow {
+    pub coordinator: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub reason: String,
+    pub end_reason: Option<String>,
+    pub assigned_by: Option<String>,
+}
+
+/// Active coordinators for the assignment form: (id, name, member unit).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct CoordinatorOption {
+    pub id: i32,
+    pub name: String,
+    pub member_unit: Option<String>,
+    pub firms: i64,
+}
+
 /// A file attached to a visit (a photo or a scanned visit sheet).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentRef {

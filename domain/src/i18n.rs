@@ -277,6 +277,16 @@ catalog! {
     StatusChanged => "已更新。", "Updated.";
     EditVisit => "修改走访记录", "Correct this visit";
     RouteTo => "承办单位", "Route to";
+    ErrNoFirmsChosen => "请先勾选企业", "Tick the firms first";
+    ErrNotACoordinator => "请选择一位在岗的服务协调员", "Choose an active coordinator";
+    AssignTitle => "分配或更换服务协调员", "Assign or hand over";
+    AssignReason => "原因（更换协调员时必填）", "Reason (required for a handover)";
+    AssignButton => "分配", "Assign";
+    AssignSelected => "将勾选的企业分配给", "Assign the ticked firms to";
+    Assigned => "已分配 {a} 家、交接 {h} 家、未变 {u} 家。", "{a} assigned, {h} handed over, {u} unchanged.";
+    CoordinatorHistory => "服务协调员变更记录", "Coordinator history";
+    FirmsCount => "{n} 家", "{n} firms";
+    SelectFirm => "选择", "Select";
     RouteAsNotice => "按通知分工自动交办（推荐）", "The units the notice names (recommended)";
     ErrFileType => "只能上传 JPEG、PNG 图片或 PDF 文件", "Only JPEG or PNG images and PDF files can be uploaded";
     ErrFileTooLarge => "文件不能超过 {mb} MB", "Files can be at most {mb} MB";

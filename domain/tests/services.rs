@@ -666,3 +666,115 @@ async fn a_coordinator_corrects_their_own_recent_visit_and_the_audit_keeps_befor
     };
     assert!(visits::may_correct(&office, &stored, later));
 }
+
+#[tokio::test]
+async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
+    use domain::auth::{CurrentUser, Role};
+    use domain::db::assignments;
+    let db = test_db().await;
+    let office = CurrentUser {
+        id: make_coordinator(&*db, "办公室占位").await.id,
+        name: "办公室".into(),
+        role: Role::Office,
+        member_unit_id: None,
+    };
+    let a = make_coordinator(&*db, "甲").await;
+    let b = make_coordinator(&*db, "乙").await;
+    let mut firms = Vec::new();
+    for i in 0..10 {
+        firms.push(
+            make_firm(
+                &*db,
+                &format!("批量分配{i}号有限公司"),
+                Region::Haidong,
+                Tier::Reserve,
+            )
+            .await
+            .id,
+        );
+    }
+    let actor = Actor::user(&office, None);
+    let first = assignments::assign(&*db, &firms, a.id, "", &office, &actor)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.assigned, first.handed_over, first.unchanged),
+        (10, 0, 0)
+    );
+    let again = assignments::assign(&*db, &firms[..3], a.id, "", &office, &actor)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.unchanged, 3,
+        "assigning the same coordinator changes nothing"
+    );
+
+    // A handover needs a reason, and then keeps the old line with its end and reason.
+    let err = assignments::assign(&*db, &firms[..1], b.id, " ", &office, &actor)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Validation(e) if e[0].key == K::ErrReasonRequired));
+    let handed = assignments::assign(&*db, &firms[..1], b.id, "原协调员调岗", &office, &actor)
+        .await
+        .unwrap();
+    assert_eq!(handed.handed_over, 1);
+    let history = assignments::history(&*db, firms[0]).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        (
+            history[0].coordinator.as_str(),
+            history[0].ended_at.is_none()
+        ),
+        ("乙", true)
+    );
+    assert_eq!(
+        (
+            history[1].coordinator.as_str(),
+            history[1].end_reason.as_deref()
+        ),
+        ("甲", Some("原协调员调岗"))
+    );
+    assert_eq!(
+        firms::coordinator_of(&*db, firms[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        b.id
+    );
+
+    // Only the office assigns, only to coordinators, and a bad firm in the batch writes nothing.
+    let coordinator = CurrentUser {
+        id: a.id,
+        name: a.name.clone(),
+        role: Role::Coordinator,
+        member_unit_id: None,
+    };
+    assert_eq!(
+        assignments::assign(&*db, &firms, a.id, "", &coordinator, &actor)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    );
+    let not_coordinator =
+        assignments::assign(&*db, &firms, office.id + 10_000, "", &office, &actor)
+            .await
+            .unwrap_err();
+    assert!(matches!(&not_coordinator, Error::Validation(e) if e[0].key == K::ErrNotACoordinator));
+    let mut with_unknown = firms[1..3].to_vec();
+    with_unknown.push(999_999);
+    assert!(
+        assignments::assign(&*db, &with_unknown, b.id, "交接", &office, &actor)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        firms::coordinator_of(&*db, firms[1])
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        a.id,
+        "all or nothing"
+    );
+}

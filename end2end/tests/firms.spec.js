@@ -23,3 +23,30 @@ test('search and filter the firm list, then open a firm file', async ({ page }) 
   await expect(page.locator('h1')).toHaveText(first.name);
   await expect(page.locator('.profile')).toContainText(first.credit_code);
 });
+
+test('the office bulk-assigns ten firms, then hands one over and sees the history', async ({ page }) => {
+  await loginAs(page, 'office');
+  await page.goto('/firms?region=6');
+  const boxes = page.locator('input[name=firm]');
+  expect(await boxes.count()).toBeGreaterThanOrEqual(10);
+  for (let i = 0; i < 10; i++) await boxes.nth(i).check();
+  const chosen = await page.locator('#bulk-coordinator option').nth(3).getAttribute('value');
+  await page.selectOption('#bulk-coordinator', chosen);
+  await page.fill('#bulk-reason', '按片区统一调整');
+  await page.getByRole('button', { name: '分配', exact: true }).click();
+  await expect(page).toHaveURL(/region=6&assigned=\d+\.\d+\.\d+$/);
+  const counts = (new URL(page.url())).searchParams.get('assigned').split('.').map(Number);
+  expect(counts[0] + counts[1] + counts[2]).toBe(10);
+  await expect(page.locator('#assign-result')).toContainText('已分配');
+
+  // Hand the first firm over to someone else, with a reason; the history keeps both.
+  await page.locator('.firm-row .firm-name').first().click();
+  await hydrated(page);
+  const other = await page.locator('#coordinator_id option').nth(5).getAttribute('value');
+  await page.selectOption('#coordinator_id', other);
+  await page.fill('#reason', '原协调员工作调整');
+  await page.getByRole('button', { name: '分配', exact: true }).click();
+  await expect(page.locator('.assign-history li').first()).toContainText('→ —');
+  await expect(page.locator('.assign-history')).toContainText('原协调员工作调整');
+  expect(await page.locator('.assign-history li').count()).toBeGreaterThanOrEqual(2);
+});

@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/attachments/{id}", get(uploads::download))
+        .route("/firms/assign", axum::routing::post(uploads::bulk_assign))
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions)

@@ -107,3 +107,60 @@ pub async fn download(
             .into_response(),
     }
 }
+
+/// `POST /firms/assign`: the firm list's bulk assignment. A plain form (the ticked boxes repeat
+/// the `firm` field), so it works without JavaScript; the answer goes back to the list.
+pub async fn bulk_assign(
+    State(state): State<AppState>,
+    session: Session,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(user) = app::session::session_user(&state.db, &session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let mut firms = Vec::new();
+    let (mut coordinator, mut reason, mut back) =
+        (String::new(), String::new(), "/firms".to_owned());
+    for (key, value) in form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "firm" => firms.push(value.into_owned()),
+            "coordinator_id" => coordinator = value.into_owned(),
+            "reason" => reason = value.into_owned(),
+            "back" => back = app::api::safe_next(&value),
+            _ => {}
+        }
+    }
+    let sep = if back.contains('?') { '&' } else { '?' };
+    let ids: Result<Vec<i32>, Error> = firms.iter().map(|f| parse_id("firm", f)).collect();
+    let outcome = match (ids, parse_id("coordinator_id", &coordinator)) {
+        (Ok(ids), Ok(c)) => {
+            domain::db::assignments::assign(
+                &state.db,
+                &ids,
+                c,
+                &reason,
+                &user,
+                &Actor::user(&user, None),
+            )
+            .await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match outcome {
+        Ok(o) => Redirect::to(&format!(
+            "{back}{sep}assigned={}.{}.{}",
+            o.assigned, o.handed_over, o.unchanged
+        ))
+        .into_response(),
+        Err(Error::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(e) => {
+            let code = match e.field_errors().first().map(|f| f.key) {
+                Some(K::ErrNoFirmsChosen) => "none",
+                Some(K::ErrReasonRequired) => "reason",
+                Some(K::ErrNotACoordinator) => "coordinator",
+                _ => "failed",
+            };
+            Redirect::to(&format!("{back}{sep}assign_error={code}")).into_response()
+        }
+    }
+}

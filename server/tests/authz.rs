@@ -819,3 +819,59 @@ async fn photos_and_visit_sheets_are_checked_stored_and_served_to_those_who_may_
     assert_eq!(stored.file_name, "走访照片.png");
     let _ = std::fs::remove_dir_all(&state.data_dir);
 }
+
+#[tokio::test]
+async fn the_office_bulk_assigns_firms_from_the_list() {
+    let w = world().await;
+    let app = app(&w.db);
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(
+            make_firm(
+                &*w.db,
+                &format!("待分配{i}号有限公司"),
+                Region::Yushu,
+                Tier::Reserve,
+            )
+            .await
+            .id,
+        );
+    }
+    let coordinator_id = domain::db::assignments::coordinators(&*w.db).await.unwrap()[0].id;
+    let body = ids
+        .iter()
+        .map(|id| format!("firm={id}"))
+        .collect::<Vec<_>>()
+        .join("&")
+        + &format!("&coordinator_id={coordinator_id}&reason=&back=%2Ffirms%3Fregion%3D7");
+    let post = |cookie: &str| {
+        Request::post("/firms/assign")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    let coordinator = login_cookie(&app, "coordinator").await;
+    assert_eq!(
+        send(&app, post(&coordinator)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let office = login_cookie(&app, "office").await;
+    let r = send(&app, post(&office)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/firms?region=7&assigned=10.0.0"
+    );
+    for id in ids {
+        assert_eq!(
+            domain::db::firms::coordinator_of(&*w.db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            coordinator_id
+        );
+    }
+}

@@ -6,6 +6,7 @@ use crate::i18n::locale;
 use crate::pages::problems::{Powers, ProblemActions, powers_for_entry};
 use domain::K;
 use domain::firm::{AttachmentRef, TimelineEntry};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -55,7 +56,10 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
         viewer_is_coordinator,
         correctable,
         attachments,
+        coordinator_history,
+        coordinator_options,
     } = view;
+    let assign = ServerAction::<crate::api::AssignFirm>::new();
     let f = file.firm;
     let id = f.id;
     view! {
@@ -144,6 +148,47 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
             }
                 .into_any()
         }}
+        {(!coordinator_options.is_empty()).then(|| view! {
+            <section class="assign">
+                <h2>{K::AssignTitle.t(l)}</h2>
+                {move || assign.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e /> })}
+                <ActionForm action=assign attr:class="form inline">
+                    <input type="hidden" name="firm_id" value=id />
+                    <div class="field">
+                        <label for="coordinator_id">{K::Coordinator.t(l)}</label>
+                        <select id="coordinator_id" name="coordinator_id">
+                            {coordinator_options.into_iter().map(|c| view! {
+                                <option value=c.id>{format!("{} · {} · {}", c.name, c.member_unit.unwrap_or_default(), K::FirmsCount.fill(l, &[("n", c.firms.to_string())]))}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="reason">{K::AssignReason.t(l)}</label>
+                        <input id="reason" name="reason" type="text" maxlength="500" />
+                    </div>
+                    <button type="submit" class="primary">{K::AssignButton.t(l)}</button>
+                </ActionForm>
+            </section>
+        })}
+        {(!coordinator_history.is_empty()).then(|| view! {
+            <details class="coord-history" open>
+                <summary>{K::CoordinatorHistory.t(l)} " (" {coordinator_history.len()} ")"</summary>
+                <ol class="assign-history">
+                    {coordinator_history.into_iter().map(|h| {
+                        let from = domain::clock::date_of(h.started_at).to_string();
+                        let to = h.ended_at.map(|t| domain::clock::date_of(t).to_string()).unwrap_or_else(|| "—".to_owned());
+                        view! {
+                            <li>
+                                <strong>{h.coordinator}</strong> " " {from} " → " {to}
+                                {(!h.reason.is_empty()).then(|| format!(" · {}", h.reason))}
+                                {h.end_reason.map(|r| format!(" · {r}"))}
+                                {h.assigned_by.map(|b| format!(" · {b}"))}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </details>
+        })}
         <details class="history">
             <summary>{K::FirmHistory.t(l)} " (" {history.len()} ")"</summary>
             <AuditTable rows=history />

@@ -23,7 +23,11 @@ pub fn FirmListPage() -> impl IntoView {
             page: q.get("page"),
         }
     };
-    let data = Resource::new(params, list_firms);
+    let data = Resource::new(
+        move || (params(), query.read().get("assigned")),
+        |(p, _)| list_firms(p),
+    );
+    let options = Resource::new(|| (), |_| crate::api::assign_options());
     view! {
         <Title text=K::FirmsTitle.t(l) />
         <section class="page firms">
@@ -37,7 +41,9 @@ pub fn FirmListPage() -> impl IntoView {
                     match data.await {
                         Ok(page) => {
                             let q = params().parse().unwrap_or_default();
-                            view! { <FirmTable page query=q /> }.into_any()
+                            let coordinators = options.await.ok().flatten();
+                            let notice = assign_notice(query.read_untracked().get("assigned"), query.read_untracked().get("assign_error"));
+                            view! { {notice} <FirmTable page query=q coordinators /> }.into_any()
                         }
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     }
@@ -99,9 +105,45 @@ fn Filters(params: FirmQueryParams) -> impl IntoView {
     }
 }
 
-#[component]
-fn FirmTable(page: FirmPage, query: FirmQuery) -> impl IntoView {
+/// The outcome of a bulk assignment, from the query the server redirected back with.
+fn assign_notice(assigned: Option<String>, error: Option<String>) -> Option<AnyView> {
     let l = locale();
+    if let Some(counts) = assigned {
+        let n: Vec<String> = counts.split('.').map(str::to_owned).collect();
+        let get = |i: usize| n.get(i).cloned().unwrap_or_default();
+        let text = K::Assigned.fill(l, &[("a", get(0)), ("h", get(1)), ("u", get(2))]);
+        return Some(
+            view! { <p class="notice success" role="status" id="assign-result">"✓ " {text}</p> }
+                .into_any(),
+        );
+    }
+    error.map(|code| {
+        let key = match code.as_str() {
+            "none" => K::ErrNoFirmsChosen,
+            "reason" => K::ErrReasonRequired,
+            "coordinator" => K::ErrNotACoordinator,
+            _ => K::ErrInternal,
+        };
+        view! { <p class="notice error" role="alert" id="assign-result">{key.t(l)}</p> }.into_any()
+    })
+}
+
+#[component]
+fn FirmTable(
+    page: FirmPage,
+    query: FirmQuery,
+    coordinators: Option<Vec<domain::firm::CoordinatorOption>>,
+) -> impl IntoView {
+    let l = locale();
+    let office = coordinators.is_some();
+    let back = {
+        let qs = query.to_query_string(page.page);
+        if qs.is_empty() {
+            "/firms".to_owned()
+        } else {
+            format!("/firms?{qs}")
+        }
+    };
     if page.rows.is_empty() {
         return view! { <p class="notice empty">{K::NoFirmsFound.t(l)}</p> }.into_any();
     }
@@ -137,6 +179,12 @@ fn FirmTable(page: FirmPage, query: FirmQuery) -> impl IntoView {
                 .map(|f| {
                     view! {
                         <li class="firm-row">
+                            {office.then(|| view! {
+                                <label class="pick">
+                                    <input type="checkbox" name="firm" value=f.id form="bulk-assign" />
+                                    <span class="sr">{K::SelectFirm.t(l)}</span>
+                                </label>
+                            })}
                             <a class="firm-name" href=format!("/firms/{}", f.id)>
                                 {f.name}
                             </a>
@@ -165,6 +213,24 @@ fn FirmTable(page: FirmPage, query: FirmQuery) -> impl IntoView {
             <span>{page.page} " / " {pages}</span>
             {next}
         </nav>
+        {coordinators.map(|list| view! {
+            <form id="bulk-assign" class="form inline bulk" method="post" action="/firms/assign">
+                <input type="hidden" name="back" value=back.clone() />
+                <div class="field">
+                    <label for="bulk-coordinator">{K::AssignSelected.t(l)}</label>
+                    <select id="bulk-coordinator" name="coordinator_id">
+                        {list.into_iter().map(|c| view! {
+                            <option value=c.id>{format!("{} · {} · {}", c.name, c.member_unit.unwrap_or_default(), K::FirmsCount.fill(l, &[("n", c.firms.to_string())]))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="bulk-reason">{K::AssignReason.t(l)}</label>
+                    <input id="bulk-reason" name="reason" type="text" maxlength="500" />
+                </div>
+                <button type="submit" class="primary">{K::AssignButton.t(l)}</button>
+            </form>
+        })}
     }
     .into_any()
 }

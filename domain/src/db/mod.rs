@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assignments;
 pub mod attachments;
 pub mod audit;
 pub mod demo;

@@ -1,0 +1,147 @@
+//! One firm, one coordinator (一企一员): assigning coordinators to firms, one or many at a time,
+//! and handing a firm over to another coordinator. The history stays: a handover ends the old
+//! assignment (when, by whom, why) and starts a new one. The database allows one open
+//! assignment per firm; this service keeps to that inside one transaction.
+
+use super::audit::{self, Actor, Entry};
+use super::entity::{assignment, user};
+use super::query_all;
+use crate::auth::{CurrentUser, Role};
+use crate::error::{Error, FieldError, text};
+pub use crate::firm::{CoordinatorOption, HistoryRow};
+use crate::i18n::K;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub assigned: u32,
+    pub handed_over: u32,
+    pub unchanged: u32,
+}
+
+/// Gives `firm_ids` to `coordinator_id`. Firms that have another coordinator are handed over,
+/// which needs a reason; firms already with this coordinator are left alone. All or nothing.
+pub async fn assign<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    firm_ids: &[i32],
+    coordinator_id: i32,
+    reason: &str,
+    by: &CurrentUser,
+    actor: &Actor,
+) -> Result<Outcome, Error> {
+    by.require(&[Role::Office])?;
+    if firm_ids.is_empty() {
+        return Err(Error::field("firms", K::ErrNoFirmsChosen));
+    }
+    let reason = text("reason", reason, false, 500).map_err(|e| Error::Validation(vec![e]))?;
+    let coordinator = user::Entity::find_by_id(coordinator_id).one(db).await?;
+    if !coordinator
+        .as_ref()
+        .is_some_and(|u| u.active && u.role == Role::Coordinator.code())
+    {
+        return Err(Error::field("coordinator", K::ErrNotACoordinator));
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let mut outcome = Outcome::default();
+    for &firm_id in firm_ids {
+        super::firms::profile(&txn, firm_id).await?;
+        let open = assignment::Entity::find()
+            .filter(assignment::Column::FirmId.eq(firm_id))
+            .filter(assignment::Column::EndedAt.is_null())
+            .one(&txn)
+            .await?;
+        match open {
+            Some(a) if a.coordinator_id == coordinator_id => {
+                outcome.unchanged += 1;
+                continue;
+            }
+            Some(a) => {
+                if reason.is_empty() {
+                    return Err(Error::Validation(vec![FieldError::new(
+                        "reason",
+                        K::ErrReasonRequired,
+                    )]));
+                }
+                let before = a.clone();
+                let mut ended: assignment::ActiveModel = a.into();
+                ended.ended_at = Set(Some(now));
+                ended.ended_by = Set(Some(by.id));
+                ended.end_reason = Set(Some(reason.clone()));
+                let ended = ended.update(&txn).await?;
+                audit::record(
+                    &txn,
+                    actor,
+                    Entry {
+                        action: "handover",
+                        entity: "assignment",
+                        entity_id: Some(ended.id),
+                        firm_id: Some(firm_id),
+                        before: audit::snapshot(&before),
+                        after: audit::snapshot(&ended),
+                    },
+                )
+                .await?;
+                outcome.handed_over += 1;
+            }
+            None => outcome.assigned += 1,
+        }
+        let created = assignment::ActiveModel {
+            firm_id: Set(firm_id),
+            coordinator_id: Set(coordinator_id),
+            started_at: Set(now),
+            ended_at: Set(None),
+            reason: Set(reason.clone()),
+            assigned_by: Set(Some(by.id)),
+            ended_by: Set(None),
+            end_reason: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            Entry {
+                action: "assign",
+                entity: "assignment",
+                entity_id: Some(created.id),
+                firm_id: Some(firm_id),
+                before: None,
+                after: audit::snapshot(&created),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// A firm's coordinators, newest first.
+pub async fn history(db: &impl ConnectionTrait, firm_id: i32) -> Result<Vec<HistoryRow>, Error> {
+    query_all::<HistoryRow>(
+        db,
+        "SELECT u.name AS coordinator, a.started_at, a.ended_at, a.reason, a.end_reason, b.name AS assigned_by
+         FROM assignments a JOIN users u ON u.id = a.coordinator_id LEFT JOIN users b ON b.id = a.assigned_by
+         WHERE a.firm_id = $1 ORDER BY a.started_at DESC, a.id DESC",
+        vec![firm_id.into()],
+    )
+    .await
+}
+
+pub async fn coordinators(db: &impl ConnectionTrait) -> Result<Vec<CoordinatorOption>, Error> {
+    query_all::<CoordinatorOption>(
+        db,
+        "SELECT u.id, u.name, mu.name_zh AS member_unit,
+                (SELECT COUNT(*) FROM assignments a WHERE a.coordinator_id = u.id AND a.ended_at IS NULL) AS firms
+         FROM users u LEFT JOIN member_units mu ON mu.id = u.member_unit_id
+         WHERE u.role = 'coordinator' AND u.active = $1 ORDER BY u.name, u.id",
+        vec![true.into()],
+    )
+    .await
+}
