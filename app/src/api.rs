@@ -760,3 +760,20 @@ pub async fn assign_options() -> Result<Option<Vec<domain::firm::CoordinatorOpti
             .map_err(ssr::fail)?,
     ))
 }
+
+/// The office's and leaders' view of who carries how many firms, and how far each got.
+#[server(endpoint = "workload")]
+pub async fn workload() -> Result<(Vec<domain::firm::WorkloadRow>, u64), AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    user.require(&[domain::auth::Role::Office, domain::auth::Role::Leader])
+        .map_err(ssr::fail)?;
+    let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
+    let rows = domain::db::assignments::workload(&db, &campaign)
+        .await
+        .map_err(ssr::fail)?;
+    let unassigned = domain::db::assignments::unassigned_count(&db)
+        .await
+        .map_err(ssr::fail)?;
+    Ok((rows, unassigned))
+}

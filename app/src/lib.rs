@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=pages::account::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/queue") view=pages::problems::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/my") view=pages::my_firms::MyFirmsPage ssr=SsrMode::Async />
+                    <Route path=path!("/workload") view=pages::workload::WorkloadPage ssr=SsrMode::Async />
                     <Route path=path!("/visits/:id/edit") view=pages::visit_edit::EditVisitPage ssr=SsrMode::Async />
                     <Route path=path!("/confirm/:token") view=pages::problems::ConfirmPage ssr=SsrMode::Async />
                 </Routes>

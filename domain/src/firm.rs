@@ -24,6 +24,9 @@ pub struct FirmQueryParams {
     pub tier: Option<String>,
     #[serde(default)]
     pub page: Option<String>,
+    /// "1": only firms without a coordinator.
+    #[serde(default)]
+    pub unassigned: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +36,7 @@ pub struct FirmQuery {
     pub tier: Option<Tier>,
     /// 1-based.
     pub page: u64,
+    pub unassigned: bool,
 }
 
 impl FirmQueryParams {
@@ -66,11 +70,13 @@ impl FirmQueryParams {
             },
         };
         problems.finish()?;
+        let unassigned = present(&self.unassigned).is_some_and(|v| v == "1" || v == "true");
         Ok(FirmQuery {
             q,
             region,
             tier,
             page,
+            unassigned,
         })
     }
 }
@@ -87,6 +93,9 @@ impl FirmQuery {
         }
         if let Some(t) = self.tier {
             parts.push(format!("tier={}", t.id()));
+        }
+        if self.unassigned {
+            parts.push("unassigned=1".to_owned());
         }
         if page > 1 {
             parts.push(format!("page={page}"));
@@ -258,6 +267,18 @@ pub struct CoordinatorOption {
     pub firms: i64,
 }
 
+/// A coordinator's load and results (the office's workload view).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct WorkloadRow {
+    pub id: i32,
+    pub name: String,
+    pub member_unit: Option<String>,
+    pub firms: i64,
+    pub visited: i64,
+    pub solved: i64,
+}
+
 /// A file attached to a visit (a photo or a scanned visit sheet).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentRef {
@@ -334,6 +355,7 @@ mod tests {
     fn params(q: &str, region: &str, tier: &str, page: &str) -> FirmQueryParams {
         let s = |v: &str| Some(v.to_owned());
         FirmQueryParams {
+            unassigned: None,
             q: s(q),
             region: s(region),
             tier: s(tier),
@@ -350,7 +372,8 @@ mod tests {
                 q: String::new(),
                 region: None,
                 tier: None,
-                page: 1
+                page: 1,
+                unassigned: false,
             }
         );
         assert_eq!(params(" ", "", "", "").parse().map(|q| q.page), Ok(1));

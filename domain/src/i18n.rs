@@ -287,6 +287,13 @@ catalog! {
     CoordinatorHistory => "服务协调员变更记录", "Coordinator history";
     FirmsCount => "{n} 家", "{n} firms";
     SelectFirm => "选择", "Select";
+    Workload => "协调员工作量", "Coordinator workload";
+    NavWorkload => "工作量", "Workload";
+    UnassignedFirms => "未分配服务协调员的企业 {n} 家", "{n} firms without a coordinator";
+    ColFirms => "企业数", "Firms";
+    ColVisited => "已实地走访", "Visited on site";
+    ColSolved => "已解决困难", "With a solved problem";
+    OnlyUnassigned => "只看未分配", "Unassigned only";
     RouteAsNotice => "按通知分工自动交办（推荐）", "The units the notice names (recommended)";
     ErrFileType => "只能上传 JPEG、PNG 图片或 PDF 文件", "Only JPEG or PNG images and PDF files can be uploaded";
     ErrFileTooLarge => "文件不能超过 {mb} MB", "Files can be at most {mb} MB";

@@ -428,6 +428,7 @@ async fn the_firm_list_filters_searches_and_pages() {
     // Credit codes match in any case and in part; a LIKE wildcard typed by a user is literal.
     let code_part = haixi.credit_code[4..12].to_lowercase();
     let q = FirmQueryParams {
+        unassigned: None,
         q: Some(code_part),
         ..Default::default()
     }
@@ -776,5 +777,59 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
             .id,
         a.id,
         "all or nothing"
+    );
+}
+
+#[tokio::test]
+async fn workload_counts_each_coordinators_firms_and_the_unassigned() {
+    use domain::auth::{CurrentUser, Role};
+    let db = test_db().await;
+    let campaign = current_campaign(&*db).await.unwrap();
+    let c = make_coordinator(&*db, "工作量").await;
+    let a = make_firm(&*db, "甲有限公司", Region::Xining, Tier::Reserve).await;
+    let b = make_firm(&*db, "乙有限公司", Region::Xining, Tier::Reserve).await;
+    make_firm(&*db, "丙有限公司", Region::Golog, Tier::Reserve).await;
+    assign(&*db, a.id, c.id).await.unwrap();
+    assign(&*db, b.id, c.id).await.unwrap();
+    let me = CurrentUser {
+        id: c.id,
+        name: c.name.clone(),
+        role: Role::Coordinator,
+        member_unit_id: None,
+    };
+    let form = visit_form("2022-05-05", VisitKind::OnSite, "");
+    visits::log(
+        &*db,
+        a.id,
+        form.validate(&campaign, date("2022-06-01")).unwrap(),
+        &Actor::user(&me, None),
+    )
+    .await
+    .unwrap();
+
+    let rows = domain::db::assignments::workload(&*db, &campaign)
+        .await
+        .unwrap();
+    let mine = rows.iter().find(|r| r.id == c.id).unwrap();
+    assert_eq!((mine.firms, mine.visited, mine.solved), (2, 1, 0));
+    assert_eq!(
+        domain::db::assignments::unassigned_count(&*db)
+            .await
+            .unwrap(),
+        1
+    );
+    let q = FirmQueryParams {
+        unassigned: Some("1".into()),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let page = firms::list(&*db, &campaign, &q).await.unwrap();
+    assert_eq!(
+        page.rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["丙有限公司"]
     );
 }

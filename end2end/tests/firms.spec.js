@@ -27,6 +27,7 @@ test('search and filter the firm list, then open a firm file', async ({ page }) 
 test('the office bulk-assigns ten firms, then hands one over and sees the history', async ({ page }) => {
   await loginAs(page, 'office');
   await page.goto('/firms?region=6');
+  await hydrated(page);
   const boxes = page.locator('input[name=firm]');
   expect(await boxes.count()).toBeGreaterThanOrEqual(10);
   for (let i = 0; i < 10; i++) await boxes.nth(i).check();
@@ -46,7 +47,25 @@ test('the office bulk-assigns ten firms, then hands one over and sees the histor
   await page.selectOption('#coordinator_id', other);
   await page.fill('#reason', '原协调员工作调整');
   await page.getByRole('button', { name: '分配', exact: true }).click();
+  await expect(page).toHaveURL(/updated=assign\.\d+$/);
   await expect(page.locator('.assign-history li').first()).toContainText('→ —');
   await expect(page.locator('.assign-history')).toContainText('原协调员工作调整');
   expect(await page.locator('.assign-history li').count()).toBeGreaterThanOrEqual(2);
+});
+
+test('the workload view counts each coordinator and links to the firms still without one', async ({ page }) => {
+  await loginAs(page, 'leader');
+  await page.getByRole('link', { name: '工作量' }).click();
+  await expect(page.locator('h1')).toHaveText('协调员工作量');
+  const text = await page.locator('#unassigned').innerText();
+  const n = Number(text.match(/(\d+)/)[1]);
+  expect(await page.locator('table.grid tbody tr').count()).toBe(80);
+  await page.locator('#unassigned a').click();
+  await expect(page).toHaveURL(/unassigned=1/);
+  if (n > 0) {
+    await expect(page.locator('#result-count')).toContainText(`共 ${n} 家`);
+    await expect(page.locator('.firm-row .badge.yellow').first()).toContainText('未分配');
+  } else {
+    await expect(page.locator('.notice.empty')).toBeVisible();
+  }
 });

@@ -154,6 +154,8 @@ pub struct FirmListParams {
     tier: Option<String>,
     /// Page number, from 1; 20 firms a page.
     page: Option<String>,
+    /// 1: only firms without a coordinator.
+    unassigned: Option<String>,
 }
 
 /// List firms (same filters as the firm list page).
@@ -165,6 +167,7 @@ async fn list_firms(
     Q(p): Q<FirmListParams>,
 ) -> Result<Json<FirmPage>, ApiError> {
     let query = FirmQueryParams {
+        unassigned: p.unassigned,
         q: p.q,
         region: p.region,
         tier: p.tier,

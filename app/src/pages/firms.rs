@@ -18,6 +18,7 @@ pub fn FirmListPage() -> impl IntoView {
         let q = query.read();
         FirmQueryParams {
             q: q.get("q"),
+            unassigned: q.get("unassigned"),
             region: q.get("region"),
             tier: q.get("tier"),
             page: q.get("page"),
@@ -95,6 +96,10 @@ fn Filters(params: FirmQueryParams) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <label class="choice unassigned">
+                <input type="checkbox" name="unassigned" value="1" checked=params.unassigned.as_deref() == Some("1") />
+                {K::OnlyUnassigned.t(l)}
+            </label>
             <div class="field actions">
                 <button type="submit">{K::SearchButton.t(l)}</button>
                 <a class="button secondary" href="/firms">

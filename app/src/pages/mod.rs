@@ -9,6 +9,7 @@ pub mod problems;
 pub mod progress;
 pub mod visit;
 pub mod visit_edit;
+pub mod workload;
 
 use crate::i18n::locale;
 use domain::K;

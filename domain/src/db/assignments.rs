@@ -8,7 +8,7 @@ use super::entity::{assignment, user};
 use super::query_all;
 use crate::auth::{CurrentUser, Role};
 use crate::error::{Error, FieldError, text};
-pub use crate::firm::{CoordinatorOption, HistoryRow};
+pub use crate::firm::{CoordinatorOption, HistoryRow, WorkloadRow};
 use crate::i18n::K;
 use chrono::Utc;
 use sea_orm::{
@@ -144,4 +144,45 @@ pub async fn coordinators(db: &impl ConnectionTrait) -> Result<Vec<CoordinatorOp
         vec![true.into()],
     )
     .await
+}
+
+/// Every active coordinator with their firms, how many of those were visited on site in the
+/// campaign and how many have a solved problem; most loaded first.
+pub async fn workload(
+    db: &impl ConnectionTrait,
+    campaign: &crate::campaign::Campaign,
+) -> Result<Vec<WorkloadRow>, Error> {
+    query_all::<WorkloadRow>(
+        db,
+        "SELECT u.id, u.name, mu.name_zh AS member_unit, COUNT(a.id) AS firms,
+                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = a.firm_id AND v.kind = 'on_site'
+                                               AND v.visit_date >= $1 AND v.visit_date <= $2) THEN 1 ELSE 0 END), 0) AS visited,
+                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = a.firm_id AND p.status = 'solved')
+                                  THEN 1 ELSE 0 END), 0) AS solved
+         FROM users u
+         LEFT JOIN member_units mu ON mu.id = u.member_unit_id
+         LEFT JOIN assignments a ON a.coordinator_id = u.id AND a.ended_at IS NULL
+         WHERE u.role = 'coordinator' AND u.active = $3
+         GROUP BY u.id, u.name, mu.name_zh
+         ORDER BY COUNT(a.id) DESC, u.name",
+        vec![campaign.starts_on.into(), campaign.deadline.into(), true.into()],
+    )
+    .await
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+/// Firms (not archived) without a coordinator.
+pub async fn unassigned_count(db: &impl ConnectionTrait) -> Result<u64, Error> {
+    let c = super::query_one::<Count>(
+        db,
+        "SELECT COUNT(*) AS n FROM firms f WHERE f.archived_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.firm_id = f.id AND a.ended_at IS NULL)",
+        vec![],
+    )
+    .await?;
+    Ok(c.map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
 }

@@ -55,6 +55,9 @@ fn filters(q: &FirmQuery, only_of: Option<i32>, values: &mut Vec<Value>) -> Stri
             " AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\')"
         ));
     }
+    if q.unassigned {
+        sql.push_str(" AND NOT EXISTS (SELECT 1 FROM assignments ua WHERE ua.firm_id = f.id AND ua.ended_at IS NULL)");
+    }
     if let Some(r) = q.region {
         values.push(r.id().into());
         sql.push_str(&format!(" AND f.region_id = ${}", values.len()));
