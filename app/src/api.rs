@@ -777,3 +777,111 @@ pub async fn workload() -> Result<(Vec<domain::firm::WorkloadRow>, u64), AppErro
         .map_err(ssr::fail)?;
     Ok((rows, unassigned))
 }
+
+/// The firm form's starting values: empty for a new firm, the profile for an edit.
+#[server(endpoint = "firm_form")]
+pub async fn get_firm_form(id: Option<String>) -> Result<domain::firm::FirmForm, AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    user.require(&[domain::auth::Role::Office])
+        .map_err(ssr::fail)?;
+    let Some(id) = id.filter(|s| !s.is_empty()) else {
+        return Ok(domain::firm::FirmForm {
+            region: "1".into(),
+            tier: "2".into(),
+            ..Default::default()
+        });
+    };
+    let id = domain::db::parse_id("id", &id).map_err(ssr::fail)?;
+    let f = domain::db::firms::profile(&db, id)
+        .await
+        .map_err(ssr::fail)?;
+    let default_scope = domain::Tier::from_id(f.tier_id).is_some_and(|t| t.in_campaign_scope());
+    Ok(domain::firm::FirmForm {
+        credit_code: f.credit_code,
+        name: f.name,
+        region: f.region_id.to_string(),
+        county: f.county,
+        industry: f.industry,
+        tier: f.tier_id.to_string(),
+        contact_name: f.contact_name,
+        contact_phone: f.contact_phone,
+        address: f.address,
+        scope: if f.in_scope == default_scope {
+            String::new()
+        } else if f.in_scope {
+            "in".into()
+        } else {
+            "out".into()
+        },
+        scope_reason: f.scope_reason.unwrap_or_default(),
+    })
+}
+
+/// Registers (no id) or corrects (with id) a firm.
+#[server(endpoint = "save_firm")]
+pub async fn save_firm(
+    #[server(default)] id: String,
+    credit_code: String,
+    name: String,
+    region: String,
+    #[server(default)] county: String,
+    #[server(default)] industry: String,
+    tier: String,
+    #[server(default)] contact_name: String,
+    #[server(default)] contact_phone: String,
+    #[server(default)] address: String,
+    #[server(default)] scope: String,
+    #[server(default)] scope_reason: String,
+) -> Result<i32, AppError> {
+    let form = domain::firm::FirmForm {
+        credit_code,
+        name,
+        region,
+        county,
+        industry,
+        tier,
+        contact_name,
+        contact_phone,
+        address,
+        scope,
+        scope_reason,
+    };
+    let echo: std::collections::BTreeMap<String, String> =
+        serde_json::from_value(serde_json::to_value(&form).unwrap_or_default()).unwrap_or_default();
+    let with_echo = |error: domain::Error| {
+        ssr::fail(AppError::Domain {
+            error,
+            echo: echo.clone(),
+        })
+    };
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let valid = form.validate().map_err(with_echo)?;
+    let actor = ssr::actor(&user);
+    let saved = if id.trim().is_empty() {
+        domain::db::firms::create(&db, valid, &user, &actor).await
+    } else {
+        let id = domain::db::parse_id("id", &id).map_err(with_echo)?;
+        domain::db::firms::update(&db, id, valid, &user, &actor).await
+    }
+    .map_err(with_echo)?;
+    leptos_axum::redirect(&format!(
+        "/firms/{}?updated=firm.{}",
+        saved.id,
+        saved.updated_at.timestamp()
+    ));
+    Ok(saved.id)
+}
+
+#[server(endpoint = "archive_firm")]
+pub async fn archive_firm(id: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let id = domain::db::parse_id("id", &id).map_err(ssr::fail)?;
+    domain::db::firms::archive(&db, id, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!("/firms/{id}?updated=archived"));
+    Ok(())
+}

@@ -73,7 +73,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::progress::ProgressPage ssr=SsrMode::Async />
                     <Route path=path!("/firms") view=pages::firms::FirmListPage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/new") view=pages::firm_form::FirmFormPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id") view=pages::firm_file::FirmFilePage ssr=SsrMode::Async />
+                    <Route path=path!("/firms/:id/edit") view=pages::firm_form::FirmFormPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/visit") view=pages::visit::LogVisitPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />

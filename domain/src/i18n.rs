@@ -294,6 +294,15 @@ catalog! {
     ColVisited => "已实地走访", "Visited on site";
     ColSolved => "已解决困难", "With a solved problem";
     OnlyUnassigned => "只看未分配", "Unassigned only";
+    NewFirm => "登记企业", "Register a firm";
+    EditFirm => "编辑企业档案", "Edit the firm's profile";
+    ArchiveFirm => "归档", "Archive";
+    Archived => "已归档", "Archived";
+    ScopeByTier => "按梯度层级确定", "As the tier says";
+    ScopeIn => "纳入活动范围", "In scope";
+    ScopeOut => "不纳入活动范围", "Out of scope";
+    ScopeReason => "调整范围的原因", "Reason for the scope change";
+    ContactPhone => "联系电话", "Contact phone";
     RouteAsNotice => "按通知分工自动交办（推荐）", "The units the notice names (recommended)";
     ErrFileType => "只能上传 JPEG、PNG 图片或 PDF 文件", "Only JPEG or PNG images and PDF files can be uploaded";
     ErrFileTooLarge => "文件不能超过 {mb} MB", "Files can be at most {mb} MB";

@@ -833,3 +833,127 @@ async fn workload_counts_each_coordinators_firms_and_the_unassigned() {
         vec!["丙有限公司"]
     );
 }
+
+fn firm_form(code: &str) -> domain::firm::FirmForm {
+    domain::firm::FirmForm {
+        credit_code: code.into(),
+        name: "青海新登记科技有限公司".into(),
+        region: "1".into(),
+        county: "城东区".into(),
+        industry: "信息技术".into(),
+        tier: "1".into(),
+        contact_name: "王经理".into(),
+        contact_phone: "0971-0000000".into(),
+        address: "西宁市城东区".into(),
+        scope: String::new(),
+        scope_reason: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn the_office_registers_edits_and_archives_firms() {
+    use domain::auth::{CurrentUser, Role};
+    let db = test_db().await;
+    let campaign = current_campaign(&*db).await.unwrap();
+    let office = CurrentUser {
+        id: make_coordinator(&*db, "办公室").await.id,
+        name: "办公室".into(),
+        role: Role::Office,
+        member_unit_id: None,
+    };
+    let actor = Actor::user(&office, None);
+
+    // A wrong check character and a scope override without a reason are refused, field by field.
+    let mut bad = firm_form("91350100M000100Y44");
+    bad.scope = "in".into();
+    let Err(Error::Validation(errors)) = bad.validate() else {
+        panic!("invalid")
+    };
+    let keys: Vec<K> = errors.iter().map(|e| e.key).collect();
+    assert_eq!(keys, vec![K::ErrCreditCheck, K::ErrReasonRequired]);
+
+    let mut form = firm_form(" 91350100m000100y43 ");
+    form.scope = "in".into();
+    form.scope_reason = "拟申报专精特新，提前纳入服务".into();
+    let created = firms::create(&*db, form.validate().unwrap(), &office, &actor)
+        .await
+        .unwrap();
+    assert_eq!(created.credit_code, "91350100M000100Y43");
+    assert!(
+        created.in_scope,
+        "an innovative SME brought into scope by the office"
+    );
+    let again = firms::create(
+        &*db,
+        firm_form("91350100M000100Y43").validate().unwrap(),
+        &office,
+        &actor,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(&again, Error::Conflict(e) if e.key == K::ErrCreditDuplicate));
+
+    let mut edit = firm_form("91350100M000100Y43");
+    edit.name = "青海新登记科技股份有限公司".into();
+    edit.tier = "3".into();
+    let updated = firms::update(&*db, created.id, edit.validate().unwrap(), &office, &actor)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            updated.tier_id,
+            updated.in_scope,
+            updated.scope_reason.as_deref()
+        ),
+        (3, true, None)
+    );
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("update"))
+        .one(&*db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        entry
+            .before_json
+            .unwrap()
+            .contains("青海新登记科技有限公司")
+            && entry.after_json.unwrap().contains("股份有限公司")
+    );
+
+    let coordinator = CurrentUser {
+        role: Role::Coordinator,
+        ..office.clone()
+    };
+    assert_eq!(
+        firms::archive(&*db, created.id, &coordinator, &actor)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    );
+    firms::archive(&*db, created.id, &office, &actor)
+        .await
+        .unwrap();
+    let listed = firms::list(
+        &*db,
+        &campaign,
+        &FirmQuery {
+            page: 1,
+            ..FirmQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        listed.rows.iter().all(|r| r.id != created.id),
+        "archived firms leave the list"
+    );
+    assert!(
+        firms::file(&*db, &campaign, created.id)
+            .await
+            .unwrap()
+            .firm
+            .archived,
+        "but their file stays"
+    );
+}

@@ -69,3 +69,30 @@ test('the workload view counts each coordinator and links to the firms still wit
     await expect(page.locator('.notice.empty')).toBeVisible();
   }
 });
+
+test('the office registers a firm, corrects a refused credit code, edits and archives it', async ({ page }) => {
+  await loginAs(page, 'office');
+  await page.goto('/firms');
+  await page.getByRole('link', { name: '登记企业' }).click();
+  await expect(page).toHaveURL(/\/firms\/new$/);
+  await hydrated(page);
+  await page.fill('#credit_code', '91110000600037341K');
+  await page.fill('#name', '青海端到端测试科技有限公司');
+  await page.selectOption('#tier', '3');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('.field-error').first()).toContainText('统一社会信用代码校验位错误');
+  await expect(page.locator('#name')).toHaveValue('青海端到端测试科技有限公司');
+  await page.fill('#credit_code', '９１１１００００６０００３７３４１Ｌ');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('h1')).toHaveText('青海端到端测试科技有限公司');
+  await expect(page.locator('.profile')).toContainText('91110000600037341L');
+
+  await page.getByRole('link', { name: '编辑企业档案' }).click();
+  await hydrated(page);
+  await page.fill('#name', '青海端到端测试科技股份有限公司');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('h1')).toHaveText('青海端到端测试科技股份有限公司');
+
+  await page.getByRole('button', { name: '归档' }).click();
+  await expect(page.locator('.notice.warn')).toContainText('已归档');
+});

@@ -60,6 +60,8 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
         coordinator_options,
     } = view;
     let assign = ServerAction::<crate::api::AssignFirm>::new();
+    let archive = ServerAction::<crate::api::ArchiveFirm>::new();
+    let office = viewer.is(domain::auth::Role::Office);
     let f = file.firm;
     let id = f.id;
     view! {
@@ -87,6 +89,16 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
                     {K::LogVisit.t(l)}
                 </a>
             </p>
+        })}
+        {f.archived.then(|| view! { <p class="notice warn">{K::Archived.t(l)}</p> })}
+        {(office && !f.archived).then(|| view! {
+            <div class="actions office-actions">
+                <a class="button secondary" href=format!("/firms/{id}/edit")>{K::EditFirm.t(l)}</a>
+                <ActionForm action=archive attr:class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="secondary">{K::ArchiveFirm.t(l)}</button>
+                </ActionForm>
+            </div>
         })}
         <dl class="profile">
             <dt>{K::CreditCodeLabel.t(l)}</dt>

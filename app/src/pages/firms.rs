@@ -33,6 +33,11 @@ pub fn FirmListPage() -> impl IntoView {
         <Title text=K::FirmsTitle.t(l) />
         <section class="page firms">
             <h1>{K::FirmsTitle.t(l)}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    options.await.ok().flatten().map(|_| view! { <p><a class="button primary" href="/firms/new">{K::NewFirm.t(l)}</a></p> })
+                })}
+            </Suspense>
             {move || {
                 let p = params();
                 view! { <Filters params=p /> }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod firm_file;
+pub mod firm_form;
 pub mod firms;
 pub mod login;
 pub mod my_firms;

@@ -384,3 +384,127 @@ pub async fn my_firms(
     sort_for_action(&mut firms, today);
     Ok(firms)
 }
+
+fn apply(model: &mut firm::ActiveModel, f: ValidFirm) {
+    use sea_orm::Set;
+    model.credit_code = Set(f.credit_code.to_string());
+    model.name = Set(f.name);
+    model.region_id = Set(f.region.id());
+    model.county = Set(f.county);
+    model.industry = Set(f.industry);
+    model.tier_id = Set(f.tier.id());
+    model.in_scope = Set(f.in_scope);
+    model.scope_reason = Set(f.scope_reason);
+    model.contact_name = Set(f.contact_name);
+    model.contact_phone = Set(f.contact_phone);
+    model.address = Set(f.address);
+    model.updated_at = Set(chrono::Utc::now());
+}
+
+fn duplicate(e: sea_orm::DbErr) -> Error {
+    if super::is_unique_violation(&e) {
+        Error::Conflict(crate::error::FieldError::new(
+            "credit_code",
+            K::ErrCreditDuplicate,
+        ))
+    } else {
+        e.into()
+    }
+}
+
+/// The office registers a firm (一户一档); its credit code must be valid and new.
+pub async fn create<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    f: ValidFirm,
+    by: &CurrentUser,
+    actor: &super::audit::Actor,
+) -> Result<firm::Model, Error> {
+    use sea_orm::{ActiveModelTrait, Set, TransactionSession};
+    by.require(&[crate::auth::Role::Office])?;
+    let txn = db.begin().await?;
+    let mut model = firm::ActiveModel {
+        archived_at: Set(None),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    apply(&mut model, f);
+    let created = model.insert(&txn).await.map_err(duplicate)?;
+    super::audit::record(
+        &txn,
+        actor,
+        super::audit::Entry {
+            action: "create",
+            entity: "firm",
+            entity_id: Some(created.id),
+            firm_id: Some(created.id),
+            before: None,
+            after: super::audit::snapshot(&created),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The office corrects a firm's profile; the audit keeps before and after.
+pub async fn update<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    id: i32,
+    f: ValidFirm,
+    by: &CurrentUser,
+    actor: &super::audit::Actor,
+) -> Result<firm::Model, Error> {
+    use sea_orm::{ActiveModelTrait, TransactionSession};
+    by.require(&[crate::auth::Role::Office])?;
+    let txn = db.begin().await?;
+    let before = profile(&txn, id).await?;
+    let mut model: firm::ActiveModel = before.clone().into();
+    apply(&mut model, f);
+    let after = model.update(&txn).await.map_err(duplicate)?;
+    super::audit::record(
+        &txn,
+        actor,
+        super::audit::Entry {
+            action: "update",
+            entity: "firm",
+            entity_id: Some(id),
+            firm_id: Some(id),
+            before: super::audit::snapshot(&before),
+            after: super::audit::snapshot(&after),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Archives a firm: it leaves lists and counts, its file and history stay.
+pub async fn archive<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    id: i32,
+    by: &CurrentUser,
+    actor: &super::audit::Actor,
+) -> Result<firm::Model, Error> {
+    use sea_orm::{ActiveModelTrait, Set, TransactionSession};
+    by.require(&[crate::auth::Role::Office])?;
+    let txn = db.begin().await?;
+    let before = profile(&txn, id).await?;
+    let mut model: firm::ActiveModel = before.clone().into();
+    model.archived_at = Set(Some(chrono::Utc::now()));
+    let after = model.update(&txn).await?;
+    super::audit::record(
+        &txn,
+        actor,
+        super::audit::Entry {
+            action: "archive",
+            entity: "firm",
+            entity_id: Some(id),
+            firm_id: Some(id),
+            before: super::audit::snapshot(&before),
+            after: super::audit::snapshot(&after),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
