@@ -446,6 +446,35 @@ pub async fn create<C: ConnectionTrait + sea_orm::TransactionTrait>(
     Ok(created)
 }
 
+/// Changes one firm as the office, in one transaction with its before/after audit entry.
+async fn change<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    id: i32,
+    by: &CurrentUser,
+    actor: &super::audit::Actor,
+    action: &str,
+    edit: impl FnOnce(&mut firm::ActiveModel),
+) -> Result<firm::Model, Error> {
+    use sea_orm::{ActiveModelTrait, TransactionSession};
+    by.require(&[crate::auth::Role::Office])?;
+    let txn = db.begin().await?;
+    let before = profile(&txn, id).await?;
+    let mut model: firm::ActiveModel = before.clone().into();
+    edit(&mut model);
+    let after = model.update(&txn).await.map_err(duplicate)?;
+    let entry = super::audit::Entry {
+        action,
+        entity: "firm",
+        entity_id: Some(id),
+        firm_id: Some(id),
+        before: super::audit::snapshot(&before),
+        after: super::audit::snapshot(&after),
+    };
+    super::audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
 /// The office corrects a firm's profile; the audit keeps before and after.
 pub async fn update<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
@@ -454,28 +483,7 @@ pub async fn update<C: ConnectionTrait + sea_orm::TransactionTrait>(
     by: &CurrentUser,
     actor: &super::audit::Actor,
 ) -> Result<firm::Model, Error> {
-    use sea_orm::{ActiveModelTrait, TransactionSession};
-    by.require(&[crate::auth::Role::Office])?;
-    let txn = db.begin().await?;
-    let before = profile(&txn, id).await?;
-    let mut model: firm::ActiveModel = before.clone().into();
-    apply(&mut model, f);
-    let after = model.update(&txn).await.map_err(duplicate)?;
-    super::audit::record(
-        &txn,
-        actor,
-        super::audit::Entry {
-            action: "update",
-            entity: "firm",
-            entity_id: Some(id),
-            firm_id: Some(id),
-            before: super::audit::snapshot(&before),
-            after: super::audit::snapshot(&after),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    change(db, id, by, actor, "update", |m| apply(m, f)).await
 }
 
 /// Archives a firm: it leaves lists and counts, its file and history stay.
@@ -485,26 +493,8 @@ pub async fn archive<C: ConnectionTrait + sea_orm::TransactionTrait>(
     by: &CurrentUser,
     actor: &super::audit::Actor,
 ) -> Result<firm::Model, Error> {
-    use sea_orm::{ActiveModelTrait, Set, TransactionSession};
-    by.require(&[crate::auth::Role::Office])?;
-    let txn = db.begin().await?;
-    let before = profile(&txn, id).await?;
-    let mut model: firm::ActiveModel = before.clone().into();
-    model.archived_at = Set(Some(chrono::Utc::now()));
-    let after = model.update(&txn).await?;
-    super::audit::record(
-        &txn,
-        actor,
-        super::audit::Entry {
-            action: "archive",
-            entity: "firm",
-            entity_id: Some(id),
-            firm_id: Some(id),
-            before: super::audit::snapshot(&before),
-            after: super::audit::snapshot(&after),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    change(db, id, by, actor, "archive", |m| {
+        m.archived_at = sea_orm::Set(Some(chrono::Utc::now()))
+    })
+    .await
 }
