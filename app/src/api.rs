@@ -526,12 +526,8 @@ pub async fn problem_act(
     let db = ssr::db()?;
     let user = ssr::user().await?;
     let id = domain::db::parse_id("problem_id", &problem_id).map_err(ssr::fail)?;
-    let version = version
-        .trim()
-        .parse::<i32>()
-        .map_err(|_| ssr::fail(domain::Error::field("version", domain::K::ErrBadId)))?;
-    let mv = Move::from_code(&mv)
-        .ok_or_else(|| ssr::fail(domain::Error::field("mv", domain::K::ErrBadId)))?;
+    let version = domain::problem::parse_version("version", &version).map_err(ssr::fail)?;
+    let mv = Move::parse("mv", &mv).map_err(ssr::fail)?;
     let after = problems::act(&db, id, version, mv, &note, &user, &ssr::actor(&user))
         .await
         .map_err(ssr::fail)?;
@@ -553,12 +549,8 @@ pub async fn confirm_call(
     let db = ssr::db()?;
     let user = ssr::user().await?;
     let id = domain::db::parse_id("problem_id", &problem_id).map_err(ssr::fail)?;
-    let version = version
-        .trim()
-        .parse::<i32>()
-        .map_err(|_| ssr::fail(domain::Error::field("version", domain::K::ErrBadId)))?;
-    let satisfaction = Satisfaction::from_code(&satisfaction)
-        .ok_or_else(|| ssr::fail(domain::Error::field("satisfaction", domain::K::ErrRequired)))?;
+    let version = domain::problem::parse_version("version", &version).map_err(ssr::fail)?;
+    let satisfaction = Satisfaction::parse("satisfaction", &satisfaction).map_err(ssr::fail)?;
     let after = domain::db::problems::confirm_by_call(
         &db,
         id,
@@ -615,8 +607,7 @@ pub async fn confirm_link(
 ) -> Result<(), AppError> {
     use domain::problem::Satisfaction;
     let db = ssr::db()?;
-    let satisfaction = Satisfaction::from_code(&satisfaction)
-        .ok_or_else(|| ssr::fail(domain::Error::field("satisfaction", domain::K::ErrRequired)))?;
+    let satisfaction = Satisfaction::parse("satisfaction", &satisfaction).map_err(ssr::fail)?;
     domain::db::problems::confirm_by_link(
         &db,
         &token,

@@ -11,6 +11,15 @@ pub const MAX_DESCRIPTION: usize = 1000;
 pub const MAX_NOTE: usize = 1000;
 /// Working days a member unit has for a problem, unless the office sets otherwise.
 pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 15;
+/// Reads the version a form or request says it saw (for optimistic locking).
+pub fn parse_version(field: &str, raw: &str) -> Result<i32, Error> {
+    raw.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| Error::field(field, K::ErrBadId))
+}
+
 /// The office's settings for new problems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemSettings {
@@ -230,6 +239,11 @@ impl Satisfaction {
             Satisfaction::BasicallySatisfied => K::BasicallySatisfied,
             Satisfaction::Dissatisfied => K::Dissatisfied,
         }
+    }
+
+    /// Reads a posted satisfaction code; a missing or unknown one is a field error.
+    pub fn parse(field: &str, code: &str) -> Result<Satisfaction, Error> {
+        Satisfaction::from_code(code.trim()).ok_or_else(|| Error::field(field, K::ErrRequired))
     }
 
     pub fn from_code(code: &str) -> Option<Satisfaction> {

@@ -422,8 +422,7 @@ async fn transition(
     J(body): J<TransitionRequest>,
 ) -> Result<Json<ProblemState>, ApiError> {
     let id = parse_id("id", &id)?;
-    let mv = domain::db::problems::Move::from_code(&body.move_)
-        .ok_or_else(|| Error::field("move", domain::K::ErrBadId))?;
+    let mv = domain::db::problems::Move::parse("move", &body.move_)?;
     let p = domain::db::problems::act(
         &state.db,
         id,
@@ -453,11 +452,6 @@ pub struct ConfirmationRequest {
     pub comment: String,
 }
 
-fn satisfaction(code: &str) -> Result<domain::problem::Satisfaction, Error> {
-    domain::problem::Satisfaction::from_code(code)
-        .ok_or_else(|| Error::field("satisfaction", domain::K::ErrRequired))
-}
-
 /// Record a follow-up call (回访): the firm's answer about a closed problem.
 #[utoipa::path(post, path = "/api/v1/problems/{id}/confirmation", params(("id" = String, Path)), request_body = ConfirmationRequest,
     responses((status = 200, body = ProblemState), (status = 409, body = ProblemDetails, content_type = "application/problem+json")))]
@@ -477,7 +471,7 @@ async fn confirm_call(
         id,
         version,
         body.solved,
-        satisfaction(&body.satisfaction)?,
+        domain::problem::Satisfaction::parse("satisfaction", &body.satisfaction)?,
         &body.comment,
         &user,
         &actor(&user, peer),
@@ -502,7 +496,7 @@ async fn confirm_link(
         &state.db,
         &token,
         body.solved,
-        satisfaction(&body.satisfaction)?,
+        domain::problem::Satisfaction::parse("satisfaction", &body.satisfaction)?,
         &body.comment,
         None,
     )

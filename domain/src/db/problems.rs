@@ -174,6 +174,11 @@ impl Move {
         })
     }
 
+    /// Reads a posted move code; an unknown one is a field error.
+    pub fn parse(field: &str, code: &str) -> Result<Move, Error> {
+        Move::from_code(code.trim()).ok_or_else(|| Error::field(field, K::ErrBadId))
+    }
+
     pub fn target(self) -> ProblemStatus {
         match self {
             Move::Claim | Move::Reopen => ProblemStatus::Claimed,
