@@ -1,5 +1,5 @@
 # zhuqi — the two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run test setup setup-test build release clean-data fmt
+.PHONY: run test bench setup setup-test build release clean-data fmt
 
 export DATABASE_URL ?= sqlite://data/zhuqi.db?mode=rwc
 
@@ -11,6 +11,10 @@ run: setup
 ## Set up everything the tests need, then run all of them (SQLite, PostgreSQL, Chromium).
 test: setup-test
 	scripts/test.sh
+
+## Benchmarks (not tests): optimised build, figures printed as a table. Needs PostgreSQL.
+bench: setup
+	scripts/bench.sh
 
 setup:
 	scripts/setup.sh

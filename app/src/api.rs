@@ -69,6 +69,17 @@ pub mod ssr {
     use leptos::prelude::*;
     use std::sync::atomic::{AtomicU64, Ordering};
 
+    /// Where the server keeps files (staged imports among them).
+    #[derive(Clone, Debug)]
+    pub struct DataDir(pub std::path::PathBuf);
+
+    pub fn data_dir() -> Result<std::path::PathBuf, AppError> {
+        use_context::<DataDir>().map(|d| d.0).ok_or_else(|| {
+            tracing::error!("no data directory in the Leptos context");
+            fail(Error::Internal)
+        })
+    }
+
     pub fn db() -> Result<Db, AppError> {
         use_context::<Db>().ok_or_else(|| {
             tracing::error!("no database connection in the Leptos context");
@@ -875,4 +886,55 @@ pub async fn archive_firm(id: String) -> Result<(), AppError> {
         .map_err(ssr::fail)?;
     leptos_axum::redirect(&format!("/firms/{id}?updated=archived"));
     Ok(())
+}
+
+/// A dry run of a staged upload: what importing it would do, row problems included.
+#[server(endpoint = "import_preview")]
+pub async fn import_preview(
+    kind: String,
+    token: String,
+) -> Result<domain::import::ImportReport, AppError> {
+    use domain::db::import::{ImportKind, staged};
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    user.require(&[domain::auth::Role::Office])
+        .map_err(ssr::fail)?;
+    let kind = ImportKind::parse(&kind).map_err(ssr::fail)?;
+    let (name, bytes) = staged(&ssr::data_dir()?, user.id, &token).map_err(ssr::fail)?;
+    kind.run(&db, &name, &bytes, false, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)
+}
+
+/// Writes a staged upload, all rows or none, and goes to the list it filled.
+#[server(endpoint = "import_commit")]
+pub async fn import_commit(
+    kind: String,
+    token: String,
+) -> Result<domain::import::ImportReport, AppError> {
+    use domain::db::import::{ImportKind, discard, staged};
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let kind = ImportKind::parse(&kind).map_err(ssr::fail)?;
+    let dir = ssr::data_dir()?;
+    let (name, bytes) = staged(&dir, user.id, &token).map_err(ssr::fail)?;
+    let report = kind
+        .run(&db, &name, &bytes, true, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)?;
+    if !report.committed {
+        // The database changed since the preview and some rows no longer fit.
+        return Err(ssr::fail(domain::Error::Validation(vec![
+            domain::FieldError::new("file", domain::K::ErrImportHasErrors)
+                .with("n", report.issue_count),
+        ])));
+    }
+    discard(&dir, user.id, &token);
+    let counts = format!("{}.{}.{}", report.created, report.updated, report.unchanged);
+    let list = match kind {
+        ImportKind::Firms => "/firms?sort=recent&imported=",
+        ImportKind::Coordinators => "/workload?imported=",
+    };
+    leptos_axum::redirect(&format!("{list}{counts}"));
+    Ok(report)
 }

@@ -27,6 +27,106 @@ pub struct FirmQueryParams {
     /// "1": only firms without a coordinator.
     #[serde(default)]
     pub unassigned: Option<String>,
+    #[serde(default)]
+    pub county: Option<String>,
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// A coordinator's user id.
+    #[serde(default)]
+    pub coordinator: Option<String>,
+    /// not_visited | visited | not_solved | solved | both
+    #[serde(default)]
+    pub status: Option<String>,
+    /// region (default) | name | code | recent
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// Where an in-scope firm stands against the two targets, as a list filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TargetStatus {
+    NotVisited,
+    Visited,
+    NotSolved,
+    Solved,
+    Both,
+}
+
+impl TargetStatus {
+    pub const ALL: [TargetStatus; 5] = [
+        TargetStatus::NotVisited,
+        TargetStatus::Visited,
+        TargetStatus::NotSolved,
+        TargetStatus::Solved,
+        TargetStatus::Both,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            TargetStatus::NotVisited => "not_visited",
+            TargetStatus::Visited => "visited",
+            TargetStatus::NotSolved => "not_solved",
+            TargetStatus::Solved => "solved",
+            TargetStatus::Both => "both",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TargetStatus> {
+        TargetStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub const fn label(self) -> K {
+        match self {
+            TargetStatus::NotVisited => K::FilterNotVisited,
+            TargetStatus::Visited => K::FilterVisited,
+            TargetStatus::NotSolved => K::StatusNotSolved,
+            TargetStatus::Solved => K::StatusSolvedFirm,
+            TargetStatus::Both => K::StatusBoth,
+        }
+    }
+}
+
+/// The firm list's order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FirmSort {
+    /// By region, then in registration order: how the office's own lists run.
+    #[default]
+    Region,
+    Name,
+    Code,
+    /// Most recently changed first.
+    Recent,
+}
+
+impl FirmSort {
+    pub const ALL: [FirmSort; 4] = [
+        FirmSort::Region,
+        FirmSort::Name,
+        FirmSort::Code,
+        FirmSort::Recent,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            FirmSort::Region => "region",
+            FirmSort::Name => "name",
+            FirmSort::Code => "code",
+            FirmSort::Recent => "recent",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<FirmSort> {
+        FirmSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub const fn label(self) -> K {
+        match self {
+            FirmSort::Region => K::SortRegion,
+            FirmSort::Name => K::SortName,
+            FirmSort::Code => K::SortCode,
+            FirmSort::Recent => K::SortRecent,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +137,11 @@ pub struct FirmQuery {
     /// 1-based.
     pub page: u64,
     pub unassigned: bool,
+    pub county: String,
+    pub industry: String,
+    pub coordinator: Option<i32>,
+    pub status: Option<TargetStatus>,
+    pub sort: FirmSort,
 }
 
 impl FirmQueryParams {
@@ -69,6 +174,46 @@ impl FirmQueryParams {
                 }
             },
         };
+        let county = problems
+            .take(text(
+                "county",
+                self.county.as_deref().unwrap_or_default(),
+                false,
+                50,
+            ))
+            .unwrap_or_default();
+        let industry = problems
+            .take(text(
+                "industry",
+                self.industry.as_deref().unwrap_or_default(),
+                false,
+                50,
+            ))
+            .unwrap_or_default();
+        let coordinator = match present(&self.coordinator) {
+            None => None,
+            Some(c) => match c.parse::<i32>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    problems.push(FieldError::new("coordinator", K::ErrBadId));
+                    None
+                }
+            },
+        };
+        let status = present(&self.status).and_then(|s| {
+            let found = TargetStatus::from_code(&s);
+            if found.is_none() {
+                problems.push(FieldError::new("status", K::ErrValidation));
+            }
+            found
+        });
+        let sort = match present(&self.sort) {
+            None => FirmSort::default(),
+            Some(s) => FirmSort::from_code(&s).unwrap_or_else(|| {
+                problems.push(FieldError::new("sort", K::ErrValidation));
+                FirmSort::default()
+            }),
+        };
         problems.finish()?;
         let unassigned = present(&self.unassigned).is_some_and(|v| v == "1" || v == "true");
         Ok(FirmQuery {
@@ -77,6 +222,11 @@ impl FirmQueryParams {
             tier,
             page,
             unassigned,
+            county,
+            industry,
+            coordinator,
+            status,
+            sort,
         })
     }
 }
@@ -96,6 +246,21 @@ impl FirmQuery {
         }
         if self.unassigned {
             parts.push("unassigned=1".to_owned());
+        }
+        if !self.county.is_empty() {
+            parts.push(format!("county={}", urlencode(&self.county)));
+        }
+        if !self.industry.is_empty() {
+            parts.push(format!("industry={}", urlencode(&self.industry)));
+        }
+        if let Some(c) = self.coordinator {
+            parts.push(format!("coordinator={c}"));
+        }
+        if let Some(s) = self.status {
+            parts.push(format!("status={}", s.code()));
+        }
+        if self.sort != FirmSort::default() {
+            parts.push(format!("sort={}", self.sort.code()));
         }
         if page > 1 {
             parts.push(format!("page={page}"));
@@ -247,6 +412,7 @@ impl TimelineEntry {
 
 /// One line of a firm's coordinator history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
 pub struct HistoryRow {
     pub coordinator: String,
@@ -389,6 +555,7 @@ impl FirmForm {
 pub struct WorkloadRow {
     pub id: i32,
     pub name: String,
+    pub phone: String,
     pub member_unit: Option<String>,
     pub firms: i64,
     pub visited: i64,
@@ -471,11 +638,11 @@ mod tests {
     fn params(q: &str, region: &str, tier: &str, page: &str) -> FirmQueryParams {
         let s = |v: &str| Some(v.to_owned());
         FirmQueryParams {
-            unassigned: None,
             q: s(q),
             region: s(region),
             tier: s(tier),
             page: s(page),
+            ..Default::default()
         }
     }
 
@@ -485,11 +652,8 @@ mod tests {
         assert_eq!(
             q,
             FirmQuery {
-                q: String::new(),
-                region: None,
-                tier: None,
                 page: 1,
-                unassigned: false,
+                ..Default::default()
             }
         );
         assert_eq!(params(" ", "", "", "").parse().map(|q| q.page), Ok(1));
@@ -506,6 +670,37 @@ mod tests {
             "q=%E7%9B%90%E6%B9%96&region=8&tier=3&page=3"
         );
         assert_eq!(q.to_query_string(1), "q=%E7%9B%90%E6%B9%96&region=8&tier=3");
+    }
+
+    #[test]
+    fn new_filters_parse_round_trip_and_refuse_nonsense() {
+        let p = FirmQueryParams {
+            county: Some(" 城东区 ".into()),
+            coordinator: Some("12".into()),
+            status: Some("not_visited".into()),
+            sort: Some("name".into()),
+            ..Default::default()
+        };
+        let q = p.parse().expect("valid");
+        assert_eq!(q.county, "城东区");
+        assert_eq!(q.coordinator, Some(12));
+        assert_eq!(q.status, Some(TargetStatus::NotVisited));
+        assert_eq!(q.sort, FirmSort::Name);
+        assert_eq!(
+            q.to_query_string(1),
+            "county=%E5%9F%8E%E4%B8%9C%E5%8C%BA&coordinator=12&status=not_visited&sort=name"
+        );
+        let bad = FirmQueryParams {
+            coordinator: Some("x".into()),
+            status: Some("done".into()),
+            sort: Some("size".into()),
+            ..Default::default()
+        };
+        let Err(Error::Validation(errors)) = bad.parse() else {
+            panic!("should fail")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["coordinator", "status", "sort"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod m20260101_000002_reference_data;
 mod m20260102_000003_accounts;
 mod m20260103_000004_confirmation_links;
 mod m20260104_000005_attachments;
+mod m20261125_000006_concluded_at;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260102_000003_accounts::Migration),
             Box::new(m20260103_000004_confirmation_links::Migration),
             Box::new(m20260104_000005_attachments::Migration),
+            Box::new(m20261125_000006_concluded_at::Migration),
         ]
     }
 }

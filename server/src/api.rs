@@ -19,8 +19,11 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
-        .route("/firms", get(list_firms))
-        .route("/firms/{id}", get(get_firm))
+        .route("/firms", get(list_firms).post(create_firm))
+        .route("/firms/export", get(export_firms))
+        .route("/firms/{id}", get(get_firm).put(update_firm))
+        .route("/firms/{id}/assignments", get(firm_assignments))
+        .route("/assignments", axum::routing::post(assign))
         .route("/progress", get(get_progress))
         .route("/firms/{id}/visits", axum::routing::post(create_visit))
         .route("/visits", get(list_visits))
@@ -37,8 +40,8 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zhuqi API", description = "百人助百企 campaign data: firms, progress. Errors are application/problem+json."),
-    paths(list_firms, get_firm, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
-    components(schemas(ProblemDetails, FieldProblem, ProgressResponse, LoggedVisit, VisitItem, TransitionRequest, ConfirmationRequest, ProblemState)),
+    paths(list_firms, get_firm, create_firm, update_firm, import_firms, import_coordinators, export_firms, assign, firm_assignments, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
+    components(schemas(ImportResult, RowProblem, AssignRequest, ProblemDetails, FieldProblem, ProgressResponse, LoggedVisit, VisitItem, TransitionRequest, ConfirmationRequest, ProblemState)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -156,6 +159,33 @@ pub struct FirmListParams {
     page: Option<String>,
     /// 1: only firms without a coordinator.
     unassigned: Option<String>,
+    /// Part of the county's name.
+    county: Option<String>,
+    /// Part of the industry.
+    industry: Option<String>,
+    /// A coordinator's user id.
+    coordinator: Option<String>,
+    /// In-scope firms by target: not_visited | visited | not_solved | solved | both.
+    status: Option<String>,
+    /// region (default) | name | code | recent
+    sort: Option<String>,
+}
+
+impl From<FirmListParams> for FirmQueryParams {
+    fn from(p: FirmListParams) -> Self {
+        FirmQueryParams {
+            q: p.q,
+            region: p.region,
+            tier: p.tier,
+            page: p.page,
+            unassigned: p.unassigned,
+            county: p.county,
+            industry: p.industry,
+            coordinator: p.coordinator,
+            status: p.status,
+            sort: p.sort,
+        }
+    }
 }
 
 /// List firms (same filters as the firm list page).
@@ -166,14 +196,7 @@ async fn list_firms(
     ApiUser(user): ApiUser,
     Q(p): Q<FirmListParams>,
 ) -> Result<Json<FirmPage>, ApiError> {
-    let query = FirmQueryParams {
-        unassigned: p.unassigned,
-        q: p.q,
-        region: p.region,
-        tier: p.tier,
-        page: p.page,
-    }
-    .parse()?;
+    let query = FirmQueryParams::from(p).parse()?;
     let campaign = current_campaign(&state.db).await?;
     Ok(Json(
         firms::list_for(&state.db, &campaign, &query, &user).await?,
@@ -502,4 +525,265 @@ async fn confirm_link(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Register a firm (the office). The credit code must be valid and new.
+#[utoipa::path(post, path = "/api/v1/firms", request_body = domain::firm::FirmForm,
+    responses((status = 201, body = FirmFile), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn create_firm(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    J(form): J<domain::firm::FirmForm>,
+) -> Result<Response, ApiError> {
+    user.require(&[domain::auth::Role::Office])?;
+    let valid = form.validate()?;
+    let created = firms::create(&state.db, valid, &user, &actor(&user, peer)).await?;
+    let campaign = current_campaign(&state.db).await?;
+    let file = firms::file(&state.db, &campaign, created.id).await?;
+    Ok((StatusCode::CREATED, Json(file)).into_response())
+}
+
+/// Correct a firm's profile (the office); the audit keeps before and after.
+#[utoipa::path(put, path = "/api/v1/firms/{id}", params(("id" = String, Path, description = "Firm id")), request_body = domain::firm::FirmForm,
+    responses((status = 200, body = FirmFile), (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn update_firm(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Path(id): Path<String>,
+    J(form): J<domain::firm::FirmForm>,
+) -> Result<Json<FirmFile>, ApiError> {
+    user.require(&[domain::auth::Role::Office])?;
+    let id = parse_id("id", &id)?;
+    let valid = form.validate()?;
+    firms::update(&state.db, id, valid, &user, &actor(&user, peer)).await?;
+    let campaign = current_campaign(&state.db).await?;
+    Ok(Json(firms::file(&state.db, &campaign, id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportFormat {
+    /// xlsx (default) or csv.
+    format: Option<String>,
+}
+
+/// The filtered firm list (every page) as xlsx or CSV (UTF-8 with BOM). Cells that would start
+/// a formula are prefixed with an apostrophe.
+#[utoipa::path(get, path = "/api/v1/firms/export", params(ExportFormat, FirmListParams),
+    responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn export_firms(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Q(f): Q<ExportFormat>,
+    Q(p): Q<FirmListParams>,
+) -> Result<Response, ApiError> {
+    let format = crate::sheets::FileFormat::parse(f.format.as_deref())?;
+    Ok(crate::sheets::export_file(&state, &user, p.into(), format).await?)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignRequest {
+    pub firm_ids: Vec<i32>,
+    pub coordinator_id: i32,
+    /// Required when a firm changes coordinator (a handover).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Give firms to a coordinator; firms with another coordinator are handed over (with a reason).
+/// All or nothing.
+#[utoipa::path(post, path = "/api/v1/assignments", request_body = AssignRequest,
+    responses((status = 200, body = domain::db::assignments::Outcome),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn assign(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    J(body): J<AssignRequest>,
+) -> Result<Json<domain::db::assignments::Outcome>, ApiError> {
+    Ok(Json(
+        domain::db::assignments::assign(
+            &state.db,
+            &body.firm_ids,
+            body.coordinator_id,
+            &body.reason,
+            &user,
+            &actor(&user, peer),
+        )
+        .await?,
+    ))
+}
+
+/// A firm's coordinators, current and past: who, since when, why, by whom.
+#[utoipa::path(get, path = "/api/v1/firms/{id}/assignments", params(("id" = String, Path, description = "Firm id")),
+    responses((status = 200, body = Vec<domain::firm::HistoryRow>), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn firm_assignments(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<domain::firm::HistoryRow>>, ApiError> {
+    let id = parse_id("id", &id)?;
+    access::ensure_can_view_firm(&state.db, &user, id).await?;
+    Ok(Json(domain::db::assignments::history(&state.db, id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RowProblem {
+    /// The spreadsheet's own row number.
+    pub row: u64,
+    /// The column's header.
+    pub column: String,
+    pub field: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+/// What an import found (dry run) or did.
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    pub file_name: String,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub archived: u64,
+    pub committed: bool,
+    pub issue_count: u64,
+    pub issues: Vec<RowProblem>,
+    pub ignored_columns: Vec<String>,
+}
+
+impl From<domain::import::ImportReport> for ImportResult {
+    fn from(r: domain::import::ImportReport) -> Self {
+        ImportResult {
+            issues: r
+                .issues
+                .iter()
+                .map(|i| RowProblem {
+                    row: i.row,
+                    column: i.column.clone(),
+                    field: i.error.field.clone(),
+                    message: i.text(Locale::Zh),
+                    message_en: i.text(Locale::En),
+                })
+                .collect(),
+            file_name: r.file_name,
+            rows: r.rows,
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            archived: r.archived,
+            committed: r.committed,
+            issue_count: r.issue_count,
+            ignored_columns: r.ignored_columns,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// true: only check the file and report what would happen.
+    dry_run: Option<String>,
+}
+
+async fn run_import(
+    state: &AppState,
+    user: &domain::auth::CurrentUser,
+    actor: domain::db::audit::Actor,
+    kind: domain::db::import::ImportKind,
+    dry_run: Option<String>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    user.require(&[domain::auth::Role::Office])?;
+    let dry_run = matches!(dry_run.as_deref().map(str::trim), Some("true" | "1"));
+    let (file, _) = crate::sheets::read_upload(&mut form).await.map_err(|_| {
+        Error::Validation(vec![
+            domain::FieldError::new("file", domain::K::ErrFileTooLarge)
+                .with("mb", domain::import::MAX_IMPORT_BYTES / 1024 / 1024),
+        ])
+    })?;
+    let (name, bytes) = file.ok_or_else(|| Error::field("file", domain::K::ErrRequired))?;
+    let report = kind
+        .run(&state.db, &name, &bytes, !dry_run, user, &actor)
+        .await?;
+    if !dry_run && !report.committed {
+        // A failed commit: 422, with every row problem, and nothing written.
+        let n = report.issue_count;
+        let mut body = serde_json::to_value(ImportResult::from(report)).unwrap_or_default();
+        if let Some(obj) = body.as_object_mut() {
+            obj.insert("type".into(), "about:blank".into());
+            obj.insert("title".into(), "Unprocessable Entity".into());
+            obj.insert("status".into(), 422.into());
+            let e = domain::FieldError::new("file", domain::K::ErrImportHasErrors).with("n", n);
+            obj.insert("detail".into(), e.text(Locale::Zh).into());
+            obj.insert("detail_en".into(), e.text(Locale::En).into());
+        }
+        let mut resp = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        return Ok(resp);
+    }
+    Ok(Json(ImportResult::from(report)).into_response())
+}
+
+/// Import a firm list (multipart field `file`: xlsx, xls or CSV in UTF-8 or GBK). Rows are
+/// matched by credit code. `?dry_run=true` only reports; otherwise all rows are written or, if
+/// any row has a problem, none (422 with the row problems).
+#[utoipa::path(post, path = "/api/v1/firms/import", params(ImportParams),
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 200, body = ImportResult), (status = 422, body = ImportResult, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn import_firms(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Q(p): Q<ImportParams>,
+    form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let actor = actor(&user, peer);
+    run_import(
+        &state,
+        &user,
+        actor,
+        domain::db::import::ImportKind::Firms,
+        p.dry_run,
+        form,
+    )
+    .await
+}
+
+/// Import a coordinator roster (姓名, 手机号码, 成员单位), matched by mobile number; the same
+/// rules as the firm import.
+#[utoipa::path(post, path = "/api/v1/coordinators/import", params(ImportParams),
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 200, body = ImportResult), (status = 422, body = ImportResult, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+pub async fn import_coordinators(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Q(p): Q<ImportParams>,
+    form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let actor = actor(&user, peer);
+    run_import(
+        &state,
+        &user,
+        actor,
+        domain::db::import::ImportKind::Coordinators,
+        p.dry_run,
+        form,
+    )
+    .await
 }

@@ -32,6 +32,19 @@ pub enum Command {
     /// Migrate, then load the deterministic demo province (about 300 firms, 80 coordinators,
     /// the visits and problems of 2022) unless the database already holds firms.
     SeedDemo,
+    /// Benchmarks (`make bench`): measure against the configured database and print figures.
+    #[command(subcommand, hide = true)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum BenchCommand {
+    /// Generate a firm list of this many rows as GBK CSV and import it (one transaction),
+    /// printing rows per second and the process's peak memory. Use an empty database.
+    Import {
+        #[arg(long, default_value_t = 150_000)]
+        rows: usize,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

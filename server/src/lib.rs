@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod session_store;
+pub mod sheets;
 pub mod telemetry;
 pub mod uploads;
 
@@ -65,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db_for_context = state.db.clone();
     let problem_settings = state.problem_settings;
+    let data_dir = state.data_dir.clone();
     let options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("zhuqi_session")
@@ -82,6 +85,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(db_for_context.clone());
                 provide_context(problem_settings);
+                provide_context(app::api::ssr::DataDir(data_dir.clone()));
                 // Leptos made this response's nonce; the page's policy names it, so the hydration
                 // script runs and no injected script does.
                 if let (Some(nonce), Some(resp)) = (
@@ -106,6 +110,26 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/attachments/{id}", get(uploads::download))
         .route("/firms/assign", axum::routing::post(uploads::bulk_assign))
+        .route(
+            "/import/upload",
+            axum::routing::post(sheets::upload).layer(axum::extract::DefaultBodyLimit::max(
+                sheets::MAX_IMPORT_BODY,
+            )),
+        )
+        .route("/import/template", get(sheets::template))
+        .route(
+            "/api/v1/firms/import",
+            axum::routing::post(api::import_firms).layer(axum::extract::DefaultBodyLimit::max(
+                sheets::MAX_IMPORT_BODY,
+            )),
+        )
+        .route(
+            "/api/v1/coordinators/import",
+            axum::routing::post(api::import_coordinators).layer(
+                axum::extract::DefaultBodyLimit::max(sheets::MAX_IMPORT_BODY),
+            ),
+        )
+        .route("/firms/export", get(sheets::export))
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions)
@@ -231,6 +255,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Token(cmd) => {
             let db = connect_and_migrate(&cli.config).await?;
             cli::token(&db, cmd).await
+        }
+        Command::Bench(cmd) => {
+            let db = connect_and_migrate(&cli.config).await?;
+            bench::run(&db, cmd).await
         }
         Command::Serve => {
             let db = connect_and_migrate(&cli.config).await?;

@@ -303,3 +303,192 @@ async fn language_switch_sets_a_cookie_and_refuses_open_redirects() {
     let (_, headers, _) = get(&app, "/lang/zh-CN?back=//evil.example").await;
     assert_eq!(headers[header::LOCATION], "/");
 }
+
+fn upload(uri: &str, name: &str, bytes: &[u8], cookie: &str) -> Request<Body> {
+    let boundary = "zhuqi-import-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn json_call(method: &str, uri: &str, body: &Value, cookie: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_firm_api_imports_exports_creates_and_assigns() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let code = |n: u32| {
+        domain::CreditCode::complete(&format!("91630100MA{n:07}"))
+            .unwrap()
+            .to_string()
+    };
+    let good = format!(
+        "企业名称,统一社会信用代码,所属市州,企业层级\n甲公司,{},西宁市,省级专精特新中小企业\n乙公司,{},海东市,后备培育企业\n",
+        code(1),
+        code(2)
+    );
+    // A GBK file, as Chinese Excel saves CSV.
+    let (gbk, _, _) = encoding_rs::GBK.encode(&good);
+    let (status, _, body) = send(
+        &app.0,
+        upload(
+            "/api/v1/firms/import?dry_run=true",
+            "名单.csv",
+            &gbk,
+            &app.1,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let report = json(&body);
+    assert_eq!(
+        (report["created"].as_u64(), report["committed"].as_bool()),
+        (Some(2), Some(false))
+    );
+    let (_, _, list) = get(&app, "/api/v1/firms").await;
+    assert_eq!(json(&list)["total"], 0, "a dry run writes nothing");
+
+    // One bad row: 422 with that row's problem, and nothing written.
+    let bad = format!("{good}丙公司,{},拉萨市,省级专精特新中小企业\n", code(3));
+    let (status, headers, body) = send(
+        &app.0,
+        upload("/api/v1/firms/import", "名单.csv", bad.as_bytes(), &app.1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    let problem = json(&body);
+    assert_eq!(problem["issues"][0]["row"], 4);
+    assert_eq!(problem["issues"][0]["column"], "所属市州");
+    assert_eq!(problem["issues"][0]["message"], "未知的市州“拉萨市”");
+    assert_eq!(problem["committed"], false);
+    let (_, _, list) = get(&app, "/api/v1/firms").await;
+    assert_eq!(json(&list)["total"], 0);
+
+    // Not a spreadsheet at all: 422 with the reason.
+    let (status, _, body) = send(
+        &app.0,
+        upload(
+            "/api/v1/firms/import",
+            "photo.png",
+            b"\x89PNG\r\n\x1a\n",
+            &app.1,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json(&body)["errors"][0]["message"],
+        "只能导入 .xlsx、.xls 或 .csv 文件"
+    );
+
+    let (status, _, body) = send(
+        &app.0,
+        upload("/api/v1/firms/import", "名单.csv", &gbk, &app.1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["committed"], true);
+
+    // Export: xlsx and CSV of the filtered list.
+    let (status, headers, _) = get(&app, "/api/v1/firms/export?format=xlsx&region=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let (status, _, csv) = get(&app, "/api/v1/firms/export?format=csv&region=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("甲公司") && !csv.contains("乙公司"), "{csv}");
+    let (status, _, _) = get(&app, "/api/v1/firms/export?format=pdf").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The page route serves the same file to a browser session.
+    let (status, headers, _) = get(&app, "/firms/export?format=csv&status=not_visited").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+
+    // Create, then a duplicate credit code is a 409; update changes the name.
+    let form = serde_json::json!({
+        "credit_code": code(4), "name": "丁公司", "region": "2", "tier": "3",
+    });
+    let (status, _, body) = send(&app.0, json_call("POST", "/api/v1/firms", &form, &app.1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = json(&body)["firm"]["id"].as_i64().unwrap();
+    let (status, _, _) = send(&app.0, json_call("POST", "/api/v1/firms", &form, &app.1)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let renamed = serde_json::json!({
+        "credit_code": code(4), "name": "丁公司（更名）", "region": "2", "tier": "3",
+    });
+    let (status, _, body) = send(
+        &app.0,
+        json_call("PUT", &format!("/api/v1/firms/{id}"), &renamed, &app.1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["firm"]["name"], "丁公司（更名）");
+
+    // Assign, then hand over with a reason; the history has both.
+    let c1 = make_coordinator(&*db, "协调员甲").await;
+    let c2 = make_coordinator(&*db, "协调员乙").await;
+    let assign = |c: i32, reason: &str| serde_json::json!({ "firm_ids": [id], "coordinator_id": c, "reason": reason });
+    let (status, _, body) = send(
+        &app.0,
+        json_call("POST", "/api/v1/assignments", &assign(c1.id, ""), &app.1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["assigned"], 1);
+    let (status, _, _) = send(
+        &app.0,
+        json_call("POST", "/api/v1/assignments", &assign(c2.id, ""), &app.1),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a handover needs a reason"
+    );
+    let (status, _, body) = send(
+        &app.0,
+        json_call(
+            "POST",
+            "/api/v1/assignments",
+            &assign(c2.id, "工作调动"),
+            &app.1,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["handed_over"], 1);
+    let (_, _, body) = get(&app, &format!("/api/v1/firms/{id}/assignments")).await;
+    let history = json(&body);
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    let (_, _, body) = get(&app, &format!("/api/v1/firms?coordinator={}", c2.id)).await;
+    assert_eq!(json(&body)["total"], 1);
+}

@@ -3,7 +3,7 @@
 use crate::api::list_firms;
 use crate::components::{ErrorBox, Loading, TargetBadges};
 use crate::i18n::locale;
-use domain::firm::{FirmPage, FirmQuery, FirmQueryParams};
+use domain::firm::{FirmPage, FirmQuery, FirmQueryParams, FirmSort, TargetStatus};
 use domain::{K, Region, Tier};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,11 +22,22 @@ pub fn FirmListPage() -> impl IntoView {
             region: q.get("region"),
             tier: q.get("tier"),
             page: q.get("page"),
+            county: q.get("county"),
+            industry: q.get("industry"),
+            coordinator: q.get("coordinator"),
+            status: q.get("status"),
+            sort: q.get("sort"),
         }
     };
     let data = Resource::new(
-        move || (params(), query.read().get("assigned")),
-        |(p, _)| list_firms(p),
+        move || {
+            (
+                params(),
+                query.read().get("assigned"),
+                query.read().get("imported"),
+            )
+        },
+        |(p, _, _)| list_firms(p),
     );
     let options = Resource::new(|| (), |_| crate::api::assign_options());
     view! {
@@ -35,13 +46,22 @@ pub fn FirmListPage() -> impl IntoView {
             <h1>{K::FirmsTitle.t(l)}</h1>
             <Suspense>
                 {move || Suspend::new(async move {
-                    options.await.ok().flatten().map(|_| view! { <p><a class="button primary" href="/firms/new">{K::NewFirm.t(l)}</a></p> })
+                    options.await.ok().flatten().map(|_| view! {
+                        <p class="actions">
+                            <a class="button primary" href="/firms/new">{K::NewFirm.t(l)}</a>
+                            <a class="button secondary" href="/import?kind=firms" id="import-link">{K::ImportFirmsLink.t(l)}</a>
+                        </p>
+                    })
                 })}
             </Suspense>
-            {move || {
-                let p = params();
-                view! { <Filters params=p /> }
-            }}
+            {move || crate::pages::import::imported_notice(query.read().get("imported"))}
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let p = params();
+                    let coordinators = options.await.ok().flatten();
+                    view! { <Filters params=p coordinators /> }
+                })}
+            </Suspense>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -60,9 +80,15 @@ pub fn FirmListPage() -> impl IntoView {
 }
 
 #[component]
-fn Filters(params: FirmQueryParams) -> impl IntoView {
+fn Filters(
+    params: FirmQueryParams,
+    coordinators: Option<Vec<domain::firm::CoordinatorOption>>,
+) -> impl IntoView {
     let l = locale();
     let selected = |v: &Option<String>, id: i32| v.as_deref() == Some(id.to_string().as_str());
+    let status = params.status.clone();
+    let sort = params.sort.clone();
+    let coordinator = params.coordinator.clone();
     view! {
         <Form method="GET" action="/firms" attr:class="filters" attr:role="search">
             <div class="field grow">
@@ -99,6 +125,43 @@ fn Filters(params: FirmQueryParams) -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="status">{K::FilterStatus.t(l)}</label>
+                <select id="status" name="status">
+                    <option value="">{K::AllStatuses.t(l)}</option>
+                    {TargetStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.code() selected=status.as_deref() == Some(s.code())>{s.label().t(l)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="county">{K::FilterCounty.t(l)}</label>
+                <input id="county" name="county" type="text" maxlength="50" value=params.county.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="industry">{K::FilterIndustry.t(l)}</label>
+                <input id="industry" name="industry" type="text" maxlength="50" value=params.industry.clone().unwrap_or_default() />
+            </div>
+            {coordinators.map(|list| view! {
+                <div class="field">
+                    <label for="coordinator">{K::FilterCoordinator.t(l)}</label>
+                    <select id="coordinator" name="coordinator">
+                        <option value="">{K::AllCoordinators.t(l)}</option>
+                        {list.into_iter().map(|c| {
+                            let on = coordinator.as_deref() == Some(c.id.to_string().as_str());
+                            view! { <option value=c.id selected=on>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <div class="field">
+                <label for="sort">{K::SortBy.t(l)}</label>
+                <select id="sort" name="sort">
+                    {FirmSort::ALL.into_iter().map(|s| view! {
+                        <option value=s.code() selected=sort.as_deref().unwrap_or("region") == s.code()>{s.label().t(l)}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <label class="choice unassigned">
@@ -166,6 +229,15 @@ fn FirmTable(
             ("pages", pages.to_string()),
         ],
     );
+    let export = |format: &str| {
+        let qs = query.to_query_string(1);
+        if qs.is_empty() {
+            format!("/firms/export?format={format}")
+        } else {
+            format!("/firms/export?format={format}&{qs}")
+        }
+    };
+    let (xlsx, csv) = (export("xlsx"), export("csv"));
     let link = move |n: u64| {
         let qs = query.to_query_string(n);
         if qs.is_empty() {
@@ -181,6 +253,10 @@ fn FirmTable(
     view! {
         <p class="count" id="result-count">
             {count}
+            " "
+            <a class="export" href=xlsx download id="export-xlsx">{K::ExportXlsx.t(l)}</a>
+            " · "
+            <a class="export" href=csv download id="export-csv">{K::ExportCsv.t(l)}</a>
         </p>
         <ul class="firm-list">
             {page

@@ -4,6 +4,7 @@ pub mod account;
 pub mod firm_file;
 pub mod firm_form;
 pub mod firms;
+pub mod import;
 pub mod login;
 pub mod my_firms;
 pub mod problems;

@@ -10,11 +10,23 @@ use leptos_meta::Title;
 #[component]
 pub fn WorkloadPage() -> impl IntoView {
     let l = locale();
-    let data = Resource::new(|| (), |_| workload());
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new(move || query.read().get("imported"), |_| workload());
+    let office = Resource::new(|| (), |_| crate::api::assign_options());
     view! {
         <Title text=K::Workload.t(l) />
         <section class="page workload">
             <h1>{K::Workload.t(l)}</h1>
+            {move || crate::pages::import::imported_notice(query.read().get("imported"))}
+            <Suspense>
+                {move || Suspend::new(async move {
+                    office.await.ok().flatten().map(|_| view! {
+                        <p class="actions">
+                            <a class="button secondary" href="/import?kind=coordinators" id="import-roster">{K::ImportCoordinatorsLink.t(l)}</a>
+                        </p>
+                    })
+                })}
+            </Suspense>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -29,6 +41,7 @@ pub fn WorkloadPage() -> impl IntoView {
                                         <tr>
                                             <th>{K::Coordinator.t(l)}</th>
                                             <th>{K::RoleUnit.t(l)}</th>
+                                            <th>{K::ColPhone.t(l)}</th>
                                             <th>{K::ColFirms.t(l)}</th>
                                             <th>{K::ColVisited.t(l)}</th>
                                             <th>{K::ColSolved.t(l)}</th>
@@ -37,8 +50,9 @@ pub fn WorkloadPage() -> impl IntoView {
                                     <tbody>
                                         {rows.into_iter().map(|r| view! {
                                             <tr>
-                                                <td>{r.name}</td>
+                                                <td><a href=format!("/firms?coordinator={}", r.id)>{r.name}</a></td>
                                                 <td>{r.member_unit.unwrap_or_default()}</td>
+                                                <td>{r.phone}</td>
                                                 <td class="num">{r.firms}</td>
                                                 <td class="num">{r.visited}</td>
                                                 <td class="num">{r.solved}</td>

@@ -18,6 +18,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     pub assigned: u32,
     pub handed_over: u32,
@@ -154,7 +155,7 @@ pub async fn workload(
 ) -> Result<Vec<WorkloadRow>, Error> {
     query_all::<WorkloadRow>(
         db,
-        "SELECT u.id, u.name, mu.name_zh AS member_unit, COUNT(a.id) AS firms,
+        "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, COUNT(a.id) AS firms,
                 COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = a.firm_id AND v.kind = 'on_site'
                                                AND v.visit_date >= $1 AND v.visit_date <= $2) THEN 1 ELSE 0 END), 0) AS visited,
                 COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = a.firm_id AND p.status = 'solved')
@@ -163,7 +164,7 @@ pub async fn workload(
          LEFT JOIN member_units mu ON mu.id = u.member_unit_id
          LEFT JOIN assignments a ON a.coordinator_id = u.id AND a.ended_at IS NULL
          WHERE u.role = 'coordinator' AND u.active = $3
-         GROUP BY u.id, u.name, mu.name_zh
+         GROUP BY u.id, u.name, u.phone, mu.name_zh
          ORDER BY COUNT(a.id) DESC, u.name",
         vec![campaign.starts_on.into(), campaign.deadline.into(), true.into()],
     )

@@ -81,6 +81,53 @@ pub async fn record(
     Ok(())
 }
 
+/// Records one entry per changed row of a bulk action (an import), many rows per INSERT.
+/// `rows` holds (entity id, before, after); for firms the id is also the firm the entry files under.
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    rows: &[(i32, Option<serde_json::Value>, Option<serde_json::Value>)],
+    at: chrono::DateTime<Utc>,
+) -> Result<(), Error> {
+    // 10 parameters a row keeps a batch under SQLite's and PostgreSQL's parameter limits.
+    for batch in rows.chunks(1000) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(batch.len() * 10);
+        let mut tuples = Vec::with_capacity(batch.len());
+        for (id, before, after) in batch {
+            let start = values.len();
+            values.extend([
+                at.into(),
+                actor.user_id.into(),
+                actor.label.clone().into(),
+                action.to_owned().into(),
+                entity.to_owned().into(),
+                Some(*id).into(),
+                (entity == "firm").then_some(*id).into(),
+                before.as_ref().map(|v| v.to_string()).into(),
+                after.as_ref().map(|v| v.to_string()).into(),
+                actor.client_addr.clone().into(),
+            ]);
+            let marks: Vec<String> = (start + 1..=values.len())
+                .map(|i| format!("${i}"))
+                .collect();
+            tuples.push(format!("({})", marks.join(", ")));
+        }
+        let stmt = super::sql(
+            db.get_database_backend(),
+            &format!(
+                "INSERT INTO audit_log (at, actor_id, actor_label, action, entity, entity_id, firm_id,
+                                        before_json, after_json, client_addr) VALUES {}",
+                tuples.join(", ")
+            ),
+            values,
+        );
+        db.execute_raw(stmt).await?;
+    }
+    Ok(())
+}
+
 /// Serialises a model for the trail; models are plain data, so this cannot fail in practice.
 pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()

@@ -758,6 +758,12 @@ async fn insert_problem(
             responded_at: Set(responded),
             closed_at: Set(closed),
             solved_at: Set(solved),
+            concluded_on: Set(if status == ProblemStatus::Unsolvable {
+                responded
+            } else {
+                closed
+            }
+            .map(clock::date_of)),
             unit_response: Set(responded
                 .map(|_| "已与企业对接，按政策予以支持，具体办理情况已反馈企业。".to_owned())),
             status_reason: Set((status == ProblemStatus::Unsolvable)

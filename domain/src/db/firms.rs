@@ -34,39 +34,93 @@ struct Count {
     n: i64,
 }
 
-/// Builds the WHERE clause shared by the page of rows and their count. `only_of` limits the
-/// list to one coordinator's current firms.
-fn filters(q: &FirmQuery, only_of: Option<i32>, values: &mut Vec<Value>) -> String {
+/// Builds the WHERE clause shared by the page of rows, their count and the export. `only_of`
+/// limits the list to one coordinator's current firms.
+fn filters(
+    q: &FirmQuery,
+    campaign: &Campaign,
+    only_of: Option<i32>,
+    values: &mut Vec<Value>,
+) -> String {
     let mut sql = String::from(" WHERE f.archived_at IS NULL");
-    if let Some(coordinator) = only_of {
-        values.push(coordinator.into());
+    let push = |v: Value, values: &mut Vec<Value>| {
+        values.push(v);
+        values.len()
+    };
+    if let Some(coordinator) = only_of.or(q.coordinator) {
+        let n = push(coordinator.into(), values);
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM assignments oa WHERE oa.firm_id = f.id AND oa.ended_at IS NULL AND oa.coordinator_id = ${})",
-            values.len()
+            " AND EXISTS (SELECT 1 FROM assignments oa WHERE oa.firm_id = f.id AND oa.ended_at IS NULL AND oa.coordinator_id = ${n})"
         ));
+        // A coordinator filtering by a colleague sees nothing rather than the colleague's firms.
+        if let (Some(own), Some(other)) = (only_of, q.coordinator)
+            && own != other
+        {
+            sql.push_str(" AND 1 = 0");
+        }
     }
     if !q.q.is_empty() {
-        values.push(like_pattern(&q.q).into());
-        let name = values.len();
+        let name = push(like_pattern(&q.q).into(), values);
         // Credit codes are stored upper-case; people type them in any case.
-        values.push(like_pattern(&crate::credit_code::normalise(&q.q)).into());
-        let code = values.len();
+        let code = push(
+            like_pattern(&crate::credit_code::normalise(&q.q)).into(),
+            values,
+        );
         sql.push_str(&format!(
-            " AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\')"
+            " AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\'
+                   OR f.contact_name LIKE ${name} ESCAPE '\\' OR f.contact_phone LIKE ${name} ESCAPE '\\')"
         ));
     }
     if q.unassigned {
         sql.push_str(" AND NOT EXISTS (SELECT 1 FROM assignments ua WHERE ua.firm_id = f.id AND ua.ended_at IS NULL)");
     }
     if let Some(r) = q.region {
-        values.push(r.id().into());
-        sql.push_str(&format!(" AND f.region_id = ${}", values.len()));
+        let n = push(r.id().into(), values);
+        sql.push_str(&format!(" AND f.region_id = ${n}"));
     }
     if let Some(t) = q.tier {
-        values.push(t.id().into());
-        sql.push_str(&format!(" AND f.tier_id = ${}", values.len()));
+        let n = push(t.id().into(), values);
+        sql.push_str(&format!(" AND f.tier_id = ${n}"));
+    }
+    if !q.county.is_empty() {
+        let n = push(like_pattern(&q.county).into(), values);
+        sql.push_str(&format!(" AND f.county LIKE ${n} ESCAPE '\\'"));
+    }
+    if !q.industry.is_empty() {
+        let n = push(like_pattern(&q.industry).into(), values);
+        sql.push_str(&format!(" AND f.industry LIKE ${n} ESCAPE '\\'"));
+    }
+    if let Some(status) = q.status {
+        let from = push(campaign.starts_on.into(), values);
+        let to = push(campaign.deadline.into(), values);
+        let visited = format!(
+            "EXISTS (SELECT 1 FROM visits sv WHERE sv.firm_id = f.id AND sv.kind = 'on_site'
+                     AND sv.visit_date >= ${from} AND sv.visit_date <= ${to})"
+        );
+        let solved =
+            "EXISTS (SELECT 1 FROM problems sp WHERE sp.firm_id = f.id AND sp.status = 'solved')";
+        // The targets are about firms in the campaign's scope; so are these filters, which is
+        // what makes the dashboard's counts and the lists behind them agree.
+        let yes = push(true.into(), values);
+        sql.push_str(&format!(" AND f.in_scope = ${yes}"));
+        sql.push_str(&match status {
+            TargetStatus::NotVisited => format!(" AND NOT {visited}"),
+            TargetStatus::Visited => format!(" AND {visited}"),
+            TargetStatus::NotSolved => format!(" AND NOT {solved}"),
+            TargetStatus::Solved => format!(" AND {solved}"),
+            TargetStatus::Both => format!(" AND {visited} AND {solved}"),
+        });
     }
     sql
+}
+
+fn order_by(sort: FirmSort) -> &'static str {
+    match sort {
+        FirmSort::Region => "f.region_id, f.id",
+        FirmSort::Name => "f.name, f.id",
+        FirmSort::Code => "f.credit_code",
+        FirmSort::Recent => "f.updated_at DESC, f.id DESC",
+    }
 }
 
 /// Target flags as one expression per firm; correlated EXISTS probes use the firm indexes.
@@ -103,7 +157,7 @@ async fn list_scoped(
 ) -> Result<FirmPage, Error> {
     let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
     let mut count_values = Vec::new();
-    let count_where = filters(q, only_of, &mut count_values);
+    let count_where = filters(q, campaign, only_of, &mut count_values);
     let total = query_one::<Count>(
         db,
         &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"),
@@ -112,7 +166,7 @@ async fn list_scoped(
     .await?
     .map_or(0, |c| u64::try_from(c.n).unwrap_or(0));
 
-    let where_sql = filters(q, only_of, &mut values);
+    let where_sql = filters(q, campaign, only_of, &mut values);
     values.push(i64::try_from(PAGE_SIZE).unwrap_or(20).into());
     let limit = values.len();
     values.push(i64::try_from((q.page - 1) * PAGE_SIZE).unwrap_or(0).into());
@@ -124,8 +178,9 @@ async fn list_scoped(
          LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
          LEFT JOIN users u ON u.id = a.coordinator_id
          {where_sql}
-         ORDER BY f.region_id, f.id
-         LIMIT ${limit} OFFSET ${offset}"
+         ORDER BY {order}
+         LIMIT ${limit} OFFSET ${offset}",
+        order = order_by(q.sort)
     );
     let rows = query_all::<Row>(db, &sql, values).await?;
     Ok(FirmPage {
@@ -497,4 +552,90 @@ pub async fn archive<C: ConnectionTrait + sea_orm::TransactionTrait>(
         m.archived_at = sea_orm::Set(Some(chrono::Utc::now()))
     })
     .await
+}
+
+#[derive(FromQueryResult)]
+struct ExportRow {
+    name: String,
+    credit_code: String,
+    region_id: i32,
+    county: String,
+    industry: String,
+    tier_id: i32,
+    contact_name: String,
+    contact_phone: String,
+    address: String,
+    in_scope: bool,
+    coordinator: Option<String>,
+    visited: i32,
+    solved: i32,
+}
+
+/// The export's columns: the import's own (so an exported file imports back unchanged), then
+/// what the office reads but does not import.
+pub fn export_headers() -> Vec<&'static str> {
+    use crate::import::{Columns, FirmColumn};
+    let mut headers: Vec<&'static str> = FirmColumn::ALL.iter().map(|c| c.header()).collect();
+    headers.extend(["服务协调员", "纳入活动范围", "已实地走访", "已解决困难"]);
+    headers
+}
+
+pub const EXPORT_WIDTHS: [f64; 13] = [
+    22.0, 36.0, 16.0, 12.0, 14.0, 26.0, 10.0, 16.0, 36.0, 12.0, 12.0, 10.0, 10.0,
+];
+
+/// Every firm `user` may see that matches the list's filters (all pages), as export rows in
+/// [`export_headers`] order.
+pub async fn export_rows(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    q: &FirmQuery,
+    user: &CurrentUser,
+) -> Result<Vec<Vec<String>>, Error> {
+    let only_of = (!user.sees_all_firms()).then_some(user.id);
+    let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
+    let where_sql = filters(q, campaign, only_of, &mut values);
+    let rows = query_all::<ExportRow>(
+        db,
+        &format!(
+            "SELECT f.name, f.credit_code, f.region_id, f.county, f.industry, f.tier_id,
+                    f.contact_name, f.contact_phone, f.address, f.in_scope,
+                    u.name AS coordinator, {TARGET_COLUMNS}
+             FROM firms f
+             LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
+             LEFT JOIN users u ON u.id = a.coordinator_id
+             {where_sql}
+             ORDER BY {order}",
+            order = order_by(q.sort)
+        ),
+        values,
+    )
+    .await?;
+    let yes_no = |b: bool| if b { "是" } else { "否" }.to_owned();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.credit_code,
+                r.name,
+                Region::from_id(r.region_id)
+                    .map(Region::name_zh)
+                    .unwrap_or_default()
+                    .to_owned(),
+                r.county,
+                r.industry,
+                Tier::from_id(r.tier_id)
+                    .map(Tier::name_zh)
+                    .unwrap_or_default()
+                    .to_owned(),
+                r.contact_name,
+                r.contact_phone,
+                r.address,
+                r.coordinator.unwrap_or_default(),
+                yes_no(r.in_scope),
+                yes_no(r.visited != 0),
+                yes_no(r.solved != 0),
+            ]
+        })
+        .collect())
 }

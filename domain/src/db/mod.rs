@@ -8,12 +8,15 @@ pub mod accounts;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;
+pub mod dashboard;
 pub mod demo;
 pub mod entity;
 pub mod firms;
+pub mod import;
 pub mod problems;
 pub mod progress;
 pub mod reference;
+pub mod sheets;
 #[cfg(feature = "test-util")]
 pub mod testing;
 pub mod visits;

@@ -291,13 +291,22 @@ pub async fn act<C: ConnectionTrait + TransactionTrait>(
                 .value(problem::Column::UnitResponse, note.clone());
         }
         Move::Close => {
-            update.value(problem::Column::ClosedAt, now);
+            update
+                .value(problem::Column::ClosedAt, now)
+                .value(problem::Column::ConcludedOn, clock::date_of(now));
         }
-        Move::Unsolvable | Move::Withdraw => {
+        Move::Unsolvable => {
+            update
+                .value(problem::Column::StatusReason, note.clone())
+                .value(problem::Column::ConcludedOn, clock::date_of(now));
+        }
+        Move::Withdraw => {
             update.value(problem::Column::StatusReason, note.clone());
         }
         Move::Reopen => {
-            update.value(problem::Column::ClosedAt, Option::<DateTime<Utc>>::None);
+            update
+                .value(problem::Column::ClosedAt, Option::<DateTime<Utc>>::None)
+                .value(problem::Column::ConcludedOn, Option::<NaiveDate>::None);
         }
     }
     // The version in the WHERE clause makes the check and the write one step: of two people who
@@ -381,7 +390,10 @@ async fn record_confirmation(
     if solved {
         update.value(problem::Column::SolvedAt, now);
     } else {
-        update.value(problem::Column::ClosedAt, Option::<DateTime<Utc>>::None);
+        // Not solved in the firm's eyes: back to the unit, no longer concluded.
+        update
+            .value(problem::Column::ClosedAt, Option::<DateTime<Utc>>::None)
+            .value(problem::Column::ConcludedOn, Option::<NaiveDate>::None);
     }
     if txn.execute(&update).await?.rows_affected() != 1 {
         return Err(Error::Conflict(FieldError::new("", K::ErrStale)));

@@ -17,6 +17,8 @@ pub struct Model {
     pub responded_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub solved_at: Option<DateTimeUtc>,
+    /// Last concluded (办结): closed by the unit or found unsolvable; cleared on reopening.
+    pub concluded_on: Option<Date>,
     pub unit_response: Option<String>,
     pub status_reason: Option<String>,
     pub confirmed_via: Option<String>,

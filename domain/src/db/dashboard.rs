@@ -1,0 +1,668 @@
+//! The leadership dashboard's figures, by aggregate SQL (one pass per breakdown, no per-firm
+//! queries), and a cache that stays correct after writes: entries are keyed by the audit log's
+//! newest id, and every change to the data writes an audit entry in its own transaction.
+
+use super::{query_all, query_one};
+use crate::campaign::Campaign;
+use crate::clock::{date_of, day_end_utc};
+use crate::dashboard::*;
+use crate::error::Error;
+use crate::reference::{Region, Tier};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Rows shown in each red or yellow list and in each end of the league table.
+pub const LIST_ROWS: usize = 10;
+
+/// What the campaign's figures are counted over, as of a day.
+struct Window {
+    start: NaiveDate,
+    /// The last day that counts for the firm targets: the as-of day, or the deadline.
+    upto: NaiveDate,
+    as_of: NaiveDate,
+    /// The first instant of the campaign's first day, and the first instant after `as_of`.
+    start_utc: DateTime<Utc>,
+    end_utc: DateTime<Utc>,
+    /// The first instant after `upto`.
+    upto_utc: DateTime<Utc>,
+}
+
+impl Window {
+    fn new(c: &Campaign, as_of: NaiveDate) -> Window {
+        let upto = as_of.min(c.deadline);
+        Window {
+            start: c.starts_on,
+            upto,
+            as_of,
+            start_utc: day_end_utc(c.starts_on - Duration::days(1)),
+            end_utc: day_end_utc(as_of),
+            upto_utc: day_end_utc(upto),
+        }
+    }
+}
+
+#[derive(FromQueryResult)]
+struct GroupTargets {
+    gid: i32,
+    in_scope: i64,
+    visited: i64,
+    solved: i64,
+    both: i64,
+}
+
+fn n(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Firms in scope and their two targets, grouped by `group` (an expression over `f` and `a`).
+async fn targets_by(
+    db: &impl ConnectionTrait,
+    w: &Window,
+    group: &str,
+    join: &str,
+) -> Result<Vec<GroupTargets>, Error> {
+    query_all::<GroupTargets>(
+        db,
+        &format!(
+            "SELECT {group} AS gid, COUNT(*) AS in_scope,
+                    COALESCE(SUM(CASE WHEN v.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS visited,
+                    COALESCE(SUM(CASE WHEN s.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS solved,
+                    COALESCE(SUM(CASE WHEN v.firm_id IS NOT NULL AND s.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS both
+             FROM firms f {join}
+             LEFT JOIN (SELECT DISTINCT firm_id FROM visits
+                        WHERE kind = 'on_site' AND visit_date >= $1 AND visit_date <= $2) v ON v.firm_id = f.id
+             LEFT JOIN (SELECT DISTINCT firm_id FROM problems
+                        WHERE status = 'solved' AND solved_at < $3) s ON s.firm_id = f.id
+             WHERE f.in_scope = $4 AND f.archived_at IS NULL
+             GROUP BY {group}"
+        ),
+        vec![w.start.into(), w.upto.into(), w.upto_utc.into(), true.into()],
+    )
+    .await
+}
+
+fn target_row(g: &GroupTargets, name_zh: &str, name_en: &str, note: &str) -> TargetRow {
+    TargetRow {
+        id: g.gid,
+        name_zh: name_zh.to_owned(),
+        name_en: name_en.to_owned(),
+        note: note.to_owned(),
+        in_scope: n(g.in_scope),
+        visited: n(g.visited),
+        solved: n(g.solved),
+        both: n(g.both),
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Figures {
+    gid: i32,
+    raised: i64,
+    concluded: i64,
+    on_time: i64,
+    solved: i64,
+    overdue: i64,
+    answered: i64,
+    satisfied: i64,
+}
+
+impl From<&Figures> for ProblemFigures {
+    fn from(f: &Figures) -> Self {
+        ProblemFigures {
+            raised: n(f.raised),
+            concluded: n(f.concluded),
+            concluded_on_time: n(f.on_time),
+            solved: n(f.solved),
+            overdue: n(f.overdue),
+            answered: n(f.answered),
+            satisfied: n(f.satisfied),
+        }
+    }
+}
+
+/// The problem figures (see `crate::dashboard`) of the problems raised in the campaign by the
+/// as-of day, grouped by `group` ("0" for one total). `filter` narrows the problems further.
+async fn problem_figures(
+    db: &impl ConnectionTrait,
+    w: &Window,
+    group: &str,
+    join: &str,
+    filter: &str,
+    extra: Vec<Value>,
+) -> Result<Vec<Figures>, Error> {
+    let mut values: Vec<Value> = vec![w.start_utc.into(), w.end_utc.into(), w.as_of.into()];
+    values.extend(extra);
+    query_all::<Figures>(
+        db,
+        &format!(
+            "SELECT {group} AS gid, COUNT(*) AS raised,
+                COALESCE(SUM(CASE WHEN p.concluded_on <= $3 THEN 1 ELSE 0 END), 0) AS concluded,
+                COALESCE(SUM(CASE WHEN p.concluded_on <= $3 AND p.concluded_on <= p.deadline THEN 1 ELSE 0 END), 0) AS on_time,
+                COALESCE(SUM(CASE WHEN p.status = 'solved' AND p.solved_at < $2 THEN 1 ELSE 0 END), 0) AS solved,
+                COALESCE(SUM(CASE WHEN (p.concluded_on IS NULL OR p.concluded_on > $3) AND p.deadline < $3 THEN 1 ELSE 0 END), 0) AS overdue,
+                COALESCE(SUM(CASE WHEN p.satisfaction IS NOT NULL AND COALESCE(p.solved_at, p.updated_at) < $2 THEN 1 ELSE 0 END), 0) AS answered,
+                COALESCE(SUM(CASE WHEN p.satisfaction IN ('satisfied', 'basically_satisfied')
+                                   AND COALESCE(p.solved_at, p.updated_at) < $2 THEN 1 ELSE 0 END), 0) AS satisfied
+             FROM problems p {join}
+             WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn' {filter}
+             {group_by}",
+            // One total needs no grouping ("GROUP BY 0" would name a column position).
+            group_by = if group == "0" { String::new() } else { format!("GROUP BY {group}") }
+        ),
+        values,
+    )
+    .await
+}
+
+#[derive(FromQueryResult)]
+struct Conclusion {
+    gid: i32,
+    raised_at: DateTime<Utc>,
+    concluded_on: NaiveDate,
+}
+
+fn median(mut days: Vec<i64>) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let mid = days.len() / 2;
+    Some(if days.len() % 2 == 0 {
+        (days[mid - 1] + days[mid]) as f64 / 2.0
+    } else {
+        days[mid] as f64
+    })
+}
+
+#[derive(FromQueryResult)]
+struct UnitName {
+    id: i32,
+    name_zh: String,
+    name_en: String,
+}
+
+async fn by_unit(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<UnitRow>, Error> {
+    let join = "JOIN problem_units pu ON pu.problem_id = p.id";
+    let figures = problem_figures(db, w, "pu.member_unit_id", join, "", vec![]).await?;
+    let concluded = query_all::<Conclusion>(
+        db,
+        "SELECT pu.member_unit_id AS gid, p.raised_at, p.concluded_on
+         FROM problems p JOIN problem_units pu ON pu.problem_id = p.id
+         WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn' AND p.concluded_on <= $3",
+        vec![w.start_utc.into(), w.end_utc.into(), w.as_of.into()],
+    )
+    .await?;
+    let mut days: HashMap<i32, Vec<i64>> = HashMap::new();
+    for c in concluded {
+        days.entry(c.gid)
+            .or_default()
+            .push((c.concluded_on - date_of(c.raised_at)).num_days().max(0));
+    }
+    let units = query_all::<UnitName>(
+        db,
+        "SELECT id, name_zh, name_en FROM member_units ORDER BY id",
+        vec![],
+    )
+    .await?;
+    let by_id: HashMap<i32, &Figures> = figures.iter().map(|f| (f.gid, f)).collect();
+    let mut rows: Vec<UnitRow> = units
+        .into_iter()
+        .filter_map(|u| {
+            let f = by_id.get(&u.id)?;
+            Some(UnitRow {
+                id: u.id,
+                figures: ProblemFigures::from(*f),
+                median_days_to_conclude: median(days.remove(&u.id).unwrap_or_default()),
+                name_zh: u.name_zh,
+                name_en: u.name_en,
+            })
+        })
+        .collect();
+    // The units with the most overdue problems first: they are who must act.
+    rows.sort_by(|a, b| {
+        b.figures
+            .overdue
+            .cmp(&a.figures.overdue)
+            .then(b.figures.raised.cmp(&a.figures.raised))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(rows)
+}
+
+#[derive(FromQueryResult)]
+struct MeasureCount {
+    measure_no: i32,
+    area_zh: String,
+    area_en: String,
+    name_zh: String,
+    name_en: String,
+    raised: i64,
+    solved: i64,
+    open: i64,
+}
+
+/// Problems by measure of the notice, the most common first (共性问题).
+pub async fn by_measure(
+    db: &impl ConnectionTrait,
+    c: &Campaign,
+    as_of: NaiveDate,
+    unit: Option<i32>,
+) -> Result<Vec<MeasureRow>, Error> {
+    let w = Window::new(c, as_of);
+    let mut values: Vec<Value> = vec![w.start_utc.into(), w.end_utc.into(), w.as_of.into()];
+    let filter = match unit {
+        Some(u) => {
+            values.push(u.into());
+            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = p.id AND pu.member_unit_id = $4)"
+        }
+        None => "",
+    };
+    let rows = query_all::<MeasureCount>(
+        db,
+        &format!(
+            "SELECT m.id AS measure_no, pa.name_zh AS area_zh, pa.name_en AS area_en,
+                    m.name_zh, m.name_en, COUNT(*) AS raised,
+                    COALESCE(SUM(CASE WHEN p.status = 'solved' AND p.solved_at < $2 THEN 1 ELSE 0 END), 0) AS solved,
+                    COALESCE(SUM(CASE WHEN p.concluded_on IS NULL OR p.concluded_on > $3 THEN 1 ELSE 0 END), 0) AS open
+             FROM problems p JOIN measures m ON m.id = p.measure_id
+             JOIN policy_areas pa ON pa.id = m.policy_area_id
+             WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn'{filter}
+             GROUP BY m.id, pa.name_zh, pa.name_en, m.name_zh, m.name_en
+             ORDER BY COUNT(*) DESC, m.id"
+        ),
+        values,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MeasureRow {
+            measure_no: r.measure_no,
+            area_zh: r.area_zh,
+            area_en: r.area_en,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            raised: n(r.raised),
+            solved: n(r.solved),
+            open: n(r.open),
+        })
+        .collect())
+}
+
+#[derive(FromQueryResult)]
+struct FlagRow {
+    firm_id: i32,
+    firm_name: String,
+    region_id: i32,
+    coordinator: Option<String>,
+}
+
+/// The first in-scope firms (by region, then registration) missing a target.
+async fn firms_missing(
+    db: &impl ConnectionTrait,
+    w: &Window,
+    visited: bool,
+) -> Result<Vec<FirmFlag>, Error> {
+    let missing = if visited {
+        "NOT EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
+                     AND v.visit_date >= $1 AND v.visit_date <= $2)"
+    } else {
+        "NOT EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved' AND p.solved_at < $3)"
+    };
+    let rows = query_all::<FlagRow>(
+        db,
+        &format!(
+            "SELECT f.id AS firm_id, f.name AS firm_name, f.region_id, u.name AS coordinator
+             FROM firms f
+             LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
+             LEFT JOIN users u ON u.id = a.coordinator_id
+             WHERE f.in_scope = $4 AND f.archived_at IS NULL AND {missing}
+             ORDER BY f.region_id, f.id LIMIT $5"
+        ),
+        vec![
+            w.start.into(),
+            w.upto.into(),
+            w.upto_utc.into(),
+            true.into(),
+            (LIST_ROWS as i64).into(),
+        ],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FirmFlag {
+            firm_id: r.firm_id,
+            firm_name: r.firm_name,
+            region_id: r.region_id,
+            coordinator: r.coordinator,
+        })
+        .collect())
+}
+
+#[derive(FromQueryResult)]
+struct OverdueRow {
+    problem_id: i32,
+    firm_id: i32,
+    firm_name: String,
+    deadline: NaiveDate,
+    status: String,
+}
+
+#[derive(FromQueryResult)]
+struct ProblemUnit {
+    problem_id: i32,
+    name_zh: String,
+}
+
+/// Problems overdue as of the day, the longest overdue first; `unit` narrows to one unit's.
+pub async fn overdue_list(
+    db: &impl ConnectionTrait,
+    c: &Campaign,
+    as_of: NaiveDate,
+    unit: Option<i32>,
+    limit: usize,
+) -> Result<Vec<OverdueFlag>, Error> {
+    let w = Window::new(c, as_of);
+    let mut values: Vec<Value> = vec![
+        w.start_utc.into(),
+        w.end_utc.into(),
+        w.as_of.into(),
+        (limit as i64).into(),
+    ];
+    let filter = match unit {
+        Some(u) => {
+            values.push(u.into());
+            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = p.id AND pu.member_unit_id = $5)"
+        }
+        None => "",
+    };
+    let rows = query_all::<OverdueRow>(
+        db,
+        &format!(
+            "SELECT p.id AS problem_id, f.id AS firm_id, f.name AS firm_name, p.deadline, p.status
+             FROM problems p JOIN firms f ON f.id = p.firm_id
+             WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn'
+               AND (p.concluded_on IS NULL OR p.concluded_on > $3) AND p.deadline < $3{filter}
+             ORDER BY p.deadline, p.id LIMIT $4"
+        ),
+        values,
+    )
+    .await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.problem_id.to_string()).collect();
+    let mut units: HashMap<i32, Vec<String>> = HashMap::new();
+    if !ids.is_empty() {
+        // At most `limit` ids, all integers this function read itself.
+        for u in query_all::<ProblemUnit>(
+            db,
+            &format!(
+                "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
+                 JOIN member_units mu ON mu.id = pu.member_unit_id
+                 WHERE pu.problem_id IN ({}) ORDER BY mu.id",
+                ids.join(", ")
+            ),
+            vec![],
+        )
+        .await?
+        {
+            units.entry(u.problem_id).or_default().push(u.name_zh);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| OverdueFlag {
+            units: units.remove(&r.problem_id).unwrap_or_default().join("、"),
+            days_overdue: (as_of - r.deadline).num_days(),
+            problem_id: r.problem_id,
+            firm_id: r.firm_id,
+            firm_name: r.firm_name,
+            deadline: r.deadline,
+            status: r.status,
+        })
+        .collect())
+}
+
+/// The burn-up series: weekly from the start, and the last counted day.
+fn burn_days(w: &Window) -> Vec<NaiveDate> {
+    let mut days = Vec::new();
+    let mut d = w.start;
+    while d < w.upto {
+        days.push(d);
+        d += Duration::days(7);
+    }
+    if w.upto >= w.start {
+        days.push(w.upto);
+    }
+    days
+}
+
+async fn burnup(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<BurnPoint>, Error> {
+    let days = burn_days(w);
+    if days.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut values: Vec<Value> = vec![
+        w.start.into(),
+        w.upto.into(),
+        w.upto_utc.into(),
+        true.into(),
+    ];
+    let mut cols = Vec::new();
+    for (k, d) in days.iter().enumerate() {
+        values.push((*d).into());
+        let dv = values.len();
+        values.push(day_end_utc(*d).into());
+        let ds = values.len();
+        cols.push(format!(
+            "COALESCE(SUM(CASE WHEN fv <= ${dv} THEN 1 ELSE 0 END), 0) AS v{k},
+             COALESCE(SUM(CASE WHEN fs < ${ds} THEN 1 ELSE 0 END), 0) AS s{k}"
+        ));
+    }
+    let text = format!(
+        "SELECT {} FROM (
+            SELECT (SELECT MIN(v.visit_date) FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
+                      AND v.visit_date >= $1 AND v.visit_date <= $2) AS fv,
+                   (SELECT MIN(p.solved_at) FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved'
+                      AND p.solved_at < $3) AS fs
+            FROM firms f WHERE f.in_scope = $4 AND f.archived_at IS NULL) t",
+        cols.join(", ")
+    );
+    let stmt: Statement = super::sql(db.get_database_backend(), &text, values);
+    let Some(row) = db.query_one_raw(stmt).await? else {
+        return Ok(Vec::new());
+    };
+    let mut points = Vec::with_capacity(days.len());
+    for (k, d) in days.into_iter().enumerate() {
+        let v: i64 = row.try_get("", &format!("v{k}"))?;
+        let s: i64 = row.try_get("", &format!("s{k}"))?;
+        points.push(BurnPoint {
+            date: d,
+            visited: n(v),
+            solved: n(s),
+        });
+    }
+    Ok(points)
+}
+
+#[derive(FromQueryResult)]
+struct CoordinatorName {
+    id: i32,
+    name: String,
+    unit: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+/// Every figure of the dashboard as of a day (see `crate::dashboard` for the definitions).
+pub async fn compute(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    as_of: NaiveDate,
+) -> Result<Dashboard, Error> {
+    let w = Window::new(campaign, as_of);
+    let regions = targets_by(db, &w, "f.region_id", "").await?;
+    let by_region: Vec<TargetRow> = Region::ALL
+        .into_iter()
+        .map(|r| {
+            let g = regions.iter().find(|g| g.gid == r.id());
+            let empty = GroupTargets {
+                gid: r.id(),
+                in_scope: 0,
+                visited: 0,
+                solved: 0,
+                both: 0,
+            };
+            target_row(g.unwrap_or(&empty), r.name_zh(), r.name_en(), "")
+        })
+        .collect();
+    let tiers = targets_by(db, &w, "f.tier_id", "").await?;
+    let by_tier: Vec<TargetRow> = tiers
+        .iter()
+        .filter_map(|g| {
+            let t = Tier::from_id(g.gid)?;
+            Some(target_row(g, t.name_zh(), t.name_en(), ""))
+        })
+        .collect();
+    let coordinators = targets_by(
+        db,
+        &w,
+        "a.coordinator_id",
+        "JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL",
+    )
+    .await?;
+    let names: HashMap<i32, CoordinatorName> = query_all::<CoordinatorName>(
+        db,
+        "SELECT u.id, u.name, mu.name_zh AS unit FROM users u
+         LEFT JOIN member_units mu ON mu.id = u.member_unit_id WHERE u.role = 'coordinator'",
+        vec![],
+    )
+    .await?
+    .into_iter()
+    .map(|c| (c.id, c))
+    .collect();
+    let mut league: Vec<TargetRow> = coordinators
+        .iter()
+        .map(|g| {
+            let c = names.get(&g.gid);
+            let name = c.map(|c| c.name.as_str()).unwrap_or_default();
+            let unit = c.and_then(|c| c.unit.as_deref()).unwrap_or_default();
+            target_row(g, name, name, unit)
+        })
+        .collect();
+    // Ranked by the share of their firms with both targets met, then visited; ties by name.
+    league.sort_by(|a, b| {
+        let key = |r: &TargetRow| {
+            (
+                r.both * 1000 / r.in_scope.max(1),
+                r.visited * 1000 / r.in_scope.max(1),
+            )
+        };
+        key(b).cmp(&key(a)).then_with(|| a.name_zh.cmp(&b.name_zh))
+    });
+    let coordinators_behind: Vec<TargetRow> =
+        league.iter().rev().take(LIST_ROWS).cloned().collect();
+    league.truncate(LIST_ROWS);
+
+    let total = problem_figures(db, &w, "0", "", "", vec![]).await?;
+    let problems = total.first().map(ProblemFigures::from).unwrap_or_default();
+    let in_scope: u64 = by_region.iter().map(|r| r.in_scope).sum();
+    let visited: u64 = by_region.iter().map(|r| r.visited).sum();
+    let solved_firms: u64 = by_region.iter().map(|r| r.solved).sum();
+    let both: u64 = by_region.iter().map(|r| r.both).sum();
+    let burnup = burnup(db, &w).await?;
+    let (projected_visited, projected_solved) = project(&burnup, campaign.deadline, in_scope);
+    let unassigned = query_one::<Count>(
+        db,
+        "SELECT COUNT(*) AS n FROM firms f WHERE f.archived_at IS NULL AND f.in_scope = $1
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.firm_id = f.id AND a.ended_at IS NULL)",
+        vec![true.into()],
+    )
+    .await?
+    .map_or(0, |c| n(c.n));
+    Ok(Dashboard {
+        campaign: campaign.clone(),
+        as_of,
+        in_scope,
+        visited,
+        solved_firms,
+        both,
+        unassigned,
+        burnup,
+        projected_visited,
+        projected_solved,
+        by_unit: by_unit(db, &w).await?,
+        by_measure: by_measure(db, campaign, as_of, None).await?,
+        not_visited: Flags {
+            total: in_scope - visited,
+            rows: firms_missing(db, &w, true).await?,
+        },
+        nothing_solved: Flags {
+            total: in_scope - solved_firms,
+            rows: firms_missing(db, &w, false).await?,
+        },
+        overdue: Flags {
+            total: problems.overdue,
+            rows: overdue_list(db, campaign, as_of, None, LIST_ROWS).await?,
+        },
+        problems,
+        by_region,
+        by_tier,
+        by_coordinator: league,
+        coordinators_behind,
+    })
+}
+
+#[derive(FromQueryResult)]
+struct Version {
+    v: Option<i64>,
+}
+
+/// The data's version: the newest audit entry. Every change writes one in its transaction, so
+/// a figure computed at one version stays true until the version moves.
+pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, Error> {
+    Ok(
+        query_one::<Version>(db, "SELECT MAX(id) AS v FROM audit_log", vec![])
+            .await?
+            .and_then(|r| r.v)
+            .unwrap_or(0),
+    )
+}
+
+/// Dashboards already computed, by campaign and day, with the data version they were computed
+/// at. One per server; small (a handful of days are looked at), cleared when full.
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<HashMap<(i32, NaiveDate), (i64, Arc<Dashboard>)>>,
+}
+
+const CACHE_ENTRIES: usize = 256;
+
+impl Cache {
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        campaign: &Campaign,
+        as_of: NaiveDate,
+    ) -> Result<Arc<Dashboard>, Error> {
+        let version = data_version(db).await?;
+        let key = (campaign.id, as_of);
+        if let Ok(map) = self.entries.lock()
+            && let Some((v, d)) = map.get(&key)
+            && *v == version
+            && d.campaign == *campaign
+        {
+            return Ok(d.clone());
+        }
+        let fresh = Arc::new(compute(db, campaign, as_of).await?);
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, (version, fresh.clone()));
+        }
+        Ok(fresh)
+    }
+}

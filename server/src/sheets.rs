@@ -1,0 +1,229 @@
+//! Spreadsheets over plain HTTP: uploading a list for import (a multipart form, so it works
+//! without JavaScript), downloading the firm list as xlsx or CSV, and the import templates.
+//! The JSON API's import and export reuse [`export_file`] and the domain's import services.
+
+use crate::AppState;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::Error;
+use domain::auth::CurrentUser;
+use domain::db::import::{self, ImportKind};
+use domain::db::{current_campaign, firms, sheets};
+use domain::firm::FirmQueryParams;
+use domain::import::{Columns, CoordinatorColumn, FirmColumn, MAX_IMPORT_BYTES};
+use tower_sessions::Session;
+
+/// The largest multipart body an import accepts: the file plus room for the form's fields.
+pub const MAX_IMPORT_BODY: usize = MAX_IMPORT_BYTES + 64 * 1024;
+
+/// Reads the `file` field (and any other text fields) of a multipart form. `Err` means the body
+/// broke off, which the body limit does to a file that is too large.
+pub async fn read_upload(
+    form: &mut Multipart,
+) -> Result<(Option<(String, Vec<u8>)>, Vec<(String, String)>), ()> {
+    let mut file = None;
+    let mut fields = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                if name == "file" {
+                    let file_name = field.file_name().unwrap_or("upload").to_owned();
+                    let bytes = field.bytes().await.map_err(|_| ())?;
+                    file = Some((file_name, bytes.to_vec()));
+                } else {
+                    let value = field.text().await.map_err(|_| ())?;
+                    fields.push((name, value));
+                }
+            }
+            Ok(None) => return Ok((file, fields)),
+            Err(_) => return Err(()),
+        }
+    }
+}
+
+/// `POST /import/upload`: keeps the file for its preview and sends the browser to it.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    mut form: Multipart,
+) -> Response {
+    let Some(user) = app::session::session_user(&state.db, &session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    if user.require(&[domain::auth::Role::Office]).is_err() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Ok((file, fields)) = read_upload(&mut form).await else {
+        return Redirect::to("/import?error=size").into_response();
+    };
+    let kind = fields
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .and_then(|(_, v)| ImportKind::parse(v).ok())
+        .unwrap_or(ImportKind::Firms);
+    let back = format!("/import?kind={}", kind.code());
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Redirect::to(&format!("{back}&error=empty")).into_response();
+    };
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Redirect::to(&format!("{back}&error=size")).into_response();
+    }
+    match import::stage(&state.data_dir, user.id, &name, &bytes) {
+        Ok(token) => Redirect::to(&format!("{back}&token={token}")).into_response(),
+        Err(_) => Redirect::to(&format!("{back}&error=failed")).into_response(),
+    }
+}
+
+/// A file download with its name in the Content-Disposition (RFC 5987 for the Chinese).
+pub fn attachment(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    let encoded = app::components::encode(file_name);
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"export\"; filename*=UTF-8''{encoded}"
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Xlsx,
+    Csv,
+}
+
+impl FileFormat {
+    pub fn parse(raw: Option<&str>) -> Result<FileFormat, Error> {
+        match raw.map(str::trim).unwrap_or("xlsx") {
+            "" | "xlsx" => Ok(FileFormat::Xlsx),
+            "csv" => Ok(FileFormat::Csv),
+            _ => Err(Error::field("format", domain::K::ErrValidation)),
+        }
+    }
+}
+
+/// The filtered firm list as a file: the same rows the list shows, every page.
+pub async fn export_file(
+    state: &AppState,
+    user: &CurrentUser,
+    params: FirmQueryParams,
+    format: FileFormat,
+) -> Result<Response, Error> {
+    let query = params.parse()?;
+    let campaign = current_campaign(&state.db).await?;
+    let rows = firms::export_rows(&state.db, &campaign, &query, user).await?;
+    let headers = firms::export_headers();
+    let stamp = domain::clock::today().format("%Y%m%d");
+    // Building a large workbook is CPU work: keep it off the async workers.
+    let (bytes, name, content_type) = tokio::task::spawn_blocking(move || match format {
+        FileFormat::Xlsx => sheets::write_xlsx(
+            &sheets::Table {
+                sheet: "企业名录",
+                headers,
+                widths: firms::EXPORT_WIDTHS.to_vec(),
+            },
+            &rows,
+        )
+        .map(|b| (b, format!("企业名录-{stamp}.xlsx"), XLSX)),
+        FileFormat::Csv => {
+            sheets::write_csv(&headers, &rows).map(|b| (b, format!("企业名录-{stamp}.csv"), CSV))
+        }
+    })
+    .await
+    .map_err(|_| Error::Internal)??;
+    Ok(attachment(bytes, &name, content_type))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportFormat {
+    format: Option<String>,
+}
+
+/// `GET /firms/export?format=xlsx|csv&…filters`.
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(f): Query<ExportFormat>,
+    Query(filters): Query<FirmQueryParams>,
+) -> Response {
+    let Some(user) = app::session::session_user(&state.db, &session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let result = match FileFormat::parse(f.format.as_deref()) {
+        Ok(format) => export_file(&state, &user, filters, format).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct TemplateParams {
+    kind: Option<String>,
+    format: Option<String>,
+}
+
+/// `GET /import/template?kind=firms|coordinators&format=xlsx|csv`: an empty list with the
+/// headers the import reads, and one example row.
+pub async fn template(Query(p): Query<TemplateParams>) -> Response {
+    let kind = ImportKind::parse(p.kind.as_deref().unwrap_or("firms"));
+    let format = FileFormat::parse(p.format.as_deref());
+    let (Ok(kind), Ok(format)) = (kind, format) else {
+        return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    };
+    let (headers, example, name): (Vec<&str>, Vec<String>, &str) = match kind {
+        ImportKind::Firms => (
+            FirmColumn::ALL.iter().map(|c| c.header()).collect(),
+            [
+                "91630100MA752YPB25",
+                "青海示例科技有限公司",
+                "西宁市",
+                "城东区",
+                "新材料",
+                "省级专精特新中小企业",
+                "王经理",
+                "13909710000",
+                "西宁市城东区示例路 1 号",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            "企业名单导入模板",
+        ),
+        ImportKind::Coordinators => (
+            CoordinatorColumn::ALL.iter().map(|c| c.header()).collect(),
+            ["张三", "13909710001", "省工业和信息化厅"]
+                .map(str::to_owned)
+                .to_vec(),
+            "服务协调员名册导入模板",
+        ),
+    };
+    let rows = [example];
+    let built = match format {
+        FileFormat::Xlsx => sheets::write_xlsx(
+            &sheets::Table {
+                sheet: "导入",
+                widths: headers.iter().map(|_| 22.0).collect(),
+                headers,
+            },
+            &rows,
+        )
+        .map(|b| (b, format!("{name}.xlsx"), XLSX)),
+        FileFormat::Csv => {
+            sheets::write_csv(&headers, &rows).map(|b| (b, format!("{name}.csv"), CSV))
+        }
+    };
+    match built {
+        Ok((bytes, name, content_type)) => attachment(bytes, &name, content_type),
+        Err(e) => crate::api::ApiError(e).into_response(),
+    }
+}
