@@ -938,3 +938,95 @@ pub async fn import_commit(
     leptos_axum::redirect(&format!("{list}{counts}"));
     Ok(report)
 }
+
+/// The as-of day asked for, or the default: today, or the deadline once the campaign ended.
+#[cfg(feature = "ssr")]
+fn as_of_or_default(
+    campaign: &domain::Campaign,
+    as_of: Option<String>,
+) -> Result<NaiveDate, AppError> {
+    match as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => domain::campaign::parse_date("as_of", raw)
+            .map_err(|e| ssr::fail(domain::Error::Validation(vec![e]))),
+        None => Ok(campaign.default_as_of(domain::clock::today())),
+    }
+}
+
+/// The leadership dashboard as of a day (leaders, the office and member units).
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard(
+    as_of: Option<String>,
+) -> Result<domain::dashboard::Dashboard, AppError> {
+    use domain::auth::Role;
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    user.require(&[Role::Office, Role::Leader, Role::Unit])
+        .map_err(ssr::fail)?;
+    let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
+    let as_of = as_of_or_default(&campaign, as_of)?;
+    let cache = use_context::<std::sync::Arc<domain::db::dashboard::Cache>>().ok_or_else(|| {
+        tracing::error!("no dashboard cache in the Leptos context");
+        ssr::fail(domain::Error::Internal)
+    })?;
+    let d = cache.get(&db, &campaign, as_of).await.map_err(ssr::fail)?;
+    Ok((*d).clone())
+}
+
+/// What the report page offers and shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub report: domain::dashboard::HalfYearReport,
+    /// (id, Chinese, English); empty for a unit handler, who reports for their own unit.
+    pub units: Vec<(i32, String, String)>,
+    /// Half years from the campaign's start to now, newest first.
+    pub periods: Vec<String>,
+}
+
+/// A half-year report (每半年报送): a unit handler's own unit; leaders and the office any unit
+/// or the province.
+#[server(endpoint = "half_year_report")]
+pub async fn get_half_year_report(
+    period: Option<String>,
+    unit: Option<String>,
+) -> Result<ReportView, AppError> {
+    use domain::auth::Role;
+    use domain::dashboard::HalfYear;
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    user.require(&[Role::Office, Role::Leader, Role::Unit])
+        .map_err(ssr::fail)?;
+    let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
+    let today = domain::clock::today();
+    let mut periods = Vec::new();
+    let mut h = HalfYear::of(campaign.starts_on);
+    let last = HalfYear::of(today.max(campaign.starts_on));
+    while h.first_day() <= last.first_day() {
+        periods.push(h.code());
+        h = HalfYear::of(h.last_day() + chrono::Duration::days(1));
+    }
+    periods.reverse();
+    let period = match period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => HalfYear::parse("period", raw)
+            .map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
+        // The last half year that has ended, else the current one.
+        None => HalfYear::of(today.min(campaign.deadline)),
+    };
+    let (unit, units) = if user.is(Role::Unit) {
+        (user.member_unit_id, Vec::new())
+    } else {
+        let unit = match unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(raw) => Some(domain::db::parse_id("unit", raw).map_err(ssr::fail)?),
+            None => None,
+        };
+        let units = domain::db::reference::units(&db).await.map_err(ssr::fail)?;
+        (unit, units)
+    };
+    let report = domain::db::reports::half_year(&db, &campaign, period, unit)
+        .await
+        .map_err(ssr::fail)?;
+    Ok(ReportView {
+        report,
+        units,
+        periods,
+    })
+}

@@ -61,6 +61,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {user.is(Role::Coordinator).then(|| view! { <a href="/my">{K::NavMyFirms.t(l)}</a> })}
                                 <a href="/firms">{K::NavFirms.t(l)}</a>
                                 {(office || user.is(Role::Unit)).then(|| view! { <a href="/queue">{K::NavQueue.t(l)}</a> })}
+                                {(office || user.is(Role::Leader) || user.is(Role::Unit)).then(|| view! {
+                                    <a href="/dashboard">{K::NavDashboard.t(l)}</a>
+                                    <a href="/reports">{K::NavReports.t(l)}</a>
+                                })}
                                 {(office || user.is(Role::Leader)).then(|| view! { <a href="/workload">{K::NavWorkload.t(l)}</a> })}
                                 {office.then(|| view! {
                                     <a href="/users">{K::Users.t(l)}</a>

@@ -45,6 +45,8 @@ pub struct FirmQueryParams {
 /// Where an in-scope firm stands against the two targets, as a list filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TargetStatus {
+    /// Every firm in the campaign's scope.
+    InScope,
     NotVisited,
     Visited,
     NotSolved,
@@ -53,7 +55,8 @@ pub enum TargetStatus {
 }
 
 impl TargetStatus {
-    pub const ALL: [TargetStatus; 5] = [
+    pub const ALL: [TargetStatus; 6] = [
+        TargetStatus::InScope,
         TargetStatus::NotVisited,
         TargetStatus::Visited,
         TargetStatus::NotSolved,
@@ -63,6 +66,7 @@ impl TargetStatus {
 
     pub const fn code(self) -> &'static str {
         match self {
+            TargetStatus::InScope => "in_scope",
             TargetStatus::NotVisited => "not_visited",
             TargetStatus::Visited => "visited",
             TargetStatus::NotSolved => "not_solved",
@@ -77,6 +81,7 @@ impl TargetStatus {
 
     pub const fn label(self) -> K {
         match self {
+            TargetStatus::InScope => K::FilterInScope,
             TargetStatus::NotVisited => K::FilterNotVisited,
             TargetStatus::Visited => K::FilterVisited,
             TargetStatus::NotSolved => K::StatusNotSolved,

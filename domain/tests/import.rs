@@ -403,7 +403,7 @@ async fn list_filters_by_status_county_coordinator_and_sorts() {
     })
     .await;
     assert_eq!(by_name.len(), 3);
-    let mut expected = vec![
+    let mut expected = [
         (a.name.clone(), a.id),
         (b.name.clone(), b.id),
         (out.name.clone(), out.id),

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/firms/{id}/assignments", get(firm_assignments))
         .route("/assignments", axum::routing::post(assign))
         .route("/progress", get(get_progress))
+        .route("/reports/half-year", get(half_year))
         .route("/firms/{id}/visits", axum::routing::post(create_visit))
         .route("/visits", get(list_visits))
         .route("/problems", get(list_problems))
@@ -40,7 +41,7 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zhuqi API", description = "百人助百企 campaign data: firms, progress. Errors are application/problem+json."),
-    paths(list_firms, get_firm, create_firm, update_firm, import_firms, import_coordinators, export_firms, assign, firm_assignments, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
+    paths(half_year, list_firms, get_firm, create_firm, update_firm, import_firms, import_coordinators, export_firms, assign, firm_assignments, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
     components(schemas(ImportResult, RowProblem, AssignRequest, ProblemDetails, FieldProblem, ProgressResponse, LoggedVisit, VisitItem, TransitionRequest, ConfirmationRequest, ProblemState)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -239,6 +240,9 @@ pub struct ProgressResponse {
     pub visited_percent: f64,
     pub solved_percent: f64,
     pub both_percent: f64,
+    /// Problem figures, the burn-up series and the breakdowns by region, tier, member unit,
+    /// coordinator and measure, with the red and yellow lists: the dashboard's figures.
+    pub dashboard: domain::dashboard::Dashboard,
 }
 
 /// The campaign's two targets as of a day.
@@ -257,7 +261,12 @@ async fn get_progress(
         None => campaign.default_as_of(domain::clock::today()),
     };
     let p = progress::compute(&state.db, &campaign, as_of).await?;
+    let dashboard = state
+        .dashboard_cache
+        .get(&state.db, &campaign, as_of)
+        .await?;
     Ok(Json(ProgressResponse {
+        dashboard: (*dashboard).clone(),
         campaign: p.campaign.name_zh.clone(),
         campaign_en: p.campaign.name_en.clone(),
         starts_on: p.campaign.starts_on,
@@ -786,4 +795,50 @@ pub async fn import_coordinators(
         form,
     )
     .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// 2022H1, 2022H2, …; defaults to the current half year (the last one once the campaign ended).
+    period: Option<String>,
+    /// A member unit's id; empty for the province. A unit handler always gets their own unit.
+    unit: Option<String>,
+    /// json (default) or xlsx; `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` works too.
+    format: Option<String>,
+}
+
+/// A half-year report (每半年报送) for a member unit or the province, as JSON or an xlsx file.
+#[utoipa::path(get, path = "/api/v1/reports/half-year", params(ReportQuery),
+    responses((status = 200, body = domain::dashboard::HalfYearReport),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn half_year(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: http::HeaderMap,
+    Q(p): Q<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let wants_xlsx = match p.format.as_deref().map(str::trim) {
+        Some("xlsx") => true,
+        Some("json") | Some("") | None => headers
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("spreadsheetml")),
+        Some(_) => return Err(Error::field("format", domain::K::ErrValidation).into()),
+    };
+    let report = crate::sheets::half_year_report(
+        &state,
+        &user,
+        crate::sheets::ReportParams {
+            period: p.period,
+            unit: p.unit,
+        },
+    )
+    .await?;
+    if wants_xlsx {
+        Ok(crate::sheets::report_file(&report)?)
+    } else {
+        Ok(Json(report).into_response())
+    }
 }

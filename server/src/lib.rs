@@ -42,6 +42,8 @@ pub struct AppState {
     /// Where uploaded photos and visit sheets are kept.
     pub data_dir: std::path::PathBuf,
     pub problem_settings: domain::problem::ProblemSettings,
+    /// Dashboards computed at the current data version (see `domain::db::dashboard::Cache`).
+    pub dashboard_cache: std::sync::Arc<domain::db::dashboard::Cache>,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             secure_cookies: false,
             data_dir: "data".into(),
             problem_settings: Default::default(),
+            dashboard_cache: Default::default(),
         }
     }
 }
@@ -68,6 +71,7 @@ pub fn router(state: AppState) -> Router {
     let db_for_context = state.db.clone();
     let problem_settings = state.problem_settings;
     let data_dir = state.data_dir.clone();
+    let dashboard_cache = state.dashboard_cache.clone();
     let options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("zhuqi_session")
@@ -86,6 +90,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(db_for_context.clone());
                 provide_context(problem_settings);
                 provide_context(app::api::ssr::DataDir(data_dir.clone()));
+                provide_context(dashboard_cache.clone());
                 // Leptos made this response's nonce; the page's policy names it, so the hydration
                 // script runs and no injected script does.
                 if let (Some(nonce), Some(resp)) = (
@@ -130,6 +135,7 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .route("/firms/export", get(sheets::export))
+        .route("/reports/half-year.xlsx", get(sheets::half_year_xlsx))
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(sessions)
@@ -293,6 +299,7 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
         problem_settings: domain::problem::ProblemSettings {
             deadline_working_days: config.deadline_days,
         },
+        dashboard_cache: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

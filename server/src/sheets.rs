@@ -227,3 +227,57 @@ pub async fn template(Query(p): Query<TemplateParams>) -> Response {
         Err(e) => crate::api::ApiError(e).into_response(),
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct ReportParams {
+    pub period: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// The half-year report for `user`: a unit handler gets their own unit's whatever they ask.
+pub async fn half_year_report(
+    state: &AppState,
+    user: &CurrentUser,
+    p: ReportParams,
+) -> Result<domain::dashboard::HalfYearReport, Error> {
+    use domain::auth::Role;
+    user.require(&[Role::Office, Role::Leader, Role::Unit])?;
+    let campaign = current_campaign(&state.db).await?;
+    let period = match p.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => domain::dashboard::HalfYear::parse("period", raw)
+            .map_err(|e| Error::Validation(vec![e]))?,
+        None => domain::dashboard::HalfYear::of(domain::clock::today().min(campaign.deadline)),
+    };
+    let unit = if user.is(Role::Unit) {
+        user.member_unit_id
+    } else {
+        match p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(raw) => Some(domain::db::parse_id("unit", raw)?),
+            None => None,
+        }
+    };
+    domain::db::reports::half_year(&state.db, &campaign, period, unit).await
+}
+
+/// The report as an xlsx download.
+pub fn report_file(r: &domain::dashboard::HalfYearReport) -> Result<Response, Error> {
+    let bytes = domain::db::reports::to_xlsx(r)?;
+    let name = format!("{}-{}-半年报.xlsx", r.unit_zh, r.period);
+    Ok(attachment(bytes, &name, XLSX))
+}
+
+/// `GET /reports/half-year.xlsx?period=2022H2&unit=…`.
+pub async fn half_year_xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(p): Query<ReportParams>,
+) -> Response {
+    let Some(user) = app::session::session_user(&state.db, &session).await else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let result = match half_year_report(&state, &user, p).await {
+        Ok(r) => report_file(&r),
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
+}

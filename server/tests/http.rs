@@ -16,11 +16,6 @@ use zhuqi::{AppState, router};
 /// The router, and the session cookie of a logged-in office user (pages and API need a login;
 /// who may do what is tested in authz.rs).
 async fn app(db: &TestDb) -> (axum::Router, String) {
-    let leptos_options = LeptosOptions::builder()
-        .output_name("zhuqi")
-        .site_root("target/site")
-        .build();
-    let app = router(AppState::new(leptos_options, db.db.clone()));
     let input = domain::db::accounts::NewUser {
         name: "办公室".into(),
         phone: "13800000000".into(),
@@ -32,12 +27,20 @@ async fn app(db: &TestDb) -> (axum::Router, String) {
     domain::db::accounts::create_user(&db.db, &Default::default(), input)
         .await
         .unwrap();
+    logged_in(db, "login=office&password=correct+horse+battery&next=%2F").await
+}
+
+/// The router and the session cookie of whoever the login form names.
+async fn logged_in(db: &TestDb, form: &str) -> (axum::Router, String) {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("zhuqi")
+        .site_root("target/site")
+        .build();
+    let app = router(AppState::new(leptos_options, db.db.clone()));
     let login = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
-        .body(Body::from(
-            "login=office&password=correct+horse+battery&next=%2F",
-        ))
+        .body(Body::from(form.to_owned()))
         .unwrap();
     let resp = app.clone().oneshot(login).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
@@ -491,4 +494,80 @@ async fn the_firm_api_imports_exports_creates_and_assigns() {
     assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
     let (_, _, body) = get(&app, &format!("/api/v1/firms?coordinator={}", c2.id)).await;
     assert_eq!(json(&body)["total"], 1);
+}
+
+#[tokio::test]
+async fn the_dashboard_and_half_year_report_over_http() {
+    let db = test_db().await;
+    domain::db::demo::seed(&*db).await.unwrap();
+    let app = logged_in(&db, "login=leader&password=zhuqi-demo-2022&next=%2F").await;
+    let (status, _, body) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
+    assert_eq!(status, StatusCode::OK);
+    let progress = json(&body);
+    let d = &progress["dashboard"];
+    assert_eq!(d["in_scope"], progress["firms_in_scope"]);
+    assert_eq!(d["visited"], progress["visited_on_site"]);
+    assert_eq!(d["by_region"].as_array().unwrap().len(), 8);
+
+    let (status, _, body) = get(&app, "/api/v1/reports/half-year?period=2022H1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let report = json(&body);
+    assert_eq!(report["period"], "2022H1");
+    assert_eq!(
+        report["problems"], d["problems"],
+        "the report equals the dashboard"
+    );
+    let (status, headers, _) = get(
+        &app,
+        "/api/v1/reports/half-year?period=2022H1&unit=1&format=xlsx",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let (status, _, body) = get(&app, "/api/v1/reports/half-year?period=2022H3").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json(&body)["errors"][0]["message"],
+        "报送期应写作 2022H1 或 2022H2"
+    );
+
+    let (status, _, page) = get(&app, "/dashboard?as_of=2022-12-31").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("领导驾驶舱") && page.contains("<svg"),
+        "server-rendered chart"
+    );
+    let (status, _, page) = get(&app, "/reports?period=2022H2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2022H2"));
+    let (status, headers, _) = get(&app, "/reports/half-year.xlsx?period=2022H2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+}
+
+#[tokio::test]
+async fn reports_follow_the_role() {
+    let db = test_db().await;
+    domain::db::demo::seed(&*db).await.unwrap();
+    let coordinator = logged_in(&db, "login=coordinator&password=zhuqi-demo-2022&next=%2F").await;
+    let (status, _, _) = get(&coordinator, "/api/v1/reports/half-year?period=2022H2").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = get(&coordinator, "/reports/half-year.xlsx?period=2022H2").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A unit handler asking for the province (or another unit) gets their own unit's report.
+    let unit = logged_in(&db, "login=unit&password=zhuqi-demo-2022&next=%2F").await;
+    let (status, _, body) = get(&unit, "/api/v1/reports/half-year?period=2022H2&unit=").await;
+    assert_eq!(status, StatusCode::OK);
+    let own = json(&body);
+    assert!(own["unit_id"].as_i64().is_some(), "{own}");
+    let (_, _, body) = get(&unit, "/api/v1/reports/half-year?period=2022H2&unit=19").await;
+    assert_eq!(json(&body)["unit_id"], own["unit_id"]);
 }

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod dashboard;
 pub mod firm_file;
 pub mod firm_form;
 pub mod firms;
@@ -9,6 +10,7 @@ pub mod login;
 pub mod my_firms;
 pub mod problems;
 pub mod progress;
+pub mod report;
 pub mod visit;
 pub mod visit_edit;
 pub mod workload;

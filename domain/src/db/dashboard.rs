@@ -169,7 +169,7 @@ fn median(mut days: Vec<i64>) -> Option<f64> {
     }
     days.sort_unstable();
     let mid = days.len() / 2;
-    Some(if days.len() % 2 == 0 {
+    Some(if days.len().is_multiple_of(2) {
         (days[mid - 1] + days[mid]) as f64 / 2.0
     } else {
         days[mid] as f64
@@ -615,6 +615,28 @@ pub async fn compute(
     })
 }
 
+/// Firm-level targets by member unit: the in-scope firms whose coordinator belongs to each unit.
+pub async fn unit_targets(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    as_of: NaiveDate,
+) -> Result<Vec<TargetRow>, Error> {
+    let w = Window::new(campaign, as_of);
+    let rows = targets_by(
+        db,
+        &w,
+        "cu.member_unit_id",
+        "JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
+         JOIN users cu ON cu.id = a.coordinator_id",
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .filter(|g| g.gid != 0)
+        .map(|g| target_row(g, "", "", ""))
+        .collect())
+}
+
 #[derive(FromQueryResult)]
 struct Version {
     v: Option<i64>,
@@ -633,9 +655,12 @@ pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, Error> {
 
 /// Dashboards already computed, by campaign and day, with the data version they were computed
 /// at. One per server; small (a handful of days are looked at), cleared when full.
+/// A computed dashboard and the data version it was computed at.
+type Entry = (i64, Arc<Dashboard>);
+
 #[derive(Default)]
 pub struct Cache {
-    entries: Mutex<HashMap<(i32, NaiveDate), (i64, Arc<Dashboard>)>>,
+    entries: Mutex<HashMap<(i32, NaiveDate), Entry>>,
 }
 
 const CACHE_ENTRIES: usize = 256;

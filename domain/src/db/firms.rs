@@ -104,6 +104,7 @@ fn filters(
         let yes = push(true.into(), values);
         sql.push_str(&format!(" AND f.in_scope = ${yes}"));
         sql.push_str(&match status {
+            TargetStatus::InScope => String::new(),
             TargetStatus::NotVisited => format!(" AND NOT {visited}"),
             TargetStatus::Visited => format!(" AND {visited}"),
             TargetStatus::NotSolved => format!(" AND NOT {solved}"),

@@ -16,6 +16,7 @@ pub mod import;
 pub mod problems;
 pub mod progress;
 pub mod reference;
+pub mod reports;
 pub mod sheets;
 #[cfg(feature = "test-util")]
 pub mod testing;

@@ -160,25 +160,54 @@ where
     I: IntoIterator<Item = R>,
     R: AsRef<[String]>,
 {
-    use rust_xlsxwriter::{Format as CellFormat, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| {
-        tracing::error!(error = %e, "xlsx export failed");
-        Error::Internal
-    };
-    let mut book = Workbook::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    add_sheet(&mut book, table, rows, false)?;
+    save(&mut book)
+}
+
+/// A workbook of several sheets (a report). Cells holding a plain number are written as numbers,
+/// so Excel can sum them; everything else as neutralised text.
+pub fn write_xlsx_sheets(sheets: &[(Table<'_>, Vec<Vec<String>>)]) -> Result<Vec<u8>, Error> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (table, rows) in sheets {
+        add_sheet(&mut book, table, rows, true)?;
+    }
+    save(&mut book)
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
+    tracing::error!(error = %e, "xlsx export failed");
+    Error::Internal
+}
+
+fn save(book: &mut rust_xlsxwriter::Workbook) -> Result<Vec<u8>, Error> {
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+fn add_sheet<I, R>(
+    book: &mut rust_xlsxwriter::Workbook,
+    table: &Table<'_>,
+    rows: I,
+    numbers: bool,
+) -> Result<(), Error>
+where
+    I: IntoIterator<Item = R>,
+    R: AsRef<[String]>,
+{
+    use rust_xlsxwriter::Format as CellFormat;
     let sheet = book.add_worksheet();
-    sheet.set_name(table.sheet).map_err(fail)?;
+    sheet.set_name(table.sheet).map_err(xlsx_error)?;
     let bold = CellFormat::new().set_bold();
     for (c, h) in table.headers.iter().enumerate() {
         let col = u16::try_from(c).map_err(|_| Error::Internal)?;
         sheet
             .write_string_with_format(0, col, *h, &bold)
-            .map_err(fail)?;
+            .map_err(xlsx_error)?;
         if let Some(w) = table.widths.get(c) {
-            sheet.set_column_width(col, *w).map_err(fail)?;
+            sheet.set_column_width(col, *w).map_err(xlsx_error)?;
         }
     }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     for (r, row) in rows.into_iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| Error::Internal)?;
         for (c, value) in row.as_ref().iter().enumerate() {
@@ -186,12 +215,18 @@ where
                 continue;
             }
             let col = u16::try_from(c).map_err(|_| Error::Internal)?;
-            sheet
-                .write_string(r, col, neutralise(value).as_ref())
-                .map_err(fail)?;
+            let number = value
+                .parse::<f64>()
+                .ok()
+                .filter(|_| numbers && value.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+            match number {
+                Some(v) => sheet.write_number(r, col, v),
+                None => sheet.write_string(r, col, neutralise(value).as_ref()),
+            }
+            .map_err(xlsx_error)?;
         }
     }
-    book.save_to_buffer().map_err(fail)
+    Ok(())
 }
 
 /// Writes rows as CSV in UTF-8 with a BOM (Excel then reads the Chinese correctly).
