@@ -236,7 +236,7 @@ fn BurnUp(d: Dashboard) -> impl IntoView {
             <figcaption>
                 <span class="key visited">{K::BurnupVisited.t(l)}</span>
                 <span class="key solved">{K::BurnupSolved.t(l)}</span>
-                <span class="key target">{K::BurnupTarget.t(l)}</span>
+                <span class="key goal">{K::BurnupTarget.t(l)}</span>
                 <span class="projection-text" id="projection">{caption}</span>
             </figcaption>
             <details>
