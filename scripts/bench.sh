@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS="${BENCH_ROWS:-150000}"
+# Which parts to run: "import national" (both, the default), or one of them.
+PARTS="${BENCH_PARTS:-import national}"
 PG_ADMIN="${BENCH_PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}"
 PG_BASE="${PG_ADMIN%/*}"
 
@@ -17,10 +19,84 @@ fresh_pg() {
   psql "$PG_ADMIN" -qAt -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
 }
 
-echo
-echo "## Import: a generated GBK CSV firm list of $ROWS rows, committed in one transaction"
-echo
-DATABASE_URL="sqlite://$work/import.db?mode=rwc" RUST_LOG=warn "$BIN" bench import --rows "$ROWS"
-fresh_pg zhuqi_bench_import
-DATABASE_URL="$PG_BASE/zhuqi_bench_import" RUST_LOG=warn "$BIN" bench import --rows "$ROWS"
-psql "$PG_ADMIN" -qAt -c "DROP DATABASE IF EXISTS zhuqi_bench_import" >/dev/null
+if [[ " $PARTS " == *" import "* ]]; then
+  echo
+  echo "## Import: a generated GBK CSV firm list of $ROWS rows, committed in one transaction"
+  echo
+  DATABASE_URL="sqlite://$work/import.db?mode=rwc" RUST_LOG=warn "$BIN" bench import --rows "$ROWS"
+  fresh_pg zhuqi_bench_import
+  DATABASE_URL="$PG_BASE/zhuqi_bench_import" RUST_LOG=warn "$BIN" bench import --rows "$ROWS"
+  psql "$PG_ADMIN" -qAt -c "DROP DATABASE IF EXISTS zhuqi_bench_import" >/dev/null
+fi
+
+# ---------------------------------------------------------------------------------------------
+# National scale: generate the data set, serve it (optimised build), load it with wrk from a
+# second process, and compare with a static file of the same server (the ceiling).
+FIRMS="${BENCH_FIRMS:-150000}"
+VISITS="${BENCH_VISITS:-600000}"
+PROBLEMS="${BENCH_PROBLEMS:-300000}"
+COORDINATORS="${BENCH_COORDINATORS:-5000}"
+DURATION="${BENCH_DURATION:-15s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+PORT="${BENCH_PORT:-3300}"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk from Debian"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
+fi
+if [ ! -f target/site/pkg/zhuqi.css ]; then
+  cargo leptos build
+fi
+
+# wrk's summary → "p50 p99 rps" (latencies in ms).
+wrk_figures() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.2f %.2f %.0f %s\n", p50, p99, rps, (bad == "" ? 0 : bad) }'
+}
+
+national() {
+  local label="$1" url="$2"
+  echo
+  echo "## National scale on $label: $FIRMS firms, $VISITS visits, $PROBLEMS problems, $COORDINATORS coordinators"
+  local t0; t0=$(date +%s.%N)
+  local token
+  token=$(DATABASE_URL="$url" RUST_LOG=warn "$BIN" bench generate --firms "$FIRMS" --visits "$VISITS" \
+            --problems "$PROBLEMS" --coordinators "$COORDINATORS")
+  DATABASE_URL="$url" ZHUQI_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+    ZHUQI_DATA_DIR="$work/data" "$BIN" serve >"$work/serve.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+  local auth="Authorization: Bearer $token"
+  local base="http://127.0.0.1:$PORT"
+  # The first dashboard of a data version is computed; later ones come from the cache until a
+  # write moves the version. Both are reported.
+  local cold
+  cold=$(curl -fs -o /dev/null -w '%{time_total}' -H "$auth" "$base/api/v1/progress?as_of=2022-12-31")
+  local warm
+  warm=$(curl -fs -o /dev/null -w '%{time_total}' -H "$auth" "$base/api/v1/progress?as_of=2022-12-31")
+  printf '\n| route (%s, %s connections, %s) | p50 ms | p99 ms | req/s | non-2xx |\n|---|---|---|---|---|\n' "$label" "$CONNECTIONS" "$DURATION"
+  for route in "static /favicon.svg|/favicon.svg" \
+               "dashboard /api/v1/progress|/api/v1/progress?as_of=2022-12-31" \
+               "firm list /api/v1/firms (page 50)|/api/v1/firms?page=50" \
+               "firm list filtered /api/v1/firms|/api/v1/firms?region=3&status=not_visited&page=2"; do
+    local name="${route%%|*}" path="${route#*|}"
+    read -r p50 p99 rps bad < <(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$base$path" | wrk_figures)
+    printf '| %s | %s | %s | %s | %s |\n' "$name" "$p50" "$p99" "$rps" "$bad"
+  done
+  printf '\ndashboard computed cold: %.0f ms; served from the cache: %.1f ms (single requests with curl)\n' \
+    "$(echo "$cold * 1000" | bc -l)" "$(echo "$warm * 1000" | bc -l)"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  local t1; t1=$(date +%s.%N)
+  printf 'whole run: %.0f s\n' "$(echo "$t1 - $t0" | bc -l)"
+}
+
+if [[ " $PARTS " == *" national "* ]]; then
+  national "SQLite" "sqlite://$work/national.db?mode=rwc"
+  fresh_pg zhuqi_bench_national
+  national "PostgreSQL" "$PG_BASE/zhuqi_bench_national"
+  psql "$PG_ADMIN" -qAt -c "DROP DATABASE IF EXISTS zhuqi_bench_national" >/dev/null
+fi

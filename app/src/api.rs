@@ -956,13 +956,14 @@ fn as_of_or_default(
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard(
     as_of: Option<String>,
+    #[server(default)] campaign: Option<String>,
 ) -> Result<domain::dashboard::Dashboard, AppError> {
     use domain::auth::Role;
     let db = ssr::db()?;
     let user = ssr::user().await?;
     user.require(&[Role::Office, Role::Leader, Role::Unit])
         .map_err(ssr::fail)?;
-    let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
+    let campaign = chosen_campaign(&db, campaign).await?;
     let as_of = as_of_or_default(&campaign, as_of)?;
     let cache = use_context::<std::sync::Arc<domain::db::dashboard::Cache>>().ok_or_else(|| {
         tracing::error!("no dashboard cache in the Leptos context");
@@ -1029,4 +1030,65 @@ pub async fn get_half_year_report(
         units,
         periods,
     })
+}
+
+/// The campaign a page asks for (`?campaign=id`), or the current one.
+#[cfg(feature = "ssr")]
+async fn chosen_campaign(
+    db: &domain::db::Db,
+    id: Option<String>,
+) -> Result<domain::Campaign, AppError> {
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(domain::db::parse_id("campaign", raw).map_err(ssr::fail)?),
+        None => None,
+    };
+    domain::db::campaigns::chosen(db, id)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// Every campaign round, newest first (for choosers and the campaigns page).
+#[server(endpoint = "campaigns")]
+pub async fn list_campaigns() -> Result<Vec<domain::Campaign>, AppError> {
+    let db = ssr::db()?;
+    ssr::user().await?;
+    domain::db::campaigns::list(&db).await.map_err(ssr::fail)
+}
+
+/// The office starts a later round. One checkbox per tier (`tier1` … `tier5`), so the plain
+/// form post without JavaScript carries them as well.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "create_campaign")]
+pub async fn create_campaign(
+    name_zh: String,
+    #[server(default)] name_en: String,
+    starts_on: String,
+    deadline: String,
+    #[server(default)] tier1: Option<String>,
+    #[server(default)] tier2: Option<String>,
+    #[server(default)] tier3: Option<String>,
+    #[server(default)] tier4: Option<String>,
+    #[server(default)] tier5: Option<String>,
+) -> Result<i32, AppError> {
+    let db = ssr::db()?;
+    let user = ssr::user().await?;
+    let tiers: Vec<String> = [tier1, tier2, tier3, tier4, tier5]
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_some())
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    let form = domain::campaign::CampaignForm {
+        name_zh,
+        name_en,
+        starts_on,
+        deadline,
+        tiers,
+    };
+    let valid = form.validate().map_err(ssr::fail)?;
+    let created = domain::db::campaigns::create(&db, valid, &user, &ssr::actor(&user))
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!("/campaigns?created={}", created.id));
+    Ok(created.id)
 }

@@ -65,6 +65,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <a href="/dashboard">{K::NavDashboard.t(l)}</a>
                                     <a href="/reports">{K::NavReports.t(l)}</a>
                                 })}
+                                {office.then(|| view! { <a href="/campaigns">{K::NavCampaigns.t(l)}</a> })}
                                 {(office || user.is(Role::Leader)).then(|| view! { <a href="/workload">{K::NavWorkload.t(l)}</a> })}
                                 {office.then(|| view! {
                                     <a href="/users">{K::Users.t(l)}</a>

@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/firms/:id") view=pages::firm_file::FirmFilePage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/edit") view=pages::firm_form::FirmFormPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/visit") view=pages::visit::LogVisitPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reports") view=pages::report::ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />

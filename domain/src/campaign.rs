@@ -135,12 +135,101 @@ impl Progress {
     }
 }
 
+/// A later round as the office types it: names, dates, and the tiers in its scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignForm {
+    pub name_zh: String,
+    #[serde(default)]
+    pub name_en: String,
+    /// YYYY-MM-DD
+    pub starts_on: String,
+    /// YYYY-MM-DD
+    pub deadline: String,
+    /// Tier ids, 1–5: firms of these tiers are in scope (unless the office overrode a firm's).
+    #[serde(default)]
+    pub tiers: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidCampaign {
+    pub name_zh: String,
+    pub name_en: String,
+    pub starts_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub tiers: Vec<crate::Tier>,
+}
+
+impl CampaignForm {
+    pub fn validate(&self) -> Result<ValidCampaign, crate::Error> {
+        use crate::error::{Problems, text};
+        let mut problems = Problems::default();
+        let name_zh = problems.take(text("name_zh", &self.name_zh, true, 100));
+        let name_en = problems.take(text("name_en", &self.name_en, false, 100));
+        let starts_on = problems.take(parse_date("starts_on", &self.starts_on));
+        let deadline = problems.take(parse_date("deadline", &self.deadline));
+        if let (Some(s), Some(d)) = (starts_on, deadline)
+            && d <= s
+        {
+            problems.push(FieldError::new("deadline", K::ErrDeadlineBeforeStart));
+        }
+        let mut tiers = Vec::new();
+        for t in self.tiers.iter().filter(|t| !t.trim().is_empty()) {
+            if let Some(tier) = problems.take(crate::Tier::parse_id("tiers", t))
+                && !tiers.contains(&tier)
+            {
+                tiers.push(tier);
+            }
+        }
+        if tiers.is_empty() {
+            problems.push(FieldError::new("tiers", K::ErrNoTiers));
+        }
+        problems.finish()?;
+        match (name_zh, name_en, starts_on, deadline) {
+            (Some(name_zh), Some(name_en), Some(starts_on), Some(deadline)) => Ok(ValidCampaign {
+                name_en: if name_en.is_empty() { name_zh.clone() } else { name_en },
+                name_zh,
+                starts_on,
+                deadline,
+                tiers,
+            }),
+            _ => Err(crate::Error::Internal),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
         parse_date("d", s).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_later_round_needs_names_ordered_dates_and_tiers() {
+        let form = CampaignForm {
+            name_zh: "百人助百企（2023年）".into(),
+            starts_on: "2023-03-01".into(),
+            deadline: "2023-12-31".into(),
+            tiers: vec!["3".into(), "2".into(), "3".into()],
+            ..Default::default()
+        };
+        let valid = form.validate().expect("valid");
+        assert_eq!(valid.tiers, vec![crate::Tier::ProvincialSrdi, crate::Tier::Reserve]);
+        assert_eq!(valid.name_en, "百人助百企（2023年）");
+        let bad = CampaignForm {
+            name_zh: " ".into(),
+            starts_on: "2023-12-31".into(),
+            deadline: "2023-03-01".into(),
+            tiers: vec![],
+            ..Default::default()
+        };
+        let Err(crate::Error::Validation(errors)) = bad.validate() else {
+            panic!("should fail")
+        };
+        let keys: Vec<K> = errors.iter().map(|e| e.key).collect();
+        assert_eq!(keys, vec![K::ErrRequired, K::ErrDeadlineBeforeStart, K::ErrNoTiers]);
     }
 
     fn campaign() -> Campaign {

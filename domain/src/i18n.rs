@@ -445,6 +445,20 @@ catalog! {
     ReportAnswered => "企业评价 {n} 条", "{n} answers from firms";
     ReportCases => "典型案例", "Typical cases";
     ReportOverdueList => "超期事项", "Overdue items";
+    // Campaigns (rounds)
+    ErrDeadlineBeforeStart => "截止日期应晚于开始日期", "The deadline must come after the start";
+    ErrNoTiers => "请至少选择一个纳入范围的梯度层级", "Choose at least one tier in scope";
+    NavCampaigns => "活动", "Campaigns";
+    CampaignsTitle => "活动轮次", "Campaign rounds";
+    NewCampaign => "新建一轮活动", "Start a new round";
+    CampaignNameZh => "名称", "Name (Chinese)";
+    CampaignNameEn => "英文名称", "Name (English)";
+    CampaignStart => "开始日期", "Starts on";
+    CampaignDeadline => "截止日期", "Deadline";
+    CampaignTiers => "纳入范围的梯度层级", "Tiers in scope";
+    CampaignCreated => "已新建活动。", "The round was created.";
+    CampaignChoose => "活动", "Campaign";
+    Save => "保存", "Save";
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";
     EntityVisit => "走访记录", "Visit";

@@ -332,3 +332,60 @@ async fn the_cache_serves_until_the_data_changes() {
         .unwrap();
     assert_eq!(fresh.in_scope, 1);
 }
+
+#[tokio::test]
+async fn a_later_round_counts_the_firms_of_its_own_tiers() {
+    let db = test_db().await;
+    demo::seed(&*db).await.unwrap();
+    let first = current_campaign(&*db).await.unwrap();
+    let office = domain::auth::CurrentUser {
+        id: 0,
+        name: "办公室".into(),
+        role: domain::auth::Role::Office,
+        member_unit_id: None,
+    };
+    let form = domain::campaign::CampaignForm {
+        name_zh: "小巨人专项服务（2023年）".into(),
+        starts_on: "2023-03-01".into(),
+        deadline: "2023-12-31".into(),
+        tiers: vec![domain::Tier::LittleGiant.id().to_string()],
+        ..Default::default()
+    };
+    let actor = domain::db::audit::Actor::user(&office, None);
+    let round = domain::db::campaigns::create(&*db, form.validate().unwrap(), &office, &actor)
+        .await
+        .unwrap();
+    // A coordinator may not start rounds.
+    let coordinator = domain::auth::CurrentUser {
+        role: domain::auth::Role::Coordinator,
+        ..office.clone()
+    };
+    assert_eq!(
+        domain::db::campaigns::create(&*db, form.validate().unwrap(), &coordinator, &actor)
+            .await
+            .unwrap_err(),
+        domain::Error::Forbidden
+    );
+    // Started (today is after 2023-03-01), so it is now the current round.
+    assert_eq!(current_campaign(&*db).await.unwrap().id, round.id);
+    let w = world(&db).await;
+    let giants: HashSet<i32> = w
+        .firms
+        .iter()
+        .filter(|f| f.archived_at.is_none())
+        .filter(|f| match &f.scope_reason {
+            Some(_) => f.in_scope,
+            None => f.tier_id == domain::Tier::LittleGiant.id(),
+        })
+        .map(|f| f.id)
+        .collect();
+    let d = dashboard::compute(&*db, &round, date("2023-12-31")).await.unwrap();
+    assert_eq!(d.in_scope, giants.len() as u64);
+    assert!(d.in_scope > 0);
+    // Visits of 2022 do not count for the 2023 round.
+    assert_eq!(d.visited, 0);
+    // The first round's figures are unchanged by the second's existence.
+    let before = dashboard::compute(&*db, &first, date("2022-12-31")).await.unwrap();
+    let (scope, _, _) = targets(&w, first.starts_on, first.deadline, date("2022-12-31"));
+    assert_eq!(before.in_scope, scope.len() as u64);
+}

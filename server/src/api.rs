@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/firms/{id}/assignments", get(firm_assignments))
         .route("/assignments", axum::routing::post(assign))
         .route("/progress", get(get_progress))
+        .route("/campaigns", get(list_campaigns).post(create_campaign))
         .route("/reports/half-year", get(half_year))
         .route("/firms/{id}/visits", axum::routing::post(create_visit))
         .route("/visits", get(list_visits))
@@ -41,7 +42,7 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zhuqi API", description = "百人助百企 campaign data: firms, progress. Errors are application/problem+json."),
-    paths(half_year, list_firms, get_firm, create_firm, update_firm, import_firms, import_coordinators, export_firms, assign, firm_assignments, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
+    paths(half_year, list_campaigns, create_campaign, list_firms, get_firm, create_firm, update_firm, import_firms, import_coordinators, export_firms, assign, firm_assignments, get_progress, create_visit, list_visits, list_problems, transition, confirm_call, confirm_link),
     components(schemas(ImportResult, RowProblem, AssignRequest, ProblemDetails, FieldProblem, ProgressResponse, LoggedVisit, VisitItem, TransitionRequest, ConfirmationRequest, ProblemState)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -224,6 +225,8 @@ async fn get_firm(
 pub struct ProgressParams {
     /// YYYY-MM-DD; defaults to today, or the deadline once the campaign has ended.
     as_of: Option<String>,
+    /// A campaign round's id; defaults to the current round.
+    campaign: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -253,7 +256,7 @@ async fn get_progress(
     _user: ApiUser,
     Q(p): Q<ProgressParams>,
 ) -> Result<Json<ProgressResponse>, ApiError> {
-    let campaign = current_campaign(&state.db).await?;
+    let campaign = chosen_campaign(&state, p.campaign.as_deref()).await?;
     let as_of = match p.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => {
             domain::campaign::parse_date("as_of", raw).map_err(|e| Error::Validation(vec![e]))?
@@ -841,4 +844,61 @@ async fn half_year(
     } else {
         Ok(Json(report).into_response())
     }
+}
+
+/// The campaign round a request names, or the current one.
+async fn chosen_campaign(state: &AppState, id: Option<&str>) -> Result<domain::Campaign, Error> {
+    let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(parse_id("campaign", raw)?),
+        None => None,
+    };
+    domain::db::campaigns::chosen(&state.db, id).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CampaignItem {
+    pub id: i32,
+    pub name_zh: String,
+    pub name_en: String,
+    pub starts_on: NaiveDate,
+    pub deadline: NaiveDate,
+}
+
+impl From<domain::Campaign> for CampaignItem {
+    fn from(c: domain::Campaign) -> Self {
+        CampaignItem {
+            id: c.id,
+            name_zh: c.name_zh,
+            name_en: c.name_en,
+            starts_on: c.starts_on,
+            deadline: c.deadline,
+        }
+    }
+}
+
+/// The campaign rounds, newest first.
+#[utoipa::path(get, path = "/api/v1/campaigns", responses((status = 200, body = Vec<CampaignItem>)))]
+async fn list_campaigns(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<CampaignItem>>, ApiError> {
+    let rounds = domain::db::campaigns::list(&state.db).await?;
+    Ok(Json(rounds.into_iter().map(CampaignItem::from).collect()))
+}
+
+/// Start a later round (the office): names, dates and the tiers in scope.
+#[utoipa::path(post, path = "/api/v1/campaigns", request_body = domain::campaign::CampaignForm,
+    responses((status = 201, body = CampaignItem), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+async fn create_campaign(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    J(form): J<domain::campaign::CampaignForm>,
+) -> Result<Response, ApiError> {
+    user.require(&[domain::auth::Role::Office])?;
+    let valid = form.validate()?;
+    let created =
+        domain::db::campaigns::create(&state.db, valid, &user, &actor(&user, peer)).await?;
+    Ok((StatusCode::CREATED, Json(CampaignItem::from(created))).into_response())
 }

@@ -45,6 +45,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 150_000)]
         rows: usize,
     },
+    /// Fill an empty database with a national-scale campaign (firms, coordinators, their
+    /// assignments, visits and problems in 2022) and print an office API token for load tests.
+    Generate {
+        #[arg(long, default_value_t = 150_000)]
+        firms: usize,
+        #[arg(long, default_value_t = 5_000)]
+        coordinators: usize,
+        #[arg(long, default_value_t = 600_000)]
+        visits: usize,
+        #[arg(long, default_value_t = 300_000)]
+        problems: usize,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

@@ -17,14 +17,21 @@ use leptos_router::hooks::use_query_map;
 pub fn DashboardPage() -> impl IntoView {
     let l = locale();
     let query = use_query_map();
-    let data = Resource::new(move || query.read().get("as_of"), get_dashboard);
+    let data = Resource::new(
+        move || (query.read().get("as_of"), query.read().get("campaign")),
+        |(as_of, campaign)| get_dashboard(as_of, campaign),
+    );
+    let campaigns = Resource::new(|| (), |_| crate::api::list_campaigns());
     view! {
         <Title text=K::DashboardTitle.t(l) />
         <section class="page dashboard">
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <DashboardBody d /> }.into_any(),
+                        Ok(d) => {
+                            let rounds = campaigns.await.unwrap_or_default();
+                            view! { <DashboardBody d rounds /> }.into_any()
+                        }
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     }
                 })}
@@ -73,7 +80,7 @@ fn Tile(
 }
 
 #[component]
-fn DashboardBody(d: Dashboard) -> impl IntoView {
+fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
     let l = locale();
     let c = d.campaign.clone();
     let days_left = (c.deadline - d.as_of).num_days().max(0);
@@ -92,6 +99,17 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             </p>
         </header>
         <Form method="GET" action="/dashboard" attr:class="asof">
+            {(rounds.len() > 1).then(|| {
+                let chosen = c.id;
+                view! {
+                    <label for="campaign">{K::CampaignChoose.t(l)}</label>
+                    <select id="campaign" name="campaign">
+                        {rounds.into_iter().map(|r| view! {
+                            <option value=r.id selected=r.id == chosen>{name(l, &r.name_zh, &r.name_en)}</option>
+                        }).collect_view()}
+                    </select>
+                }
+            })}
             <label for="as_of">{K::AsOf.t(l)}</label>
             <input type="date" id="as_of" name="as_of" value=d.as_of.to_string() min=c.starts_on.to_string() />
             <button type="submit">{K::AsOfShow.t(l)}</button>

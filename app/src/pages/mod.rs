@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod campaigns;
 pub mod dashboard;
 pub mod firm_file;
 pub mod firm_form;

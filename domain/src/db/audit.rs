@@ -91,38 +91,77 @@ pub async fn record_many(
     rows: &[(i32, Option<serde_json::Value>, Option<serde_json::Value>)],
     at: chrono::DateTime<Utc>,
 ) -> Result<(), Error> {
-    // 10 parameters a row keeps a batch under SQLite's and PostgreSQL's parameter limits.
+    // PostgreSQL takes each batch as one JSON parameter (binding thousands of parameters costs
+    // it more than the inserts); SQLite a VALUES list, 10 parameters a row, under its limit.
+    #[derive(Serialize)]
+    struct Row {
+        entity_id: i32,
+        firm_id: Option<i32>,
+        before_json: Option<String>,
+        after_json: Option<String>,
+    }
+    let backend = db.get_database_backend();
     for batch in rows.chunks(1000) {
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(batch.len() * 10);
-        let mut tuples = Vec::with_capacity(batch.len());
-        for (id, before, after) in batch {
-            let start = values.len();
-            values.extend([
-                at.into(),
-                actor.user_id.into(),
-                actor.label.clone().into(),
-                action.to_owned().into(),
-                entity.to_owned().into(),
-                Some(*id).into(),
-                (entity == "firm").then_some(*id).into(),
-                before.as_ref().map(|v| v.to_string()).into(),
-                after.as_ref().map(|v| v.to_string()).into(),
-                actor.client_addr.clone().into(),
-            ]);
-            let marks: Vec<String> = (start + 1..=values.len())
-                .map(|i| format!("${i}"))
+        let stmt = if backend == sea_orm::DbBackend::Postgres {
+            let rows: Vec<Row> = batch
+                .iter()
+                .map(|(id, before, after)| Row {
+                    entity_id: *id,
+                    firm_id: (entity == "firm").then_some(*id),
+                    before_json: before.as_ref().map(|v| v.to_string()),
+                    after_json: after.as_ref().map(|v| v.to_string()),
+                })
                 .collect();
-            tuples.push(format!("({})", marks.join(", ")));
-        }
-        let stmt = super::sql(
-            db.get_database_backend(),
-            &format!(
+            let json = serde_json::to_string(&rows).map_err(|_| Error::Internal)?;
+            sea_orm::Statement::from_sql_and_values(
+                backend,
                 "INSERT INTO audit_log (at, actor_id, actor_label, action, entity, entity_id, firm_id,
-                                        before_json, after_json, client_addr) VALUES {}",
-                tuples.join(", ")
-            ),
-            values,
-        );
+                                        before_json, after_json, client_addr)
+                 SELECT $2, $3, $4, $5, $6, entity_id, firm_id, before_json, after_json, $7
+                 FROM json_to_recordset($1::json)
+                      AS x(entity_id int, firm_id int, before_json text, after_json text)",
+                vec![
+                    json.into(),
+                    at.into(),
+                    actor.user_id.into(),
+                    actor.label.clone().into(),
+                    action.to_owned().into(),
+                    entity.to_owned().into(),
+                    actor.client_addr.clone().into(),
+                ],
+            )
+        } else {
+            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(batch.len() * 10);
+            let mut tuples = Vec::with_capacity(batch.len());
+            for (id, before, after) in batch {
+                let start = values.len();
+                values.extend([
+                    at.into(),
+                    actor.user_id.into(),
+                    actor.label.clone().into(),
+                    action.to_owned().into(),
+                    entity.to_owned().into(),
+                    Some(*id).into(),
+                    (entity == "firm").then_some(*id).into(),
+                    before.as_ref().map(|v| v.to_string()).into(),
+                    after.as_ref().map(|v| v.to_string()).into(),
+                    actor.client_addr.clone().into(),
+                ]);
+                let marks: Vec<String> = (start + 1..=values.len())
+                    .map(|i| format!("${i}"))
+                    .collect();
+                tuples.push(format!("({})", marks.join(", ")));
+            }
+            super::sql_in_order(
+                backend,
+                &format!(
+                    "INSERT INTO audit_log (at, actor_id, actor_label, action, entity, entity_id, firm_id,
+                                            before_json, after_json, client_addr) VALUES {}",
+                    tuples.join(", ")
+                ),
+                values,
+            )
+        };
         db.execute_raw(stmt).await?;
     }
     Ok(())

@@ -18,6 +18,7 @@ pub const LIST_ROWS: usize = 10;
 
 /// What the campaign's figures are counted over, as of a day.
 struct Window {
+    campaign_id: i32,
     start: NaiveDate,
     /// The last day that counts for the firm targets: the as-of day, or the deadline.
     upto: NaiveDate,
@@ -33,6 +34,7 @@ impl Window {
     fn new(c: &Campaign, as_of: NaiveDate) -> Window {
         let upto = as_of.min(c.deadline);
         Window {
+            campaign_id: c.id,
             start: c.starts_on,
             upto,
             as_of,
@@ -63,6 +65,7 @@ async fn targets_by(
     group: &str,
     join: &str,
 ) -> Result<Vec<GroupTargets>, Error> {
+    let scope4 = super::in_scope_sql(4);
     query_all::<GroupTargets>(
         db,
         &format!(
@@ -75,10 +78,10 @@ async fn targets_by(
                         WHERE kind = 'on_site' AND visit_date >= $1 AND visit_date <= $2) v ON v.firm_id = f.id
              LEFT JOIN (SELECT DISTINCT firm_id FROM problems
                         WHERE status = 'solved' AND solved_at < $3) s ON s.firm_id = f.id
-             WHERE f.in_scope = $4 AND f.archived_at IS NULL
+             WHERE {scope4} AND f.archived_at IS NULL
              GROUP BY {group}"
         ),
-        vec![w.start.into(), w.upto.into(), w.upto_utc.into(), true.into()],
+        vec![w.start.into(), w.upto.into(), w.upto_utc.into(), w.campaign_id.into()],
     )
     .await
 }
@@ -304,6 +307,7 @@ async fn firms_missing(
     w: &Window,
     visited: bool,
 ) -> Result<Vec<FirmFlag>, Error> {
+    let scope4 = super::in_scope_sql(4);
     let missing = if visited {
         "NOT EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
                      AND v.visit_date >= $1 AND v.visit_date <= $2)"
@@ -317,14 +321,14 @@ async fn firms_missing(
              FROM firms f
              LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
              LEFT JOIN users u ON u.id = a.coordinator_id
-             WHERE f.in_scope = $4 AND f.archived_at IS NULL AND {missing}
+             WHERE {scope4} AND f.archived_at IS NULL AND {missing}
              ORDER BY f.region_id, f.id LIMIT $5"
         ),
         vec![
             w.start.into(),
             w.upto.into(),
             w.upto_utc.into(),
-            true.into(),
+            w.campaign_id.into(),
             (LIST_ROWS as i64).into(),
         ],
     )
@@ -437,6 +441,7 @@ fn burn_days(w: &Window) -> Vec<NaiveDate> {
 }
 
 async fn burnup(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<BurnPoint>, Error> {
+    let scope4 = super::in_scope_sql(4);
     let days = burn_days(w);
     if days.is_empty() {
         return Ok(Vec::new());
@@ -445,7 +450,7 @@ async fn burnup(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<BurnPoint>,
         w.start.into(),
         w.upto.into(),
         w.upto_utc.into(),
-        true.into(),
+        w.campaign_id.into(),
     ];
     let mut cols = Vec::new();
     for (k, d) in days.iter().enumerate() {
@@ -464,7 +469,7 @@ async fn burnup(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<BurnPoint>,
                       AND v.visit_date >= $1 AND v.visit_date <= $2) AS fv,
                    (SELECT MIN(p.solved_at) FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved'
                       AND p.solved_at < $3) AS fs
-            FROM firms f WHERE f.in_scope = $4 AND f.archived_at IS NULL) t",
+            FROM firms f WHERE {scope4} AND f.archived_at IS NULL) t",
         cols.join(", ")
     );
     let stmt: Statement = super::sql(db.get_database_backend(), &text, values);
@@ -576,9 +581,9 @@ pub async fn compute(
     let (projected_visited, projected_solved) = project(&burnup, campaign.deadline, in_scope);
     let unassigned = query_one::<Count>(
         db,
-        "SELECT COUNT(*) AS n FROM firms f WHERE f.archived_at IS NULL AND f.in_scope = $1
-         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.firm_id = f.id AND a.ended_at IS NULL)",
-        vec![true.into()],
+        &format!("SELECT COUNT(*) AS n FROM firms f WHERE f.archived_at IS NULL AND {}
+         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.firm_id = f.id AND a.ended_at IS NULL)", super::in_scope_sql(1)),
+        vec![campaign.id.into()],
     )
     .await?
     .map_or(0, |c| n(c.n));

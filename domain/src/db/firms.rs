@@ -101,8 +101,8 @@ fn filters(
             "EXISTS (SELECT 1 FROM problems sp WHERE sp.firm_id = f.id AND sp.status = 'solved')";
         // The targets are about firms in the campaign's scope; so are these filters, which is
         // what makes the dashboard's counts and the lists behind them agree.
-        let yes = push(true.into(), values);
-        sql.push_str(&format!(" AND f.in_scope = ${yes}"));
+        let campaign_id = push(campaign.id.into(), values);
+        sql.push_str(&format!(" AND {}", super::in_scope_sql(campaign_id)));
         sql.push_str(&match status {
             TargetStatus::InScope => String::new(),
             TargetStatus::NotVisited => format!(" AND NOT {visited}"),
@@ -156,7 +156,12 @@ async fn list_scoped(
     q: &FirmQuery,
     only_of: Option<i32>,
 ) -> Result<FirmPage, Error> {
-    let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
+    // $1, $2: the campaign's dates (for the target columns); $3: its id (for the scope).
+    let mut values: Vec<Value> = vec![
+        campaign.starts_on.into(),
+        campaign.deadline.into(),
+        campaign.id.into(),
+    ];
     let mut count_values = Vec::new();
     let count_where = filters(q, campaign, only_of, &mut count_values);
     let total = query_one::<Count>(
@@ -172,8 +177,9 @@ async fn list_scoped(
     let limit = values.len();
     values.push(i64::try_from((q.page - 1) * PAGE_SIZE).unwrap_or(0).into());
     let offset = values.len();
+    let scope3 = super::in_scope_sql(3);
     let sql = format!(
-        "SELECT f.id, f.name, f.credit_code, f.region_id, f.county, f.tier_id, f.in_scope,
+        "SELECT f.id, f.name, f.credit_code, f.region_id, f.county, f.tier_id, {scope3} AS in_scope,
                 u.name AS coordinator, {TARGET_COLUMNS}
          FROM firms f
          LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
@@ -405,19 +411,21 @@ pub async fn my_firms(
     let rows = query_all::<MyRow>(
         db,
         &format!(
-            "SELECT f.id, f.name, f.region_id, f.county, f.in_scope, {TARGET_COLUMNS},
+            "SELECT f.id, f.name, f.region_id, f.county, {scope4} AS in_scope, {TARGET_COLUMNS},
                     (SELECT COUNT(*) FROM problems p WHERE p.firm_id = f.id
                        AND p.status IN ('routed', 'claimed', 'responded')) AS open_problems,
                     (SELECT MIN(p.deadline) FROM problems p WHERE p.firm_id = f.id
                        AND p.status IN ('routed', 'claimed', 'responded')) AS next_deadline
              FROM firms f
              JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = $3
-             WHERE f.archived_at IS NULL"
+             WHERE f.archived_at IS NULL",
+            scope4 = super::in_scope_sql(4)
         ),
         vec![
             campaign.starts_on.into(),
             campaign.deadline.into(),
             coordinator_id.into(),
+            campaign.id.into(),
         ],
     )
     .await?;
@@ -594,20 +602,26 @@ pub async fn export_rows(
     user: &CurrentUser,
 ) -> Result<Vec<Vec<String>>, Error> {
     let only_of = (!user.sees_all_firms()).then_some(user.id);
-    let mut values: Vec<Value> = vec![campaign.starts_on.into(), campaign.deadline.into()];
+    // $1, $2: the campaign's dates (for the target columns); $3: its id (for the scope).
+    let mut values: Vec<Value> = vec![
+        campaign.starts_on.into(),
+        campaign.deadline.into(),
+        campaign.id.into(),
+    ];
     let where_sql = filters(q, campaign, only_of, &mut values);
     let rows = query_all::<ExportRow>(
         db,
         &format!(
             "SELECT f.name, f.credit_code, f.region_id, f.county, f.industry, f.tier_id,
-                    f.contact_name, f.contact_phone, f.address, f.in_scope,
+                    f.contact_name, f.contact_phone, f.address, {scope3} AS in_scope,
                     u.name AS coordinator, {TARGET_COLUMNS}
              FROM firms f
              LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
              LEFT JOIN users u ON u.id = a.coordinator_id
              {where_sql}
              ORDER BY {order}",
-            order = order_by(q.sort)
+            order = order_by(q.sort),
+            scope3 = super::in_scope_sql(3)
         ),
         values,
     )

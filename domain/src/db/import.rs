@@ -134,6 +134,95 @@ struct Inserted {
     credit_code: String,
 }
 
+/// One row of a batch, as PostgreSQL's `json_to_recordset` reads it.
+#[derive(serde::Serialize)]
+struct NewFirmRow<'a> {
+    credit_code: String,
+    name: &'a str,
+    region_id: i32,
+    county: &'a str,
+    industry: &'a str,
+    tier_id: i32,
+    in_scope: bool,
+    contact_name: &'a str,
+    contact_phone: &'a str,
+    address: &'a str,
+}
+
+/// Inserts a batch of new firms, returning their ids. PostgreSQL gets the batch as one JSON
+/// parameter (binding thousands of parameters costs it more than the inserts do); SQLite gets a
+/// multi-row VALUES list with anonymous placeholders.
+async fn insert_firms(
+    txn: &impl ConnectionTrait,
+    batch: &[ValidFirm],
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<Inserted>, Error> {
+    let backend = txn.get_database_backend();
+    let stmt = if backend == sea_orm::DbBackend::Postgres {
+        let rows: Vec<NewFirmRow> = batch
+            .iter()
+            .map(|f| NewFirmRow {
+                credit_code: f.credit_code.to_string(),
+                name: &f.name,
+                region_id: f.region.id(),
+                county: &f.county,
+                industry: &f.industry,
+                tier_id: f.tier.id(),
+                in_scope: f.in_scope,
+                contact_name: &f.contact_name,
+                contact_phone: &f.contact_phone,
+                address: &f.address,
+            })
+            .collect();
+        let json = serde_json::to_string(&rows).map_err(|_| Error::Internal)?;
+        sea_orm::Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO firms (credit_code, name, region_id, county, industry, tier_id, in_scope,
+                                contact_name, contact_phone, address, created_at, updated_at)
+             SELECT credit_code, name, region_id, county, industry, tier_id, in_scope,
+                    contact_name, contact_phone, address, $2, $2
+             FROM json_to_recordset($1::json) AS x(credit_code text, name text, region_id int,
+                  county text, industry text, tier_id int, in_scope boolean, contact_name text,
+                  contact_phone text, address text)
+             RETURNING id, credit_code",
+            vec![json.into(), now.into()],
+        )
+    } else {
+        let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 12);
+        let mut rows = Vec::with_capacity(batch.len());
+        for f in batch {
+            let start = values.len();
+            values.extend([
+                f.credit_code.to_string().into(),
+                f.name.clone().into(),
+                f.region.id().into(),
+                f.county.clone().into(),
+                f.industry.clone().into(),
+                f.tier.id().into(),
+                f.in_scope.into(),
+                f.contact_name.clone().into(),
+                f.contact_phone.clone().into(),
+                f.address.clone().into(),
+                now.into(),
+                now.into(),
+            ]);
+            let marks: Vec<String> = (start + 1..=values.len()).map(|i| format!("${i}")).collect();
+            rows.push(format!("({})", marks.join(", ")));
+        }
+        super::sql_in_order(
+            backend,
+            &format!(
+                "INSERT INTO firms (credit_code, name, region_id, county, industry, tier_id, in_scope,
+                                    contact_name, contact_phone, address, created_at, updated_at)
+                 VALUES {} RETURNING id, credit_code",
+                rows.join(", ")
+            ),
+            values,
+        )
+    };
+    Ok(Inserted::find_by_statement(stmt).all(txn).await?)
+}
+
 /// Imports a firm list (xlsx, xls or CSV). With `commit` false, or when any row has a problem,
 /// nothing is written and the report says what would happen; otherwise every row is written in
 /// one transaction, each firm with its audit entry.
@@ -146,6 +235,7 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
     actor: &Actor,
 ) -> Result<ImportReport, Error> {
     by.require(&[Role::Office])?;
+    let started = std::time::Instant::now();
     let mut report = ImportReport {
         file_name: file_name.to_owned(),
         ..Default::default()
@@ -159,6 +249,7 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         &mut report,
     );
 
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, rows = report.rows, "import: file read and checked");
     let txn = db.begin().await?;
     let mut existing: HashMap<String, firm::Model> = HashMap::new();
     for chunk in records.chunks(LOOKUP_CHUNK) {
@@ -185,6 +276,7 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         }
     }
     report.created = creates.len() as u64;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "import: checked against the register");
     report.updated = updates.len() as u64;
     sort_issues(&mut report);
     if !commit || !report.is_clean() {
@@ -193,47 +285,14 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
     }
 
     let now = Utc::now();
-    let mut entries: Vec<(i32, Option<serde_json::Value>, Option<serde_json::Value>)> =
-        Vec::with_capacity(creates.len() + updates.len());
     for batch in creates.chunks(BATCH) {
-        let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 13);
-        let mut rows = Vec::with_capacity(batch.len());
-        for f in batch {
-            let start = values.len();
-            values.extend([
-                f.credit_code.to_string().into(),
-                f.name.clone().into(),
-                f.region.id().into(),
-                f.county.clone().into(),
-                f.industry.clone().into(),
-                f.tier.id().into(),
-                f.in_scope.into(),
-                f.contact_name.clone().into(),
-                f.contact_phone.clone().into(),
-                f.address.clone().into(),
-                now.into(),
-                now.into(),
-            ]);
-            let marks: Vec<String> = (start + 1..=values.len())
-                .map(|i| format!("${i}"))
-                .collect();
-            rows.push(format!("({})", marks.join(", ")));
-        }
-        let inserted = super::query_all::<Inserted>(
-            &txn,
-            &format!(
-                "INSERT INTO firms (credit_code, name, region_id, county, industry, tier_id, in_scope,
-                                    contact_name, contact_phone, address, created_at, updated_at)
-                 VALUES {} RETURNING id, credit_code",
-                rows.join(", ")
-            ),
-            values,
-        )
-        .await?;
+        let inserted = insert_firms(&txn, batch, now).await?;
         let ids: HashMap<String, i32> = inserted
             .into_iter()
             .map(|r| (r.credit_code, r.id))
             .collect();
+        // Each firm's audit entry goes in with its batch, so memory stays one batch deep.
+        let mut entries = Vec::with_capacity(batch.len());
         for f in batch {
             let code = f.credit_code.to_string();
             let id = *ids.get(&code).ok_or(Error::Internal)?;
@@ -256,8 +315,11 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
             };
             entries.push((id, None, audit::snapshot(&model)));
         }
+        audit::record_many(&txn, actor, "import_create", "firm", &entries, now).await?;
     }
-    let created_entries = entries.len();
+    drop(creates);
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "import: firms and their audit entries inserted");
+    let mut entries = Vec::with_capacity(BATCH);
     for (before, f) in updates {
         let id = before.id;
         let in_scope = scope_after(&before, &f);
@@ -274,10 +336,12 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         model.updated_at = Set(now);
         let after = model.update(&txn).await?;
         entries.push((id, audit::snapshot(&before), audit::snapshot(&after)));
+        if entries.len() == BATCH {
+            audit::record_many(&txn, actor, "import_update", "firm", &entries, now).await?;
+            entries.clear();
+        }
     }
-    let (created, updated) = entries.split_at(created_entries);
-    audit::record_many(&txn, actor, "import_create", "firm", created, now).await?;
-    audit::record_many(&txn, actor, "import_update", "firm", updated, now).await?;
+    audit::record_many(&txn, actor, "import_update", "firm", &entries, now).await?;
     audit::record(
         &txn,
         actor,

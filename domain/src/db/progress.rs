@@ -26,7 +26,7 @@ pub async fn compute(
     let upto = as_of.min(campaign.deadline);
     let counts = query_one::<Counts>(
         db,
-        "SELECT COUNT(*) AS in_scope,
+        &format!("SELECT COUNT(*) AS in_scope,
                 COALESCE(SUM(CASE WHEN v.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS visited,
                 COALESCE(SUM(CASE WHEN s.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS solved,
                 COALESCE(SUM(CASE WHEN v.firm_id IS NOT NULL AND s.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS both
@@ -35,8 +35,8 @@ pub async fn compute(
                     WHERE kind = 'on_site' AND visit_date >= $1 AND visit_date <= $2) v ON v.firm_id = f.id
          LEFT JOIN (SELECT DISTINCT firm_id FROM problems
                     WHERE status = 'solved' AND solved_at < $3) s ON s.firm_id = f.id
-         WHERE f.in_scope = $4 AND f.archived_at IS NULL",
-        vec![campaign.starts_on.into(), upto.into(), day_end_utc(upto).into(), true.into()],
+         WHERE {scope} AND f.archived_at IS NULL", scope = super::in_scope_sql(4)),
+        vec![campaign.starts_on.into(), upto.into(), day_end_utc(upto).into(), campaign.id.into()],
     )
     .await?
     .unwrap_or(Counts { in_scope: 0, visited: 0, solved: 0, both: 0 });

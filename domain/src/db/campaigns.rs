@@ -1,0 +1,124 @@
+//! Campaign rounds: the 2022 百人助百企 campaign is seeded; the office can start later rounds,
+//! each with its dates and the tiers in its scope.
+
+use super::audit::{self, Actor, Entry};
+use super::{query_all, query_one};
+use crate::auth::{CurrentUser, Role};
+use crate::campaign::{Campaign, ValidCampaign};
+use crate::error::Error;
+use crate::i18n::K;
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionSession, TransactionTrait};
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: i32,
+    name_zh: String,
+    name_en: String,
+    starts_on: chrono::NaiveDate,
+    deadline: chrono::NaiveDate,
+}
+
+impl From<Row> for Campaign {
+    fn from(r: Row) -> Campaign {
+        Campaign {
+            id: r.id,
+            name_zh: r.name_zh,
+            name_en: r.name_en,
+            starts_on: r.starts_on,
+            deadline: r.deadline,
+        }
+    }
+}
+
+/// Every round, the newest first.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Campaign>, Error> {
+    Ok(query_all::<Row>(
+        db,
+        "SELECT id, name_zh, name_en, starts_on, deadline FROM campaigns ORDER BY starts_on DESC, id DESC",
+        vec![],
+    )
+    .await?
+    .into_iter()
+    .map(Campaign::from)
+    .collect())
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<Campaign, Error> {
+    query_one::<Row>(
+        db,
+        "SELECT id, name_zh, name_en, starts_on, deadline FROM campaigns WHERE id = $1",
+        vec![id.into()],
+    )
+    .await?
+    .map(Campaign::from)
+    .ok_or(Error::not_found(K::EntityCampaign))
+}
+
+/// The round asked for by id, or the current one.
+pub async fn chosen(db: &impl ConnectionTrait, id: Option<i32>) -> Result<Campaign, Error> {
+    match id {
+        Some(id) => get(db, id).await,
+        None => super::current_campaign(db).await,
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Id {
+    id: i32,
+}
+
+/// The office starts a later round; audited with its dates and scope.
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: ValidCampaign,
+    by: &CurrentUser,
+    actor: &Actor,
+) -> Result<Campaign, Error> {
+    by.require(&[Role::Office])?;
+    let txn = db.begin().await?;
+    let id = query_one::<Id>(
+        &txn,
+        "INSERT INTO campaigns (name_zh, name_en, measure_id, led_by, starts_on, deadline, created_at)
+         VALUES ($1, $2, 16, $3, $4, $5, $6) RETURNING id",
+        vec![
+            c.name_zh.clone().into(),
+            c.name_en.clone().into(),
+            "省促进中小企业暨非公有制经济发展工作领导小组办公室".into(),
+            c.starts_on.into(),
+            c.deadline.into(),
+            chrono::Utc::now().into(),
+        ],
+    )
+    .await?
+    .ok_or(Error::Internal)?
+    .id;
+    for t in &c.tiers {
+        txn.execute_raw(super::sql(
+            txn.get_database_backend(),
+            "INSERT INTO campaign_tiers (campaign_id, tier_id) VALUES ($1, $2)",
+            vec![id.into(), t.id().into()],
+        ))
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "create",
+            entity: "campaign",
+            entity_id: Some(id),
+            firm_id: None,
+            before: None,
+            after: Some(serde_json::json!({
+                "name_zh": c.name_zh,
+                "name_en": c.name_en,
+                "starts_on": c.starts_on,
+                "deadline": c.deadline,
+                "tiers": c.tiers.iter().map(|t| t.id()).collect::<Vec<_>>(),
+            })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, id).await
+}
