@@ -171,7 +171,7 @@ pub mod ssr {
 #[server(endpoint = "progress")]
 pub async fn get_progress(as_of: Option<String>) -> Result<ProgressView, AppError> {
     use domain::campaign::parse_date;
-    use domain::db::{current_campaign, progress};
+    use domain::db::current_campaign;
     let db = ssr::db()?;
     ssr::user().await?;
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
@@ -182,7 +182,8 @@ pub async fn get_progress(as_of: Option<String>) -> Result<ProgressView, AppErro
         }
         None => campaign.default_as_of(today),
     };
-    let progress = progress::compute(&db, &campaign, as_of)
+    let progress = dashboard_cache()?
+        .progress(&db, &campaign, as_of)
         .await
         .map_err(ssr::fail)?;
     Ok(ProgressView {
@@ -199,7 +200,8 @@ pub async fn list_firms(params: FirmQueryParams) -> Result<FirmPage, AppError> {
     let user = ssr::user().await?;
     let query = params.parse().map_err(ssr::fail)?;
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
-    firms::list_for(&db, &campaign, &query, &user)
+    let cache = dashboard_cache()?;
+    firms::list_for_cached(&db, &cache, &campaign, &query, &user)
         .await
         .map_err(ssr::fail)
 }
@@ -965,11 +967,10 @@ pub async fn get_dashboard(
         .map_err(ssr::fail)?;
     let campaign = chosen_campaign(&db, campaign).await?;
     let as_of = as_of_or_default(&campaign, as_of)?;
-    let cache = use_context::<std::sync::Arc<domain::db::dashboard::Cache>>().ok_or_else(|| {
-        tracing::error!("no dashboard cache in the Leptos context");
-        ssr::fail(domain::Error::Internal)
-    })?;
-    let d = cache.get(&db, &campaign, as_of).await.map_err(ssr::fail)?;
+    let d = dashboard_cache()?
+        .get(&db, &campaign, as_of)
+        .await
+        .map_err(ssr::fail)?;
     Ok((*d).clone())
 }
 
@@ -1091,4 +1092,13 @@ pub async fn create_campaign(
         .map_err(ssr::fail)?;
     leptos_axum::redirect(&format!("/campaigns?created={}", created.id));
     Ok(created.id)
+}
+
+/// The server's dashboard cache (see `domain::db::dashboard::Cache`).
+#[cfg(feature = "ssr")]
+fn dashboard_cache() -> Result<std::sync::Arc<domain::db::dashboard::Cache>, AppError> {
+    use_context::<std::sync::Arc<domain::db::dashboard::Cache>>().ok_or_else(|| {
+        tracing::error!("no dashboard cache in the Leptos context");
+        ssr::fail(domain::Error::Internal)
+    })
 }

@@ -187,7 +187,11 @@ impl CampaignForm {
         problems.finish()?;
         match (name_zh, name_en, starts_on, deadline) {
             (Some(name_zh), Some(name_en), Some(starts_on), Some(deadline)) => Ok(ValidCampaign {
-                name_en: if name_en.is_empty() { name_zh.clone() } else { name_en },
+                name_en: if name_en.is_empty() {
+                    name_zh.clone()
+                } else {
+                    name_en
+                },
                 name_zh,
                 starts_on,
                 deadline,
@@ -216,7 +220,10 @@ mod tests {
             ..Default::default()
         };
         let valid = form.validate().expect("valid");
-        assert_eq!(valid.tiers, vec![crate::Tier::ProvincialSrdi, crate::Tier::Reserve]);
+        assert_eq!(
+            valid.tiers,
+            vec![crate::Tier::ProvincialSrdi, crate::Tier::Reserve]
+        );
         assert_eq!(valid.name_en, "百人助百企（2023年）");
         let bad = CampaignForm {
             name_zh: " ".into(),
@@ -229,7 +236,10 @@ mod tests {
             panic!("should fail")
         };
         let keys: Vec<K> = errors.iter().map(|e| e.key).collect();
-        assert_eq!(keys, vec![K::ErrRequired, K::ErrDeadlineBeforeStart, K::ErrNoTiers]);
+        assert_eq!(
+            keys,
+            vec![K::ErrRequired, K::ErrDeadlineBeforeStart, K::ErrNoTiers]
+        );
     }
 
     fn campaign() -> Campaign {

@@ -296,6 +296,17 @@ async fn the_cache_serves_until_the_data_changes() {
         .await
         .unwrap();
     assert_eq!(first.in_scope, 0);
+    let everyone = domain::firm::FirmQueryParams::default().parse().unwrap();
+    let reader = domain::auth::CurrentUser {
+        id: 0,
+        name: "领导".into(),
+        role: domain::auth::Role::Leader,
+        member_unit_id: None,
+    };
+    let list = domain::db::firms::list_for_cached(&*db, &cache, &campaign, &everyone, &reader)
+        .await
+        .unwrap();
+    assert_eq!(list.total, 0);
     let again = cache
         .get(&*db, &campaign, date("2022-12-31"))
         .await
@@ -331,6 +342,14 @@ async fn the_cache_serves_until_the_data_changes() {
         .await
         .unwrap();
     assert_eq!(fresh.in_scope, 1);
+    let list = domain::db::firms::list_for_cached(&*db, &cache, &campaign, &everyone, &reader)
+        .await
+        .unwrap();
+    assert_eq!(
+        (list.total, list.rows.len()),
+        (1, 1),
+        "the cached page followed the write"
+    );
 }
 
 #[tokio::test]
@@ -379,13 +398,17 @@ async fn a_later_round_counts_the_firms_of_its_own_tiers() {
         })
         .map(|f| f.id)
         .collect();
-    let d = dashboard::compute(&*db, &round, date("2023-12-31")).await.unwrap();
+    let d = dashboard::compute(&*db, &round, date("2023-12-31"))
+        .await
+        .unwrap();
     assert_eq!(d.in_scope, giants.len() as u64);
     assert!(d.in_scope > 0);
     // Visits of 2022 do not count for the 2023 round.
     assert_eq!(d.visited, 0);
     // The first round's figures are unchanged by the second's existence.
-    let before = dashboard::compute(&*db, &first, date("2022-12-31")).await.unwrap();
+    let before = dashboard::compute(&*db, &first, date("2022-12-31"))
+        .await
+        .unwrap();
     let (scope, _, _) = targets(&w, first.starts_on, first.deadline, date("2022-12-31"));
     assert_eq!(before.in_scope, scope.len() as u64);
 }

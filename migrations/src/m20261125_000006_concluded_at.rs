@@ -50,6 +50,27 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // The firm list's default order (region, then registration) straight from an index,
+        // which a national register needs for its later pages.
+        m.create_index(
+            Index::create()
+                .name("ix_firms_region_id_id")
+                .table("firms")
+                .col("region_id")
+                .col("id")
+                .to_owned(),
+        )
+        .await?;
+        // "Has this firm a solved problem?" is asked per firm by every list page.
+        m.create_index(
+            Index::create()
+                .name("ix_problems_firm_id_status")
+                .table("problems")
+                .col("firm_id")
+                .col("status")
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("ix_problems_raised_at")
@@ -62,7 +83,18 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for name in ["ix_problems_raised_at", "ix_problems_concluded_on"] {
+        m.drop_index(
+            Index::drop()
+                .name("ix_firms_region_id_id")
+                .table("firms")
+                .to_owned(),
+        )
+        .await?;
+        for name in [
+            "ix_problems_raised_at",
+            "ix_problems_firm_id_status",
+            "ix_problems_concluded_on",
+        ] {
             m.drop_index(Index::drop().name(name).table("problems").to_owned())
                 .await?;
         }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use domain::db::{access, current_campaign, firms, parse_id, progress};
+use domain::db::{access, current_campaign, firms, parse_id};
 use domain::firm::{FirmFile, FirmPage, FirmQueryParams};
 use domain::{Error, Locale};
 use serde::{Deserialize, Serialize};
@@ -201,7 +201,7 @@ async fn list_firms(
     let query = FirmQueryParams::from(p).parse()?;
     let campaign = current_campaign(&state.db).await?;
     Ok(Json(
-        firms::list_for(&state.db, &campaign, &query, &user).await?,
+        firms::list_for_cached(&state.db, &state.dashboard_cache, &campaign, &query, &user).await?,
     ))
 }
 
@@ -263,7 +263,10 @@ async fn get_progress(
         }
         None => campaign.default_as_of(domain::clock::today()),
     };
-    let p = progress::compute(&state.db, &campaign, as_of).await?;
+    let p = state
+        .dashboard_cache
+        .progress(&state.db, &campaign, as_of)
+        .await?;
     let dashboard = state
         .dashboard_cache
         .get(&state.db, &campaign, as_of)

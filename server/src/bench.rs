@@ -132,7 +132,9 @@ async fn insert_rows(
         for i in start..end {
             let first = values.len();
             values.extend(row(i));
-            let marks: Vec<String> = (first + 1..=values.len()).map(|k| format!("${k}")).collect();
+            let marks: Vec<String> = (first + 1..=values.len())
+                .map(|k| format!("${k}"))
+                .collect();
             tuples.push(format!("({})", marks.join(",")));
         }
         let sql = format!(
@@ -140,9 +142,13 @@ async fn insert_rows(
             columns.join(", "),
             tuples.join(",")
         );
-        db.execute_raw(domain::db::sql_in_order(db.get_database_backend(), &sql, values))
-            .await
-            .map_err(|e| format!("inserting into {table}: {e}"))?;
+        db.execute_raw(domain::db::sql_in_order(
+            db.get_database_backend(),
+            &sql,
+            values,
+        ))
+        .await
+        .map_err(|e| format!("inserting into {table}: {e}"))?;
         start = end;
     }
     Ok(())
@@ -170,7 +176,16 @@ pub async fn generate(
     insert_rows(
         &txn,
         "users",
-        &["id", "name", "phone", "role", "member_unit_id", "active", "created_at", "updated_at"],
+        &[
+            "id",
+            "name",
+            "phone",
+            "role",
+            "member_unit_id",
+            "active",
+            "created_at",
+            "updated_at",
+        ],
         coordinators,
         |i| {
             vec![
@@ -191,8 +206,19 @@ pub async fn generate(
         &txn,
         "firms",
         &[
-            "id", "credit_code", "name", "region_id", "county", "industry", "tier_id", "in_scope",
-            "contact_name", "contact_phone", "address", "created_at", "updated_at",
+            "id",
+            "credit_code",
+            "name",
+            "region_id",
+            "county",
+            "industry",
+            "tier_id",
+            "in_scope",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "created_at",
+            "updated_at",
         ],
         firms,
         |i| {
@@ -241,8 +267,14 @@ pub async fn generate(
         &txn,
         "visits",
         &[
-            "firm_id", "coordinator_id", "visit_date", "kind", "participants", "summary",
-            "created_at", "updated_at",
+            "firm_id",
+            "coordinator_id",
+            "visit_date",
+            "kind",
+            "participants",
+            "summary",
+            "created_at",
+            "updated_at",
         ],
         visits,
         |_| {
@@ -261,15 +293,35 @@ pub async fn generate(
         },
     )
     .await?;
-    let statuses = ["routed", "claimed", "responded", "closed", "solved", "solved", "solved", "unsolvable"];
+    let statuses = [
+        "routed",
+        "claimed",
+        "responded",
+        "closed",
+        "solved",
+        "solved",
+        "solved",
+        "unsolvable",
+    ];
     let first_problem: i32 = 1_000;
     let mut rng = Rng(0xB0B_2022);
     insert_rows(
         &txn,
         "problems",
         &[
-            "id", "firm_id", "measure_id", "description", "status", "deadline", "raised_at",
-            "closed_at", "solved_at", "concluded_on", "satisfaction", "version", "created_at",
+            "id",
+            "firm_id",
+            "measure_id",
+            "description",
+            "status",
+            "deadline",
+            "raised_at",
+            "closed_at",
+            "solved_at",
+            "concluded_on",
+            "satisfaction",
+            "version",
+            "created_at",
             "updated_at",
         ],
         problems,
@@ -282,7 +334,9 @@ pub async fn generate(
                 .then(|| raised + Duration::days(5 + rng.below(30) as i64));
             let solved = (status == "solved")
                 .then(|| clock::at(concluded.unwrap_or(raised) + Duration::days(3), 10, 0));
-            let satisfaction = solved.map(|_| ["satisfied", "basically_satisfied", "dissatisfied"][rng.below(3) as usize]);
+            let satisfaction = solved.map(|_| {
+                ["satisfied", "basically_satisfied", "dissatisfied"][rng.below(3) as usize]
+            });
             vec![
                 (first_problem + i as i32).into(),
                 (first_firm + firm as i32).into(),
@@ -305,9 +359,18 @@ pub async fn generate(
         },
     )
     .await?;
-    insert_rows(&txn, "problem_units", &["problem_id", "member_unit_id"], problems, |i| {
-        vec![(first_problem + i as i32).into(), ((i % 19) as i32 + 1).into()]
-    })
+    insert_rows(
+        &txn,
+        "problem_units",
+        &["problem_id", "member_unit_id"],
+        problems,
+        |i| {
+            vec![
+                (first_problem + i as i32).into(),
+                ((i % 19) as i32 + 1).into(),
+            ]
+        },
+    )
     .await?;
     // PostgreSQL's sequences must move past the ids given above.
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
@@ -318,11 +381,15 @@ pub async fn generate(
             .await
             .map_err(|e| e.to_string())?;
         }
-        txn.execute_unprepared("ANALYZE").await.map_err(|e| e.to_string())?;
+        txn.execute_unprepared("ANALYZE")
+            .await
+            .map_err(|e| e.to_string())?;
     }
     txn.commit().await.map_err(|e| e.to_string())?;
     if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        db.execute_unprepared("ANALYZE").await.map_err(|e| e.to_string())?;
+        db.execute_unprepared("ANALYZE")
+            .await
+            .map_err(|e| e.to_string())?;
     }
     let actor = Actor::system("bench");
     domain::db::accounts::create_user(

@@ -306,6 +306,16 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("zhuqi is serving at http://{addr}");
     println!("zhuqi is ready: open http://{addr}");
+    // Without TCP_NODELAY a small response can wait for the client's delayed ACK (about 40 ms
+    // on Linux), which dominates every request's latency.
+    let listener = {
+        use axum::serve::ListenerExt;
+        listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+            }
+        })
+    };
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -9,7 +9,7 @@ use crate::dashboard::*;
 use crate::error::Error;
 use crate::reference::{Region, Tier};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -440,55 +440,6 @@ fn burn_days(w: &Window) -> Vec<NaiveDate> {
     days
 }
 
-async fn burnup(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<BurnPoint>, Error> {
-    let scope4 = super::in_scope_sql(4);
-    let days = burn_days(w);
-    if days.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut values: Vec<Value> = vec![
-        w.start.into(),
-        w.upto.into(),
-        w.upto_utc.into(),
-        w.campaign_id.into(),
-    ];
-    let mut cols = Vec::new();
-    for (k, d) in days.iter().enumerate() {
-        values.push((*d).into());
-        let dv = values.len();
-        values.push(day_end_utc(*d).into());
-        let ds = values.len();
-        cols.push(format!(
-            "COALESCE(SUM(CASE WHEN fv <= ${dv} THEN 1 ELSE 0 END), 0) AS v{k},
-             COALESCE(SUM(CASE WHEN fs < ${ds} THEN 1 ELSE 0 END), 0) AS s{k}"
-        ));
-    }
-    let text = format!(
-        "SELECT {} FROM (
-            SELECT (SELECT MIN(v.visit_date) FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
-                      AND v.visit_date >= $1 AND v.visit_date <= $2) AS fv,
-                   (SELECT MIN(p.solved_at) FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved'
-                      AND p.solved_at < $3) AS fs
-            FROM firms f WHERE {scope4} AND f.archived_at IS NULL) t",
-        cols.join(", ")
-    );
-    let stmt: Statement = super::sql(db.get_database_backend(), &text, values);
-    let Some(row) = db.query_one_raw(stmt).await? else {
-        return Ok(Vec::new());
-    };
-    let mut points = Vec::with_capacity(days.len());
-    for (k, d) in days.into_iter().enumerate() {
-        let v: i64 = row.try_get("", &format!("v{k}"))?;
-        let s: i64 = row.try_get("", &format!("s{k}"))?;
-        points.push(BurnPoint {
-            date: d,
-            visited: n(v),
-            solved: n(s),
-        });
-    }
-    Ok(points)
-}
-
 #[derive(FromQueryResult)]
 struct CoordinatorName {
     id: i32,
@@ -497,8 +448,42 @@ struct CoordinatorName {
 }
 
 #[derive(FromQueryResult)]
-struct Count {
-    n: i64,
+struct FirmFact {
+    region_id: i32,
+    tier_id: i32,
+    coordinator_id: Option<i32>,
+    /// The first on-site visit in the campaign, up to the counted day.
+    first_visit: Option<NaiveDate>,
+    /// The first problem confirmed solved, up to the counted day.
+    first_solved: Option<DateTime<Utc>>,
+}
+
+/// One row per firm in scope with the dates its targets were first met: every firm-level
+/// figure (totals, breakdowns, the burn-up) is counted from these in one pass.
+async fn firm_facts(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<FirmFact>, Error> {
+    query_all::<FirmFact>(
+        db,
+        &format!(
+            "SELECT f.region_id, f.tier_id, a.coordinator_id, fv.d AS first_visit, fs.t AS first_solved
+             FROM firms f
+             LEFT JOIN (SELECT firm_id, MIN(visit_date) AS d FROM visits
+                        WHERE kind = 'on_site' AND visit_date >= $1 AND visit_date <= $2
+                        GROUP BY firm_id) fv ON fv.firm_id = f.id
+             LEFT JOIN (SELECT firm_id, MIN(solved_at) AS t FROM problems
+                        WHERE status = 'solved' AND solved_at < $3
+                        GROUP BY firm_id) fs ON fs.firm_id = f.id
+             LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
+             WHERE {} AND f.archived_at IS NULL",
+            super::in_scope_sql(4)
+        ),
+        vec![
+            w.start.into(),
+            w.upto.into(),
+            w.upto_utc.into(),
+            w.campaign_id.into(),
+        ],
+    )
+    .await
 }
 
 /// Every figure of the dashboard as of a day (see `crate::dashboard` for the definitions).
@@ -508,36 +493,50 @@ pub async fn compute(
     as_of: NaiveDate,
 ) -> Result<Dashboard, Error> {
     let w = Window::new(campaign, as_of);
-    let regions = targets_by(db, &w, "f.region_id", "").await?;
+    let facts = firm_facts(db, &w).await?;
+    let mut regions: HashMap<i32, TargetRow> = HashMap::new();
+    let mut tiers: HashMap<i32, TargetRow> = HashMap::new();
+    let mut coordinators: HashMap<i32, TargetRow> = HashMap::new();
+    let mut first_visits: Vec<NaiveDate> = Vec::new();
+    let mut first_solves: Vec<DateTime<Utc>> = Vec::new();
+    let mut unassigned = 0;
+    for f in &facts {
+        let (v, s) = (f.first_visit.is_some(), f.first_solved.is_some());
+        let add = |row: &mut TargetRow| {
+            row.in_scope += 1;
+            row.visited += u64::from(v);
+            row.solved += u64::from(s);
+            row.both += u64::from(v && s);
+        };
+        add(regions.entry(f.region_id).or_default());
+        add(tiers.entry(f.tier_id).or_default());
+        match f.coordinator_id {
+            Some(c) => add(coordinators.entry(c).or_default()),
+            None => unassigned += 1,
+        }
+        first_visits.extend(f.first_visit);
+        first_solves.extend(f.first_solved);
+    }
     let by_region: Vec<TargetRow> = Region::ALL
         .into_iter()
-        .map(|r| {
-            let g = regions.iter().find(|g| g.gid == r.id());
-            let empty = GroupTargets {
-                gid: r.id(),
-                in_scope: 0,
-                visited: 0,
-                solved: 0,
-                both: 0,
-            };
-            target_row(g.unwrap_or(&empty), r.name_zh(), r.name_en(), "")
+        .map(|r| TargetRow {
+            id: r.id(),
+            name_zh: r.name_zh().to_owned(),
+            name_en: r.name_en().to_owned(),
+            ..regions.remove(&r.id()).unwrap_or_default()
         })
         .collect();
-    let tiers = targets_by(db, &w, "f.tier_id", "").await?;
-    let by_tier: Vec<TargetRow> = tiers
-        .iter()
-        .filter_map(|g| {
-            let t = Tier::from_id(g.gid)?;
-            Some(target_row(g, t.name_zh(), t.name_en(), ""))
+    let by_tier: Vec<TargetRow> = Tier::ALL
+        .into_iter()
+        .filter_map(|t| {
+            Some(TargetRow {
+                id: t.id(),
+                name_zh: t.name_zh().to_owned(),
+                name_en: t.name_en().to_owned(),
+                ..tiers.remove(&t.id())?
+            })
         })
         .collect();
-    let coordinators = targets_by(
-        db,
-        &w,
-        "a.coordinator_id",
-        "JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL",
-    )
-    .await?;
     let names: HashMap<i32, CoordinatorName> = query_all::<CoordinatorName>(
         db,
         "SELECT u.id, u.name, mu.name_zh AS unit FROM users u
@@ -549,12 +548,17 @@ pub async fn compute(
     .map(|c| (c.id, c))
     .collect();
     let mut league: Vec<TargetRow> = coordinators
-        .iter()
-        .map(|g| {
-            let c = names.get(&g.gid);
-            let name = c.map(|c| c.name.as_str()).unwrap_or_default();
-            let unit = c.and_then(|c| c.unit.as_deref()).unwrap_or_default();
-            target_row(g, name, name, unit)
+        .into_iter()
+        .map(|(id, row)| {
+            let c = names.get(&id);
+            let name = c.map(|c| c.name.clone()).unwrap_or_default();
+            TargetRow {
+                id,
+                name_en: name.clone(),
+                name_zh: name,
+                note: c.and_then(|c| c.unit.clone()).unwrap_or_default(),
+                ..row
+            }
         })
         .collect();
     // Ranked by the share of their firms with both targets met, then visited; ties by name.
@@ -565,28 +569,34 @@ pub async fn compute(
                 r.visited * 1000 / r.in_scope.max(1),
             )
         };
-        key(b).cmp(&key(a)).then_with(|| a.name_zh.cmp(&b.name_zh))
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| a.name_zh.cmp(&b.name_zh))
+            .then(a.id.cmp(&b.id))
     });
     let coordinators_behind: Vec<TargetRow> =
         league.iter().rev().take(LIST_ROWS).cloned().collect();
     league.truncate(LIST_ROWS);
-
+    first_visits.sort_unstable();
+    first_solves.sort_unstable();
+    let burnup: Vec<BurnPoint> = burn_days(&w)
+        .into_iter()
+        .map(|d| {
+            let end = day_end_utc(d);
+            BurnPoint {
+                date: d,
+                visited: first_visits.partition_point(|v| *v <= d) as u64,
+                solved: first_solves.partition_point(|s| *s < end) as u64,
+            }
+        })
+        .collect();
     let total = problem_figures(db, &w, "0", "", "", vec![]).await?;
     let problems = total.first().map(ProblemFigures::from).unwrap_or_default();
     let in_scope: u64 = by_region.iter().map(|r| r.in_scope).sum();
     let visited: u64 = by_region.iter().map(|r| r.visited).sum();
     let solved_firms: u64 = by_region.iter().map(|r| r.solved).sum();
     let both: u64 = by_region.iter().map(|r| r.both).sum();
-    let burnup = burnup(db, &w).await?;
     let (projected_visited, projected_solved) = project(&burnup, campaign.deadline, in_scope);
-    let unassigned = query_one::<Count>(
-        db,
-        &format!("SELECT COUNT(*) AS n FROM firms f WHERE f.archived_at IS NULL AND {}
-         AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.firm_id = f.id AND a.ended_at IS NULL)", super::in_scope_sql(1)),
-        vec![campaign.id.into()],
-    )
-    .await?
-    .map_or(0, |c| n(c.n));
     Ok(Dashboard {
         campaign: campaign.clone(),
         as_of,
@@ -666,11 +676,65 @@ type Entry = (i64, Arc<Dashboard>);
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<HashMap<(i32, NaiveDate), Entry>>,
+    /// Firm-list counts by query, with their data version.
+    counts: Mutex<HashMap<String, (i64, u64)>>,
+    /// Firm-list pages by query and page, with their data version.
+    pages: Mutex<HashMap<String, (i64, crate::firm::FirmPage)>>,
 }
 
 const CACHE_ENTRIES: usize = 256;
 
 impl Cache {
+    /// A firm-list count kept at this data version.
+    pub fn count(&self, key: &str, version: i64) -> Option<u64> {
+        let map = self.counts.lock().ok()?;
+        map.get(key).filter(|(v, _)| *v == version).map(|(_, n)| *n)
+    }
+
+    pub fn page(&self, key: &str, version: i64) -> Option<crate::firm::FirmPage> {
+        let map = self.pages.lock().ok()?;
+        map.get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, p)| p.clone())
+    }
+
+    pub fn keep_page(&self, key: String, version: i64, page: crate::firm::FirmPage) {
+        if let Ok(mut map) = self.pages.lock() {
+            // A page is 20 rows: 1024 of them stay well under a few megabytes.
+            if map.len() >= 1024 {
+                map.clear();
+            }
+            map.insert(key, (version, page));
+        }
+    }
+
+    pub fn keep_count(&self, key: String, version: i64, n: u64) {
+        if let Ok(mut map) = self.counts.lock() {
+            if map.len() >= 4096 {
+                map.clear();
+            }
+            map.insert(key, (version, n));
+        }
+    }
+
+    /// The two targets as of a day, from the (cached) dashboard: the same figures, one source.
+    pub async fn progress(
+        &self,
+        db: &impl ConnectionTrait,
+        campaign: &Campaign,
+        as_of: NaiveDate,
+    ) -> Result<crate::campaign::Progress, Error> {
+        let d = self.get(db, campaign, as_of).await?;
+        Ok(crate::campaign::Progress {
+            campaign: campaign.clone(),
+            as_of,
+            firms_in_scope: d.in_scope,
+            visited_on_site: d.visited,
+            with_solved_problem: d.solved_firms,
+            both_targets_met: d.both,
+        })
+    }
+
     pub async fn get(
         &self,
         db: &impl ConnectionTrait,

@@ -206,7 +206,9 @@ async fn insert_firms(
                 now.into(),
                 now.into(),
             ]);
-            let marks: Vec<String> = (start + 1..=values.len()).map(|i| format!("${i}")).collect();
+            let marks: Vec<String> = (start + 1..=values.len())
+                .map(|i| format!("${i}"))
+                .collect();
             rows.push(format!("({})", marks.join(", ")));
         }
         super::sql_in_order(
@@ -249,7 +251,11 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         &mut report,
     );
 
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, rows = report.rows, "import: file read and checked");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        rows = report.rows,
+        "import: file read and checked"
+    );
     let txn = db.begin().await?;
     let mut existing: HashMap<String, firm::Model> = HashMap::new();
     for chunk in records.chunks(LOOKUP_CHUNK) {
@@ -276,7 +282,10 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         }
     }
     report.created = creates.len() as u64;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "import: checked against the register");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: checked against the register"
+    );
     report.updated = updates.len() as u64;
     sort_issues(&mut report);
     if !commit || !report.is_clean() {
@@ -318,7 +327,10 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         audit::record_many(&txn, actor, "import_create", "firm", &entries, now).await?;
     }
     drop(creates);
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "import: firms and their audit entries inserted");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: firms and their audit entries inserted"
+    );
     let mut entries = Vec::with_capacity(BATCH);
     for (before, f) in updates {
         let id = before.id;

@@ -190,9 +190,9 @@ pub async fn current_campaign(db: &impl ConnectionTrait) -> Result<Campaign, Err
          ORDER BY CASE WHEN starts_on <= $1 THEN 0 ELSE 1 END, starts_on DESC, id DESC",
         vec![crate::clock::today().into()],
     )
-        .await?
-        .map(Campaign::from)
-        .ok_or(Error::not_found(K::EntityCampaign))
+    .await?
+    .map(Campaign::from)
+    .ok_or(Error::not_found(K::EntityCampaign))
 }
 
 /// Whether firm `f` is in the scope of the campaign whose id is parameter `$n`: the office's
