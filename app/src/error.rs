@@ -26,16 +26,7 @@ impl AppError {
     pub fn message(&self, locale: Locale) -> String {
         match self {
             AppError::Domain { error, .. } => error.message(locale),
-            AppError::Transport(_) => match locale {
-                Locale::Zh => {
-                    "网络连接失败或服务器无响应，您填写的内容仍保留在页面上，请稍后重试。"
-                        .to_owned()
-                }
-                Locale::En => {
-                    "The network or the server did not answer. Your input is still here; try again."
-                        .to_owned()
-                }
-            },
+            AppError::Transport(_) => domain::K::ErrNetwork.t(locale).to_owned(),
         }
     }
 

@@ -459,6 +459,8 @@ catalog! {
     CampaignCreated => "已新建活动。", "The round was created.";
     CampaignChoose => "活动", "Campaign";
     Save => "保存", "Save";
+    ErrNetwork => "网络连接失败或服务器无响应，您填写的内容仍保留在页面上，请稍后重试。", "The network or the server did not answer. Your input is still here; try again.";
+    ErrCrossSite => "跨站请求已拒绝", "Cross-site request refused";
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";
     EntityVisit => "走访记录", "Visit";

@@ -78,7 +78,11 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         tracing::warn!(?site, ?origin, "cross-site state-changing request refused");
         (
             StatusCode::FORBIDDEN,
-            "cross-site request refused / 跨站请求已拒绝",
+            format!(
+                "{} / {}",
+                domain::K::ErrCrossSite.t(domain::Locale::Zh),
+                domain::K::ErrCrossSite.t(domain::Locale::En)
+            ),
         )
             .into_response()
     }

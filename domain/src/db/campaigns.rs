@@ -9,26 +9,7 @@ use crate::error::Error;
 use crate::i18n::K;
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionSession, TransactionTrait};
 
-#[derive(FromQueryResult)]
-struct Row {
-    id: i32,
-    name_zh: String,
-    name_en: String,
-    starts_on: chrono::NaiveDate,
-    deadline: chrono::NaiveDate,
-}
-
-impl From<Row> for Campaign {
-    fn from(r: Row) -> Campaign {
-        Campaign {
-            id: r.id,
-            name_zh: r.name_zh,
-            name_en: r.name_en,
-            starts_on: r.starts_on,
-            deadline: r.deadline,
-        }
-    }
-}
+use super::CampaignRow as Row;
 
 /// Every round, the newest first.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Campaign>, Error> {

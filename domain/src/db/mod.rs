@@ -160,7 +160,7 @@ pub async fn query_one<T: FromQueryResult>(
 }
 
 #[derive(FromQueryResult)]
-struct CampaignRow {
+pub(crate) struct CampaignRow {
     id: i32,
     name_zh: String,
     name_en: String,
