@@ -101,7 +101,12 @@ pub async fn record_many(
         after_json: Option<String>,
     }
     let backend = db.get_database_backend();
-    for batch in rows.chunks(1000) {
+    let per = if backend == sea_orm::DbBackend::Postgres {
+        5000
+    } else {
+        1000
+    };
+    for batch in rows.chunks(per) {
         let stmt = if backend == sea_orm::DbBackend::Postgres {
             let rows: Vec<Row> = batch
                 .iter()

@@ -20,8 +20,10 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-/// Rows per multi-row INSERT: 14 parameters a firm stays far below both databases' limits.
+/// Rows per multi-row INSERT on SQLite: 12 parameters a firm stays under its 32,766.
 const BATCH: usize = 1000;
+/// Rows per INSERT on PostgreSQL, where a batch is one JSON parameter: fewer, larger statements.
+const PG_BATCH: usize = 5000;
 /// Credit codes per `IN (…)` lookup.
 const LOOKUP_CHUNK: usize = 500;
 
@@ -294,7 +296,12 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
     }
 
     let now = Utc::now();
-    for batch in creates.chunks(BATCH) {
+    let batch_rows = if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        PG_BATCH
+    } else {
+        BATCH
+    };
+    for batch in creates.chunks(batch_rows) {
         let inserted = insert_firms(&txn, batch, now).await?;
         let ids: HashMap<String, i32> = inserted
             .into_iter()
