@@ -170,18 +170,13 @@ pub mod ssr {
 
 #[server(endpoint = "progress")]
 pub async fn get_progress(as_of: Option<String>) -> Result<ProgressView, AppError> {
-    use domain::campaign::parse_date;
-    use domain::db::current_campaign;
     let db = ssr::db()?;
     ssr::user().await?;
-    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
+    let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
     let today = domain::clock::today();
-    let as_of = match as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            parse_date("as_of", raw).map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?
-        }
-        None => campaign.default_as_of(today),
-    };
+    let as_of = campaign
+        .as_of_param(as_of.as_deref(), today)
+        .map_err(ssr::fail)?;
     let progress = dashboard_cache()?
         .progress(&db, &campaign, as_of)
         .await
@@ -941,19 +936,6 @@ pub async fn import_commit(
     Ok(report)
 }
 
-/// The as-of day asked for, or the default: today, or the deadline once the campaign ended.
-#[cfg(feature = "ssr")]
-fn as_of_or_default(
-    campaign: &domain::Campaign,
-    as_of: Option<String>,
-) -> Result<NaiveDate, AppError> {
-    match as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => domain::campaign::parse_date("as_of", raw)
-            .map_err(|e| ssr::fail(domain::Error::Validation(vec![e]))),
-        None => Ok(campaign.default_as_of(domain::clock::today())),
-    }
-}
-
 /// The leadership dashboard as of a day (leaders, the office and member units).
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard(
@@ -965,8 +947,12 @@ pub async fn get_dashboard(
     let user = ssr::user().await?;
     user.require(&[Role::Office, Role::Leader, Role::Unit])
         .map_err(ssr::fail)?;
-    let campaign = chosen_campaign(&db, campaign).await?;
-    let as_of = as_of_or_default(&campaign, as_of)?;
+    let campaign = domain::db::campaigns::chosen(&db, campaign.as_deref())
+        .await
+        .map_err(ssr::fail)?;
+    let as_of = campaign
+        .as_of_param(as_of.as_deref(), domain::clock::today())
+        .map_err(ssr::fail)?;
     let d = dashboard_cache()?
         .get(&db, &campaign, as_of)
         .await
@@ -991,61 +977,29 @@ pub async fn get_half_year_report(
     period: Option<String>,
     unit: Option<String>,
 ) -> Result<ReportView, AppError> {
-    use domain::auth::Role;
     use domain::dashboard::HalfYear;
     let db = ssr::db()?;
     let user = ssr::user().await?;
-    user.require(&[Role::Office, Role::Leader, Role::Unit])
-        .map_err(ssr::fail)?;
     let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
-    let today = domain::clock::today();
-    let mut periods = Vec::new();
-    let mut h = HalfYear::of(campaign.starts_on);
-    let last = HalfYear::of(today.max(campaign.starts_on));
-    while h.first_day() <= last.first_day() {
-        periods.push(h.code());
-        h = HalfYear::of(h.last_day() + chrono::Duration::days(1));
-    }
-    periods.reverse();
-    let period = match period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => HalfYear::parse("period", raw)
-            .map_err(|e| ssr::fail(domain::Error::Validation(vec![e])))?,
-        // The last half year that has ended, else the current one.
-        None => HalfYear::of(today.min(campaign.deadline)),
-    };
-    let (unit, units) = if user.is(Role::Unit) {
-        (user.member_unit_id, Vec::new())
+    let report =
+        domain::db::reports::for_user(&db, &campaign, &user, period.as_deref(), unit.as_deref())
+            .await
+            .map_err(ssr::fail)?;
+    let periods = HalfYear::between(campaign.starts_on, domain::clock::today())
+        .into_iter()
+        .map(HalfYear::code)
+        .collect();
+    // A unit handler reports for their own unit: no chooser.
+    let units = if user.is(domain::auth::Role::Unit) {
+        Vec::new()
     } else {
-        let unit = match unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(raw) => Some(domain::db::parse_id("unit", raw).map_err(ssr::fail)?),
-            None => None,
-        };
-        let units = domain::db::reference::units(&db).await.map_err(ssr::fail)?;
-        (unit, units)
+        domain::db::reference::units(&db).await.map_err(ssr::fail)?
     };
-    let report = domain::db::reports::half_year(&db, &campaign, period, unit)
-        .await
-        .map_err(ssr::fail)?;
     Ok(ReportView {
         report,
         units,
         periods,
     })
-}
-
-/// The campaign a page asks for (`?campaign=id`), or the current one.
-#[cfg(feature = "ssr")]
-async fn chosen_campaign(
-    db: &domain::db::Db,
-    id: Option<String>,
-) -> Result<domain::Campaign, AppError> {
-    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(domain::db::parse_id("campaign", raw).map_err(ssr::fail)?),
-        None => None,
-    };
-    domain::db::campaigns::chosen(db, id)
-        .await
-        .map_err(ssr::fail)
 }
 
 /// Every campaign round, newest first (for choosers and the campaigns page).

@@ -45,6 +45,18 @@ impl Campaign {
         today.min(self.deadline)
     }
 
+    /// The day a request asks figures for (`?as_of=`), or the default when it names none.
+    pub fn as_of_param(
+        &self,
+        raw: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<NaiveDate, crate::Error> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(raw) => parse_date("as_of", raw).map_err(|e| crate::Error::Validation(vec![e])),
+            None => Ok(self.default_as_of(today)),
+        }
+    }
+
     /// A visit is recorded for a real day: not in the future and not before the campaign began.
     /// Visits after the deadline are allowed (firms are still served) but no longer count.
     pub fn check_visit_date(

@@ -198,6 +198,18 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
+    /// The campaign's two targets, as the home page and `/api/v1/progress` show them.
+    pub fn progress(&self) -> crate::campaign::Progress {
+        crate::campaign::Progress {
+            campaign: self.campaign.clone(),
+            as_of: self.as_of,
+            firms_in_scope: self.in_scope,
+            visited_on_site: self.visited,
+            with_solved_problem: self.solved_firms,
+            both_targets_met: self.both,
+        }
+    }
+
     pub fn visited_percent(&self) -> f64 {
         percent(self.visited, self.in_scope)
     }
@@ -250,6 +262,19 @@ impl HalfYear {
             NaiveDate::from_ymd_opt(self.year, 6, 30)
         }
         .unwrap_or_default()
+    }
+
+    /// The half years from `from`'s to `to`'s, newest first (a report page's choices).
+    pub fn between(from: NaiveDate, to: NaiveDate) -> Vec<HalfYear> {
+        let mut all = Vec::new();
+        let mut h = HalfYear::of(from);
+        let last = HalfYear::of(to.max(from));
+        while h.first_day() <= last.first_day() {
+            all.push(h);
+            h = HalfYear::of(h.last_day() + chrono::Duration::days(1));
+        }
+        all.reverse();
+        all
     }
 
     /// The half year holding a day.
@@ -319,6 +344,11 @@ mod tests {
         );
         assert_eq!(h.code(), "2022H2");
         assert_eq!(HalfYear::of(d("2022-06-30")).code(), "2022H1");
+        let codes: Vec<String> = HalfYear::between(d("2022-02-27"), d("2023-03-01"))
+            .into_iter()
+            .map(HalfYear::code)
+            .collect();
+        assert_eq!(codes, vec!["2023H1", "2022H2", "2022H1"]);
         for bad in ["2022", "2022H3", "H1", "1999H1", "abcH1"] {
             assert!(HalfYear::parse("period", bad).is_err(), "{bad}");
         }

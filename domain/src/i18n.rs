@@ -461,6 +461,24 @@ catalog! {
     Save => "保存", "Save";
     ErrNetwork => "网络连接失败或服务器无响应，您填写的内容仍保留在页面上，请稍后重试。", "The network or the server did not answer. Your input is still here; try again.";
     ErrCrossSite => "跨站请求已拒绝", "Cross-site request refused";
+    // Spreadsheet files (written in Chinese: they are the province's documents, and the import
+    // reads these headers back)
+    FileReport => "{unit}-{period}-半年报", "{unit}-{period}-half-year-report";
+    FileFirmTemplate => "企业名单导入模板", "firm-list-template";
+    FileCoordinatorTemplate => "服务协调员名册导入模板", "coordinator-roster-template";
+    SheetImport => "导入", "Import";
+    SheetOverview => "概况", "Overview";
+    SheetByMeasure => "问题按措施", "By measure";
+    ColItem => "项目", "Item";
+    ColValue => "数值", "Value";
+    ColMeasureNo => "措施", "Measure no.";
+    ColPolicyArea => "政策领域", "Policy area";
+    ColProblemNo => "问题编号", "Problem no.";
+    ColResponse => "办理情况", "Response";
+    ReportVisits => "本期走访次数", "Visits this period";
+    ReportOnSiteVisits => "其中实地走访", "of which on site";
+    ReportAnswers => "企业评价", "Answers from firms";
+    ReportPeriodRange => "{period}（{from} 至 {to}）", "{period} ({from} to {to})";
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";
     EntityVisit => "走访记录", "Visit";

@@ -256,21 +256,13 @@ async fn get_progress(
     _user: ApiUser,
     Q(p): Q<ProgressParams>,
 ) -> Result<Json<ProgressResponse>, ApiError> {
-    let campaign = chosen_campaign(&state, p.campaign.as_deref()).await?;
-    let as_of = match p.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            domain::campaign::parse_date("as_of", raw).map_err(|e| Error::Validation(vec![e]))?
-        }
-        None => campaign.default_as_of(domain::clock::today()),
-    };
-    let p = state
-        .dashboard_cache
-        .progress(&state.db, &campaign, as_of)
-        .await?;
+    let campaign = domain::db::campaigns::chosen(&state.db, p.campaign.as_deref()).await?;
+    let as_of = campaign.as_of_param(p.as_of.as_deref(), domain::clock::today())?;
     let dashboard = state
         .dashboard_cache
         .get(&state.db, &campaign, as_of)
         .await?;
+    let p = dashboard.progress();
     Ok(Json(ProgressResponse {
         dashboard: (*dashboard).clone(),
         campaign: p.campaign.name_zh.clone(),
@@ -847,15 +839,6 @@ async fn half_year(
     } else {
         Ok(Json(report).into_response())
     }
-}
-
-/// The campaign round a request names, or the current one.
-async fn chosen_campaign(state: &AppState, id: Option<&str>) -> Result<domain::Campaign, Error> {
-    let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(parse_id("campaign", raw)?),
-        None => None,
-    };
-    domain::db::campaigns::chosen(&state.db, id).await
 }
 
 #[derive(Serialize, ToSchema)]

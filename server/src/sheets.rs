@@ -6,12 +6,12 @@ use crate::AppState;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::Error;
 use domain::auth::CurrentUser;
 use domain::db::import::{self, ImportKind};
 use domain::db::{current_campaign, firms, sheets};
 use domain::firm::FirmQueryParams;
 use domain::import::{Columns, CoordinatorColumn, FirmColumn, MAX_IMPORT_BYTES};
+use domain::{Error, K, Locale};
 use tower_sessions::Session;
 
 /// The largest multipart body an import accepts: the file plus room for the form's fields.
@@ -129,16 +129,26 @@ pub async fn export_file(
     let (bytes, name, content_type) = tokio::task::spawn_blocking(move || match format {
         FileFormat::Xlsx => sheets::write_xlsx(
             &sheets::Table {
-                sheet: "企业名录",
+                sheet: K::FirmsTitle.t(Locale::Zh),
                 headers,
                 widths: firms::EXPORT_WIDTHS.to_vec(),
             },
             &rows,
         )
-        .map(|b| (b, format!("企业名录-{stamp}.xlsx"), XLSX)),
-        FileFormat::Csv => {
-            sheets::write_csv(&headers, &rows).map(|b| (b, format!("企业名录-{stamp}.csv"), CSV))
-        }
+        .map(|b| {
+            (
+                b,
+                format!("{}-{stamp}.xlsx", K::FirmsTitle.t(Locale::Zh)),
+                XLSX,
+            )
+        }),
+        FileFormat::Csv => sheets::write_csv(&headers, &rows).map(|b| {
+            (
+                b,
+                format!("{}-{stamp}.csv", K::FirmsTitle.t(Locale::Zh)),
+                CSV,
+            )
+        }),
     })
     .await
     .map_err(|_| Error::Internal)??;
@@ -197,21 +207,21 @@ pub async fn template(Query(p): Query<TemplateParams>) -> Response {
             ]
             .map(str::to_owned)
             .to_vec(),
-            "企业名单导入模板",
+            K::FileFirmTemplate.t(Locale::Zh),
         ),
         ImportKind::Coordinators => (
             CoordinatorColumn::ALL.iter().map(|c| c.header()).collect(),
             ["张三", "13909710001", "省工业和信息化厅"]
                 .map(str::to_owned)
                 .to_vec(),
-            "服务协调员名册导入模板",
+            K::FileCoordinatorTemplate.t(Locale::Zh),
         ),
     };
     let rows = [example];
     let built = match format {
         FileFormat::Xlsx => sheets::write_xlsx(
             &sheets::Table {
-                sheet: "导入",
+                sheet: K::SheetImport.t(Locale::Zh),
                 widths: headers.iter().map(|_| 22.0).collect(),
                 headers,
             },
@@ -240,29 +250,27 @@ pub async fn half_year_report(
     user: &CurrentUser,
     p: ReportParams,
 ) -> Result<domain::dashboard::HalfYearReport, Error> {
-    use domain::auth::Role;
-    user.require(&[Role::Office, Role::Leader, Role::Unit])?;
     let campaign = current_campaign(&state.db).await?;
-    let period = match p.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => domain::dashboard::HalfYear::parse("period", raw)
-            .map_err(|e| Error::Validation(vec![e]))?,
-        None => domain::dashboard::HalfYear::of(domain::clock::today().min(campaign.deadline)),
-    };
-    let unit = if user.is(Role::Unit) {
-        user.member_unit_id
-    } else {
-        match p.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(raw) => Some(domain::db::parse_id("unit", raw)?),
-            None => None,
-        }
-    };
-    domain::db::reports::half_year(&state.db, &campaign, period, unit).await
+    domain::db::reports::for_user(
+        &state.db,
+        &campaign,
+        user,
+        p.period.as_deref(),
+        p.unit.as_deref(),
+    )
+    .await
 }
 
 /// The report as an xlsx download.
 pub fn report_file(r: &domain::dashboard::HalfYearReport) -> Result<Response, Error> {
-    let bytes = domain::db::reports::to_xlsx(r)?;
-    let name = format!("{}-{}-半年报.xlsx", r.unit_zh, r.period);
+    let bytes = domain::db::reports::to_xlsx(r, Locale::Zh)?;
+    let name = format!(
+        "{}.xlsx",
+        K::FileReport.fill(
+            Locale::Zh,
+            &[("unit", r.unit_zh.clone()), ("period", r.period.clone())]
+        )
+    );
     Ok(attachment(bytes, &name, XLSX))
 }
 

@@ -35,10 +35,10 @@ pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<Campaign, Error> 
     .ok_or(Error::not_found(K::EntityCampaign))
 }
 
-/// The round asked for by id, or the current one.
-pub async fn chosen(db: &impl ConnectionTrait, id: Option<i32>) -> Result<Campaign, Error> {
-    match id {
-        Some(id) => get(db, id).await,
+/// The round a request names (`?campaign=id`), or the current one when it names none.
+pub async fn chosen(db: &impl ConnectionTrait, raw: Option<&str>) -> Result<Campaign, Error> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => get(db, super::parse_id("campaign", raw)?).await,
         None => super::current_campaign(db).await,
     }
 }

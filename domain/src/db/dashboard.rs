@@ -724,15 +724,7 @@ impl Cache {
         campaign: &Campaign,
         as_of: NaiveDate,
     ) -> Result<crate::campaign::Progress, Error> {
-        let d = self.get(db, campaign, as_of).await?;
-        Ok(crate::campaign::Progress {
-            campaign: campaign.clone(),
-            as_of,
-            firms_in_scope: d.in_scope,
-            visited_on_site: d.visited,
-            with_solved_problem: d.solved_firms,
-            both_targets_met: d.both,
-        })
+        Ok(self.get(db, campaign, as_of).await?.progress())
     }
 
     pub async fn get(

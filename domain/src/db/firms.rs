@@ -635,7 +635,16 @@ struct ExportRow {
 pub fn export_headers() -> Vec<&'static str> {
     use crate::import::{Columns, FirmColumn};
     let mut headers: Vec<&'static str> = FirmColumn::ALL.iter().map(|c| c.header()).collect();
-    headers.extend(["服务协调员", "纳入活动范围", "已实地走访", "已解决困难"]);
+    let zh = crate::i18n::Locale::Zh;
+    headers.extend(
+        [
+            K::ColCoordinator,
+            K::ColInScope,
+            K::ColVisited,
+            K::ColSolved,
+        ]
+        .map(|k| k.t(zh)),
+    );
     headers
 }
 
@@ -676,7 +685,8 @@ pub async fn export_rows(
         values,
     )
     .await?;
-    let yes_no = |b: bool| if b { "是" } else { "否" }.to_owned();
+    let zh = crate::i18n::Locale::Zh;
+    let yes_no = |b: bool| if b { K::Yes } else { K::No }.t(zh).to_owned();
     Ok(rows
         .into_iter()
         .map(|r| {

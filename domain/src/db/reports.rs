@@ -41,6 +41,33 @@ fn n(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// The report a user asks for: a unit handler always gets their own unit's; leaders and the
+/// office any unit (`unit`) or the province (none). No period means the current half year, or
+/// the last one of an ended campaign.
+pub async fn for_user(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    user: &crate::auth::CurrentUser,
+    period: Option<&str>,
+    unit: Option<&str>,
+) -> Result<HalfYearReport, Error> {
+    use crate::auth::Role;
+    user.require(&[Role::Office, Role::Leader, Role::Unit])?;
+    let period = match period.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => HalfYear::parse("period", raw).map_err(|e| Error::Validation(vec![e]))?,
+        None => HalfYear::of(crate::clock::today().min(campaign.deadline)),
+    };
+    let unit = if user.is(Role::Unit) {
+        user.member_unit_id
+    } else {
+        match unit.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(raw) => Some(super::parse_id("unit", raw)?),
+            None => None,
+        }
+    };
+    half_year(db, campaign, period, unit).await
+}
+
 pub async fn half_year(
     db: &impl ConnectionTrait,
     campaign: &Campaign,
@@ -50,7 +77,10 @@ pub async fn half_year(
     let (from, to) = (period.first_day(), period.last_day());
     let dash = super::dashboard::compute(db, campaign, to).await?;
     let (unit_zh, unit_en) = match unit {
-        None => ("全省".to_owned(), "The province".to_owned()),
+        None => (
+            K::ReportProvince.t(crate::i18n::Locale::Zh).to_owned(),
+            K::ReportProvince.t(crate::i18n::Locale::En).to_owned(),
+        ),
         Some(u) => {
             let name = super::query_one::<UnitName>(
                 db,
@@ -175,32 +205,44 @@ pub async fn half_year(
 }
 
 /// The report as a workbook: an overview, problems by measure, overdue items, typical cases.
-pub fn to_xlsx(r: &HalfYearReport) -> Result<Vec<u8>, Error> {
+/// Labels are in `locale` (the province files them in Chinese).
+pub fn to_xlsx(r: &HalfYearReport, l: crate::i18n::Locale) -> Result<Vec<u8>, Error> {
     use super::sheets::{Table, write_xlsx_sheets};
     let s = |v: &dyn ToString| v.to_string();
     let pct = |v: f64| format!("{v:.1}%");
-    let overview: Vec<Vec<String>> = vec![
-        vec!["报送单位".into(), r.unit_zh.clone()],
-        vec![
-            "报送期".into(),
-            format!("{}（{} 至 {}）", r.period, r.from, r.to),
+    let row = |label: K, value: String| vec![label.t(l).to_owned(), value];
+    let unit = match l {
+        crate::i18n::Locale::Zh => r.unit_zh.clone(),
+        crate::i18n::Locale::En => r.unit_en.clone(),
+    };
+    let period = K::ReportPeriodRange.fill(
+        l,
+        &[
+            ("period", r.period.clone()),
+            ("from", s(&r.from)),
+            ("to", s(&r.to)),
         ],
-        vec!["服务企业数".into(), s(&r.firms_served)],
-        vec!["已实地走访企业".into(), s(&r.firms_visited)],
-        vec!["已解决困难企业".into(), s(&r.firms_solved)],
-        vec!["本期走访次数".into(), s(&r.visits_in_period)],
-        vec!["其中实地走访".into(), s(&r.on_site_visits_in_period)],
-        vec!["累计收到问题".into(), s(&r.problems.raised)],
-        vec!["本期新增问题".into(), s(&r.raised_in_period)],
-        vec!["累计办结".into(), s(&r.problems.concluded)],
-        vec!["办结率".into(), pct(r.problems.concluded_percent())],
-        vec!["按时办结率".into(), pct(r.problems.on_time_percent())],
-        vec!["累计解决".into(), s(&r.problems.solved)],
-        vec!["本期解决".into(), s(&r.solved_in_period)],
-        vec!["超期未办结".into(), s(&r.problems.overdue)],
-        vec!["超期率".into(), pct(r.problems.overdue_percent())],
-        vec!["企业评价".into(), s(&r.problems.answered)],
-        vec!["满意率".into(), pct(r.problems.satisfied_percent())],
+    );
+    let p = &r.problems;
+    let overview: Vec<Vec<String>> = vec![
+        row(K::ReportUnit, unit),
+        row(K::ReportPeriod, period),
+        row(K::ReportFirmsServed, s(&r.firms_served)),
+        row(K::ColVisited, s(&r.firms_visited)),
+        row(K::ColSolved, s(&r.firms_solved)),
+        row(K::ReportVisits, s(&r.visits_in_period)),
+        row(K::ReportOnSiteVisits, s(&r.on_site_visits_in_period)),
+        row(K::TileRaised, s(&p.raised)),
+        row(K::ReportRaisedInPeriod, s(&r.raised_in_period)),
+        row(K::ColConcluded, s(&p.concluded)),
+        row(K::TileConcluded, pct(p.concluded_percent())),
+        row(K::TileOnTime, pct(p.on_time_percent())),
+        row(K::TileSolvedProblems, s(&p.solved)),
+        row(K::ReportSolvedInPeriod, s(&r.solved_in_period)),
+        row(K::RedOverdue, s(&p.overdue)),
+        row(K::TileOverdue, pct(p.overdue_percent())),
+        row(K::ReportAnswers, s(&p.answered)),
+        row(K::TileSatisfied, pct(p.satisfied_percent())),
     ];
     let measures: Vec<Vec<String>> = r
         .by_measure
@@ -241,35 +283,49 @@ pub fn to_xlsx(r: &HalfYearReport) -> Result<Vec<u8>, Error> {
             ]
         })
         .collect();
+    let t = |keys: &[K]| keys.iter().map(|k| k.t(l)).collect::<Vec<_>>();
     write_xlsx_sheets(&[
         (
             Table {
-                sheet: "概况",
-                headers: vec!["项目", "数值"],
+                sheet: K::SheetOverview.t(l),
+                headers: t(&[K::ColItem, K::ColValue]),
                 widths: vec![20.0, 40.0],
             },
             overview,
         ),
         (
             Table {
-                sheet: "问题按措施",
-                headers: vec!["措施", "政策领域", "措施名称", "问题数", "已解决", "未办结"],
+                sheet: K::SheetByMeasure.t(l),
+                headers: t(&[
+                    K::ColMeasureNo,
+                    K::ColPolicyArea,
+                    K::ColMeasure,
+                    K::TileRaised,
+                    K::ColSolvedProblems,
+                    K::ColOpen,
+                ]),
                 widths: vec![6.0, 24.0, 48.0, 10.0, 10.0, 10.0],
             },
             measures,
         ),
         (
             Table {
-                sheet: "超期事项",
-                headers: vec!["问题编号", "企业", "承办单位", "办理时限", "超期天数"],
+                sheet: K::ReportOverdueList.t(l),
+                headers: t(&[
+                    K::ColProblemNo,
+                    K::ColFirm,
+                    K::ColUnits,
+                    K::ColDeadline,
+                    K::ColDaysOverdue,
+                ]),
                 widths: vec![10.0, 32.0, 32.0, 12.0, 10.0],
             },
             overdue,
         ),
         (
             Table {
-                sheet: "典型案例",
-                headers: vec!["企业", "措施", "问题", "办理情况"],
+                sheet: K::ReportCases.t(l),
+                headers: t(&[K::ColFirm, K::ColMeasure, K::ColProblem, K::ColResponse]),
                 widths: vec![30.0, 30.0, 50.0, 50.0],
             },
             cases,
