@@ -12,6 +12,9 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 export TEST_PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 unset TEST_DATABASE_URL
 
+say "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 say "clippy (server build and browser build)"
 cargo clippy -p domain -p migration -p zhuqi --all-targets -- -D warnings
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings

@@ -190,28 +190,20 @@ pub async fn get_progress(as_of: Option<String>) -> Result<ProgressView, AppErro
 
 #[server(endpoint = "firms")]
 pub async fn list_firms(params: FirmQueryParams) -> Result<FirmPage, AppError> {
-    use domain::db::{current_campaign, firms};
-    let db = ssr::db()?;
     let user = ssr::user().await?;
-    let query = params.parse().map_err(ssr::fail)?;
-    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
     let cache = dashboard_cache()?;
-    firms::list_for_cached(&db, &cache, &campaign, &query, &user)
+    domain::db::firms::browse(&ssr::db()?, &cache, &user, &params)
         .await
         .map_err(ssr::fail)
 }
 
 #[server(endpoint = "firm_file")]
 pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
-    use domain::db::{access, audit, current_campaign, firms, parse_id};
+    use domain::db::{access, audit, firms};
     let db = ssr::db()?;
     let user = ssr::user().await?;
-    let id = parse_id("id", &id).map_err(ssr::fail)?;
-    access::ensure_can_view_firm(&db, &user, id)
-        .await
-        .map_err(ssr::fail)?;
-    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
-    let file = firms::file(&db, &campaign, id).await.map_err(ssr::fail)?;
+    let file = firms::file_for(&db, &user, &id).await.map_err(ssr::fail)?;
+    let id = file.firm.id;
     let history = audit::list(
         &db,
         &audit::AuditFilter {
@@ -221,7 +213,9 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
     )
     .await
     .map_err(ssr::fail)?;
-    let can_log_visit = access::ensure_can_log_visit(&db, &user, id).await.is_ok();
+    let can_log_visit = access::ensure_office_or_coordinator(&db, &user, id)
+        .await
+        .is_ok();
     let viewer_is_coordinator = file.coordinator.as_ref().is_some_and(|c| c.id == user.id);
     let viewer_unit = ssr::unit_name(&db, user.member_unit_id).await?;
     let user_is_office = user.is(domain::auth::Role::Office);
@@ -259,7 +253,7 @@ pub async fn get_visit_form(id: String) -> Result<VisitFormData, AppError> {
     let db = ssr::db()?;
     let user = ssr::user().await?;
     let id = parse_id("id", &id).map_err(ssr::fail)?;
-    access::ensure_can_log_visit(&db, &user, id)
+    access::ensure_office_or_coordinator(&db, &user, id)
         .await
         .map_err(ssr::fail)?;
     let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
@@ -297,7 +291,7 @@ pub async fn log_visit(
     #[server(default)] p2_unit: String,
     #[server(default)] p3_unit: String,
 ) -> Result<i32, AppError> {
-    use domain::db::{current_campaign, parse_id, visits};
+    use domain::db::visits;
     use domain::problem::ProblemForm;
     use domain::visit::VisitForm;
     let slots = [
@@ -348,19 +342,11 @@ pub async fn log_visit(
     };
     let db = ssr::db()?;
     let user = ssr::user().await?;
-    let id = parse_id("firm_id", &firm_id).map_err(with_echo)?;
-    domain::db::access::ensure_can_log_visit(&db, &user, id)
-        .await
-        .map_err(with_echo)?;
-    let campaign = current_campaign(&db).await.map_err(with_echo)?;
     let settings = use_context::<domain::problem::ProblemSettings>().unwrap_or_default();
-    let valid = form
-        .validate(&campaign, domain::clock::today())
-        .map_err(with_echo)?
-        .with_deadline_days(settings.deadline_working_days);
-    let logged = visits::log(&db, id, valid, &ssr::actor(&user))
+    let logged = visits::log_for(&db, &ssr::actor(&user), &user, &firm_id, &form, settings)
         .await
         .map_err(with_echo)?;
+    let id = logged.firm_id;
     leptos_axum::redirect(&format!(
         "/firms/{id}?logged={}&problems={}",
         logged.visit_id,
@@ -632,20 +618,11 @@ pub async fn confirm_link(
 
 /// A coordinator's own firms, what needs action first (我的企业).
 #[server(endpoint = "my_firms")]
-pub async fn my_firms() -> Result<(Vec<domain::firm::MyFirm>, NaiveDate), AppError> {
-    use domain::db::{current_campaign, firms};
-    let db = ssr::db()?;
+pub async fn my_firms() -> Result<domain::firm::MyFirms, AppError> {
     let user = ssr::user().await?;
-    user.require(&[domain::auth::Role::Coordinator])
-        .map_err(ssr::fail)?;
-    let campaign = current_campaign(&db).await.map_err(ssr::fail)?;
-    let today = domain::clock::today();
-    Ok((
-        firms::my_firms(&db, &campaign, user.id, today)
-            .await
-            .map_err(ssr::fail)?,
-        today,
-    ))
+    domain::db::firms::mine(&ssr::db()?, &user)
+        .await
+        .map_err(ssr::fail)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -762,19 +739,11 @@ pub async fn assign_options() -> Result<Option<Vec<domain::firm::CoordinatorOpti
 
 /// The office's and leaders' view of who carries how many firms, and how far each got.
 #[server(endpoint = "workload")]
-pub async fn workload() -> Result<(Vec<domain::firm::WorkloadRow>, u64), AppError> {
-    let db = ssr::db()?;
+pub async fn workload() -> Result<domain::firm::Workload, AppError> {
     let user = ssr::user().await?;
-    user.require(&[domain::auth::Role::Office, domain::auth::Role::Leader])
-        .map_err(ssr::fail)?;
-    let campaign = domain::db::current_campaign(&db).await.map_err(ssr::fail)?;
-    let rows = domain::db::assignments::workload(&db, &campaign)
+    domain::db::assignments::roster(&ssr::db()?, &user)
         .await
-        .map_err(ssr::fail)?;
-    let unassigned = domain::db::assignments::unassigned_count(&db)
-        .await
-        .map_err(ssr::fail)?;
-    Ok((rows, unassigned))
+        .map_err(ssr::fail)
 }
 
 /// The firm form's starting values: empty for a new firm, the profile for an edit.

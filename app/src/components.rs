@@ -154,6 +154,32 @@ pub fn pace_style(pace: Pace) -> (&'static str, K) {
     }
 }
 
+/// Says which campaign and day the target figures on a page count for, when that is not simply
+/// today (the campaign ended, or a day is replayed); says nothing otherwise.
+#[component]
+pub fn BasisNote(basis: domain::kpi::Basis) -> impl IntoView {
+    let l = locale();
+    basis.not_today.then(|| {
+        let campaign = match l {
+            domain::Locale::Zh => basis.campaign_zh.clone(),
+            domain::Locale::En => basis.campaign_en.clone(),
+        };
+        let key = if basis.ended {
+            K::BasisEnded
+        } else {
+            K::BasisAsOf
+        };
+        let text = key.fill(
+            l,
+            &[
+                ("campaign", campaign),
+                ("date", basis.counted_to.to_string()),
+            ],
+        );
+        view! { <p class="notice basis" data-counted-to=basis.counted_to.to_string()>{text}</p> }
+    })
+}
+
 #[component]
 pub fn TargetBadges(targets: Targets) -> impl IntoView {
     let l = locale();

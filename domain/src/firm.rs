@@ -40,6 +40,12 @@ pub struct FirmQueryParams {
     /// region (default) | name | code | recent
     #[serde(default)]
     pub sort: Option<String>,
+    /// YYYY-MM-DD: count the targets as of this day (the dashboard's replay); default today.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// A campaign round's id; default the current round.
+    #[serde(default)]
+    pub campaign: Option<String>,
 }
 
 /// Where an in-scope firm stands against the two targets, as a list filter.
@@ -147,6 +153,8 @@ pub struct FirmQuery {
     pub coordinator: Option<i32>,
     pub status: Option<TargetStatus>,
     pub sort: FirmSort,
+    pub as_of: Option<NaiveDate>,
+    pub campaign: Option<i32>,
 }
 
 impl FirmQueryParams {
@@ -195,16 +203,15 @@ impl FirmQueryParams {
                 50,
             ))
             .unwrap_or_default();
-        let coordinator = match present(&self.coordinator) {
-            None => None,
-            Some(c) => match c.parse::<i32>() {
-                Ok(id) if id > 0 => Some(id),
-                _ => {
-                    problems.push(FieldError::new("coordinator", K::ErrBadId));
-                    None
-                }
-            },
+        let id = |field: &str, raw: &Option<String>, problems: &mut Problems| {
+            let raw = present(raw)?;
+            let id = raw.parse::<i32>().ok().filter(|id| *id > 0);
+            if id.is_none() {
+                problems.push(FieldError::new(field, K::ErrBadId));
+            }
+            id
         };
+        let coordinator = id("coordinator", &self.coordinator, &mut problems);
         let status = present(&self.status).and_then(|s| {
             let found = TargetStatus::from_code(&s);
             if found.is_none() {
@@ -219,6 +226,9 @@ impl FirmQueryParams {
                 FirmSort::default()
             }),
         };
+        let as_of = present(&self.as_of)
+            .and_then(|d| problems.take(crate::campaign::parse_date("as_of", &d)));
+        let campaign = id("campaign", &self.campaign, &mut problems);
         problems.finish()?;
         let unassigned = present(&self.unassigned).is_some_and(|v| v == "1" || v == "true");
         Ok(FirmQuery {
@@ -232,6 +242,8 @@ impl FirmQueryParams {
             coordinator,
             status,
             sort,
+            as_of,
+            campaign,
         })
     }
 }
@@ -266,6 +278,12 @@ impl FirmQuery {
         }
         if self.sort != FirmSort::default() {
             parts.push(format!("sort={}", self.sort.code()));
+        }
+        if let Some(c) = self.campaign {
+            parts.push(format!("campaign={c}"));
+        }
+        if let Some(d) = self.as_of {
+            parts.push(format!("as_of={d}"));
         }
         if page > 1 {
             parts.push(format!("page={page}"));
@@ -314,6 +332,8 @@ pub struct FirmPage {
     pub total: u64,
     pub page: u64,
     pub page_size: u64,
+    /// The campaign and day the target columns and status filter count for.
+    pub basis: crate::kpi::Basis,
 }
 
 impl FirmPage {
@@ -562,9 +582,29 @@ pub struct WorkloadRow {
     pub name: String,
     pub phone: String,
     pub member_unit: Option<String>,
+    /// Their current firms (not archived), in scope or not.
     pub firms: i64,
+    /// Of those, the ones counted for the campaign, and how many of these met each target.
+    pub in_scope: i64,
     pub visited: i64,
     pub solved: i64,
+}
+
+/// The roster: every active coordinator's row, the firms without one, and what the target
+/// columns count for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub rows: Vec<WorkloadRow>,
+    pub unassigned: u64,
+    pub basis: crate::kpi::Basis,
+}
+
+/// A coordinator's current firms, what needs action first, and what the targets count for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyFirms {
+    pub firms: Vec<MyFirm>,
+    pub today: NaiveDate,
+    pub basis: crate::kpi::Basis,
 }
 
 /// A file attached to a visit (a photo or a scanned visit sheet).
@@ -630,7 +670,9 @@ pub fn sort_for_action(firms: &mut [MyFirm], today: NaiveDate) {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirmFile {
     pub firm: FirmProfile,
+    /// Counted by `crate::kpi` for `basis`.
     pub targets: Targets,
+    pub basis: crate::kpi::Basis,
     pub coordinator: Option<CoordinatorRef>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,

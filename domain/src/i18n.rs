@@ -292,6 +292,9 @@ catalog! {
     UnassignedFirms => "未分配服务协调员的企业 {n} 家", "{n} firms without a coordinator";
     ColFirms => "企业数", "Firms";
     ColVisited => "已实地走访", "Visited on site";
+    ColCounted => "纳入目标", "In scope";
+    BasisEnded => "目标按「{campaign}」统计，截至 {date}（活动已结束，为最终结果）", "Targets are counted for “{campaign}” up to {date} (the campaign has ended: final result)";
+    BasisAsOf => "目标按「{campaign}」统计，截至 {date}", "Targets are counted for “{campaign}” up to {date}";
     ColSolved => "已解决困难", "With a solved problem";
     OnlyUnassigned => "只看未分配", "Unassigned only";
     NewFirm => "登记企业", "Register a firm";

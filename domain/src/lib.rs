@@ -15,6 +15,7 @@ pub mod error;
 pub mod firm;
 pub mod i18n;
 pub mod import;
+pub mod kpi;
 pub mod problem;
 pub mod reference;
 pub mod visit;

@@ -263,12 +263,19 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
         "{again:?}"
     );
 
-    // The firm's file shows the difficulty solved. The 2022 target counts only what was solved by
-    // its deadline, and this confirmation happened today, so the campaign's figure stays put.
+    // The firm's file shows the problem solved on its timeline. Its target badge counts as the
+    // campaign's figure does (one definition, `domain::kpi`): the 2022 target takes only what was
+    // solved by its deadline, and this confirmation happened today, so neither moves.
     let file = domain::db::firms::file(&*fx.db, &campaign, fx.firm)
         .await
         .unwrap();
-    assert!(file.targets.problem_solved);
+    assert!(file.timeline.iter().any(|e| matches!(
+        e,
+        domain::firm::TimelineEntry::Problem(p)
+            if p.id == id && p.status == domain::problem::ProblemStatus::Solved
+    )));
+    assert!(!file.targets.problem_solved);
+    assert!(file.basis.ended);
     let p = progress::compute(&*fx.db, &campaign, campaign.deadline)
         .await
         .unwrap();

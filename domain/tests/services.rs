@@ -807,11 +807,15 @@ async fn workload_counts_each_coordinators_firms_and_the_unassigned() {
     .await
     .unwrap();
 
-    let rows = domain::db::assignments::workload(&*db, &campaign)
+    let roster = domain::db::assignments::workload(&*db, &campaign, date("2022-06-01"))
         .await
         .unwrap();
-    let mine = rows.iter().find(|r| r.id == c.id).unwrap();
-    assert_eq!((mine.firms, mine.visited, mine.solved), (2, 1, 0));
+    let mine = roster.rows.iter().find(|r| r.id == c.id).unwrap();
+    assert_eq!(
+        (mine.firms, mine.in_scope, mine.visited, mine.solved),
+        (2, 2, 1, 0)
+    );
+    assert_eq!(roster.unassigned, 1);
     assert_eq!(
         domain::db::assignments::unassigned_count(&*db)
             .await

@@ -29,6 +29,9 @@ test('a leader reads the dashboard, follows the red list to a firm, and download
   await page.locator('#red-not-visited > a').click();
   await expect(page).toHaveURL(/status=not_visited/);
   await expect(page.locator('#result-count')).toContainText(`共 ${redTotal} 家`);
+  // The list counts for the dashboard's round and day, and says so: the campaign has ended.
+  await expect(page).toHaveURL(/as_of=2022-12-31/);
+  await expect(page.locator('.notice.basis')).toContainText('截至 2022-12-31');
 
   // The half-year report for the province, on screen and as Excel.
   await page.getByRole('link', { name: '半年报' }).click();

@@ -171,6 +171,10 @@ pub struct FirmListParams {
     status: Option<String>,
     /// region (default) | name | code | recent
     sort: Option<String>,
+    /// YYYY-MM-DD: count the targets as of this day; default today (the deadline once ended).
+    as_of: Option<String>,
+    /// A campaign round's id; default the current round.
+    campaign: Option<String>,
 }
 
 impl From<FirmListParams> for FirmQueryParams {
@@ -186,6 +190,8 @@ impl From<FirmListParams> for FirmQueryParams {
             coordinator: p.coordinator,
             status: p.status,
             sort: p.sort,
+            as_of: p.as_of,
+            campaign: p.campaign,
         }
     }
 }
@@ -198,10 +204,9 @@ async fn list_firms(
     ApiUser(user): ApiUser,
     Q(p): Q<FirmListParams>,
 ) -> Result<Json<FirmPage>, ApiError> {
-    let query = FirmQueryParams::from(p).parse()?;
-    let campaign = current_campaign(&state.db).await?;
+    let params = FirmQueryParams::from(p);
     Ok(Json(
-        firms::list_for_cached(&state.db, &state.dashboard_cache, &campaign, &query, &user).await?,
+        firms::browse(&state.db, &state.dashboard_cache, &user, &params).await?,
     ))
 }
 
@@ -214,10 +219,7 @@ async fn get_firm(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<FirmFile>, ApiError> {
-    let id = parse_id("id", &id)?;
-    access::ensure_can_view_firm(&state.db, &user, id).await?;
-    let campaign = current_campaign(&state.db).await?;
-    Ok(Json(firms::file(&state.db, &campaign, id).await?))
+    Ok(Json(firms::file_for(&state.db, &user, &id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -327,13 +329,15 @@ async fn create_visit(
     Path(id): Path<String>,
     J(form): J<domain::visit::VisitForm>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id("id", &id)?;
-    access::ensure_can_log_visit(&state.db, &user, id).await?;
-    let campaign = current_campaign(&state.db).await?;
-    let valid = form
-        .validate(&campaign, domain::clock::today())?
-        .with_deadline_days(state.problem_settings.deadline_working_days);
-    let logged = domain::db::visits::log(&state.db, id, valid, &actor(&user, peer)).await?;
+    let logged = domain::db::visits::log_for(
+        &state.db,
+        &actor(&user, peer),
+        &user,
+        &id,
+        &form,
+        state.problem_settings,
+    )
+    .await?;
     let status = if logged.created {
         StatusCode::CREATED
     } else {

@@ -121,7 +121,7 @@ pub async fn export_file(
     format: FileFormat,
 ) -> Result<Response, Error> {
     let query = params.parse()?;
-    let campaign = current_campaign(&state.db).await?;
+    let campaign = domain::db::campaigns::by_id_or_current(&state.db, query.campaign).await?;
     let rows = firms::export_rows(&state.db, &campaign, &query, user).await?;
     let headers = firms::export_headers();
     let stamp = domain::clock::today().format("%Y%m%d");

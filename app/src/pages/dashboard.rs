@@ -90,6 +90,7 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
     let visited_pct = d.visited_percent();
     let solved_pct = d.solved_percent();
     let both_pct = d.both_percent();
+    let at = format!("&campaign={}&as_of={}", c.id, d.as_of);
     view! {
         <header class="page-head">
             <h1>{K::DashboardTitle.t(l)}</h1>
@@ -114,11 +115,12 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
             <input type="date" id="as_of" name="as_of" value=d.as_of.to_string() min=c.starts_on.to_string() />
             <button type="submit">{K::AsOfShow.t(l)}</button>
         </Form>
+        // The lists behind the figures count for the same round and day as the figures.
         <div class="tiles">
-            <Tile label=K::TileInScope value=d.in_scope.to_string() detail=K::UnitFirms.t(l).to_owned() href="/firms?status=in_scope".into() id="tile-scope" />
-            <Tile label=K::TileVisited value=pct(visited_pct) detail=format!("{} / {}", d.visited, d.in_scope) href="/firms?status=visited".into() class=colour(&d, visited_pct) id="tile-visited" />
-            <Tile label=K::TileSolvedFirms value=pct(solved_pct) detail=format!("{} / {}", d.solved_firms, d.in_scope) href="/firms?status=solved".into() class=colour(&d, solved_pct) id="tile-solved" />
-            <Tile label=K::TileBoth value=pct(both_pct) detail=firms(d.both) href="/firms?status=both".into() class=colour(&d, both_pct) id="tile-both" />
+            <Tile label=K::TileInScope value=d.in_scope.to_string() detail=K::UnitFirms.t(l).to_owned() href=format!("/firms?status=in_scope{at}") id="tile-scope" />
+            <Tile label=K::TileVisited value=pct(visited_pct) detail=format!("{} / {}", d.visited, d.in_scope) href=format!("/firms?status=visited{at}") class=colour(&d, visited_pct) id="tile-visited" />
+            <Tile label=K::TileSolvedFirms value=pct(solved_pct) detail=format!("{} / {}", d.solved_firms, d.in_scope) href=format!("/firms?status=solved{at}") class=colour(&d, solved_pct) id="tile-solved" />
+            <Tile label=K::TileBoth value=pct(both_pct) detail=firms(d.both) href=format!("/firms?status=both{at}") class=colour(&d, both_pct) id="tile-both" />
             <Tile label=K::TileDaysLeft value=days_left.to_string() detail=K::DaysUnit.t(l).to_owned() id="tile-days" />
             <Tile label=K::TileUnassigned value=d.unassigned.to_string() detail=K::UnitFirms.t(l).to_owned() href="/firms?unassigned=1".into() class={if d.unassigned > 0 { "yellow" } else { "green" }} id="tile-unassigned" />
             <Tile label=K::TileRaised value=p.raised.to_string() detail=K::ProblemsUnit.t(l).to_owned() id="tile-raised" />
@@ -133,13 +135,13 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
         <BurnUp d=d.clone() />
 
         <div class="lists">
-            <FirmList title=K::RedNotVisited class="red" flags=d.not_visited.clone() all="/firms?status=not_visited" id="red-not-visited" />
-            <FirmList title=K::YellowNothingSolved class="yellow" flags=d.nothing_solved.clone() all="/firms?status=not_solved" id="yellow-nothing-solved" />
+            <FirmList title=K::RedNotVisited class="red" flags=d.not_visited.clone() all=format!("/firms?status=not_visited{at}") id="red-not-visited" />
+            <FirmList title=K::YellowNothingSolved class="yellow" flags=d.nothing_solved.clone() all=format!("/firms?status=not_solved{at}") id="yellow-nothing-solved" />
             <OverdueList flags=d.overdue.clone() />
         </div>
 
         <h2>{K::ByRegion.t(l)}</h2>
-        <TargetTable rows=d.by_region.clone() link_region=true />
+        <TargetTable rows=d.by_region.clone() link_region=true at=at.clone() />
         <h2>{K::ByUnit.t(l)}</h2>
         <div class="table-wrap">
             <table class="grid" id="by-unit">
@@ -172,7 +174,7 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
             </div>
         </div>
         <h2>{K::ByTier.t(l)}</h2>
-        <TargetTable rows=d.by_tier.clone() link_region=false />
+        <TargetTable rows=d.by_tier.clone() link_region=false at=at.clone() />
         <h2>{K::ByMeasure.t(l)}</h2>
         <div class="table-wrap">
             <table class="grid" id="by-measure">
@@ -277,7 +279,7 @@ fn FirmList(
     title: K,
     class: &'static str,
     flags: Flags<FirmFlag>,
-    all: &'static str,
+    all: String,
     id: &'static str,
 ) -> impl IntoView {
     let l = locale();
@@ -328,7 +330,7 @@ fn OverdueList(flags: Flags<OverdueFlag>) -> impl IntoView {
 }
 
 #[component]
-fn TargetTable(rows: Vec<TargetRow>, link_region: bool) -> impl IntoView {
+fn TargetTable(rows: Vec<TargetRow>, link_region: bool, at: String) -> impl IntoView {
     let l = locale();
     view! {
         <div class="table-wrap">
@@ -343,13 +345,13 @@ fn TargetTable(rows: Vec<TargetRow>, link_region: bool) -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{name(l, &r.name_zh, &r.name_en)}</td>
-                                <td class="num"><a href=format!("/firms?{filter}&status=in_scope")>{r.in_scope}</a></td>
+                                <td class="num"><a href=format!("/firms?{filter}&status=in_scope{at}")>{r.in_scope}</a></td>
                                 <td class="num">
-                                    <a href=format!("/firms?{filter}&status=not_visited")>{pct(r.visited_percent())}</a>
+                                    <a href=format!("/firms?{filter}&status=not_visited{at}")>{pct(r.visited_percent())}</a>
                                     <span class="minibar"><span style=format!("width: {}%", r.visited_percent())></span></span>
                                 </td>
                                 <td class="num">
-                                    <a href=format!("/firms?{filter}&status=not_solved")>{pct(r.solved_percent())}</a>
+                                    <a href=format!("/firms?{filter}&status=not_solved{at}")>{pct(r.solved_percent())}</a>
                                     <span class="minibar solved"><span style=format!("width: {}%", r.solved_percent())></span></span>
                                 </td>
                                 <td class="num">{r.both} " (" {pct(percent(r.both, r.in_scope))} ")"</td>

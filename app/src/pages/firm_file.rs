@@ -1,7 +1,7 @@
 //! 企业档案: one firm on one page — profile, coordinator, targets, visits and problems.
 
 use crate::api::{FirmFileView, get_firm_file};
-use crate::components::{AuditTable, ErrorBox, Loading, TargetBadges, UrgencyBadge};
+use crate::components::{AuditTable, BasisNote, ErrorBox, Loading, TargetBadges, UrgencyBadge};
 use crate::i18n::locale;
 use crate::pages::problems::{Powers, ProblemActions, powers_for_entry};
 use domain::K;
@@ -83,6 +83,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
             <h1>{f.name.clone()}</h1>
             <TargetBadges targets=file.targets />
         </header>
+        <BasisNote basis=file.basis.clone() />
         {can_log_visit.then(|| view! {
             <p>
                 <a class="button primary big" href=format!("/firms/{id}/visit")>

@@ -1,7 +1,7 @@
 //! 企业: the firm list with search, filters and pages. A GET form, so every state has a URL.
 
 use crate::api::list_firms;
-use crate::components::{ErrorBox, Loading, TargetBadges};
+use crate::components::{BasisNote, ErrorBox, Loading, TargetBadges};
 use crate::i18n::locale;
 use domain::firm::{FirmPage, FirmQuery, FirmQueryParams, FirmSort, TargetStatus};
 use domain::{K, Region, Tier};
@@ -27,6 +27,8 @@ pub fn FirmListPage() -> impl IntoView {
             coordinator: q.get("coordinator"),
             status: q.get("status"),
             sort: q.get("sort"),
+            as_of: q.get("as_of"),
+            campaign: q.get("campaign"),
         }
     };
     let data = Resource::new(
@@ -69,7 +71,8 @@ pub fn FirmListPage() -> impl IntoView {
                             let q = params().parse().unwrap_or_default();
                             let coordinators = options.await.ok().flatten();
                             let notice = assign_notice(query.read_untracked().get("assigned"), query.read_untracked().get("assign_error"));
-                            view! { {notice} <FirmTable page query=q coordinators /> }.into_any()
+                            let basis = page.basis.clone();
+                            view! { {notice} <BasisNote basis /> <FirmTable page query=q coordinators /> }.into_any()
                         }
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     }
@@ -91,6 +94,9 @@ fn Filters(
     let coordinator = params.coordinator.clone();
     view! {
         <Form method="GET" action="/firms" attr:class="filters" attr:role="search">
+            // A list opened from the dashboard keeps counting for the dashboard's round and day.
+            {params.as_of.clone().map(|d| view! { <input type="hidden" name="as_of" value=d /> })}
+            {params.campaign.clone().map(|c| view! { <input type="hidden" name="campaign" value=c /> })}
             <div class="field grow">
                 <label for="q">{K::SearchLabel.t(l)}</label>
                 <input id="q" name="q" type="search" value=params.q.clone().unwrap_or_default() maxlength="100" />

@@ -1,7 +1,7 @@
 //! 我的企业: a coordinator's firms on a phone, what needs action first, one tap to log a visit.
 
 use crate::api::my_firms;
-use crate::components::{ErrorBox, Loading, TargetBadges, UrgencyBadge};
+use crate::components::{BasisNote, ErrorBox, Loading, TargetBadges, UrgencyBadge};
 use crate::i18n::locale;
 use domain::K;
 use leptos::prelude::*;
@@ -19,8 +19,9 @@ pub fn MyFirmsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                        Ok((firms, _)) if firms.is_empty() => view! { <p class="notice empty">{K::NoFirmsFound.t(l)}</p> }.into_any(),
-                        Ok((firms, today)) => view! {
+                        Ok(my) if my.firms.is_empty() => view! { <p class="notice empty">{K::NoFirmsFound.t(l)}</p> }.into_any(),
+                        Ok(domain::firm::MyFirms { firms, today, basis }) => view! {
+                            <BasisNote basis />
                             <ul class="my-list">
                                 {firms.into_iter().map(|f| {
                                     let urgency = f.urgency(today);

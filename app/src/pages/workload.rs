@@ -1,7 +1,7 @@
 //! 协调员工作量: every coordinator's firms and results, and the firms still without one.
 
 use crate::api::workload;
-use crate::components::{ErrorBox, Loading};
+use crate::components::{BasisNote, ErrorBox, Loading};
 use crate::i18n::locale;
 use domain::K;
 use leptos::prelude::*;
@@ -31,7 +31,8 @@ pub fn WorkloadPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                        Ok((rows, unassigned)) => view! {
+                        Ok(domain::firm::Workload { rows, unassigned, basis }) => view! {
+                            <BasisNote basis />
                             <p class={if unassigned > 0 { "notice warn" } else { "notice" }} id="unassigned">
                                 <a href="/firms?unassigned=1">{K::UnassignedFirms.fill(l, &[("n", unassigned.to_string())])}</a>
                             </p>
@@ -43,6 +44,7 @@ pub fn WorkloadPage() -> impl IntoView {
                                             <th>{K::RoleUnit.t(l)}</th>
                                             <th>{K::ColPhone.t(l)}</th>
                                             <th>{K::ColFirms.t(l)}</th>
+                                            <th>{K::ColCounted.t(l)}</th>
                                             <th>{K::ColVisited.t(l)}</th>
                                             <th>{K::ColSolved.t(l)}</th>
                                         </tr>
@@ -54,6 +56,7 @@ pub fn WorkloadPage() -> impl IntoView {
                                                 <td>{r.member_unit.unwrap_or_default()}</td>
                                                 <td>{r.phone}</td>
                                                 <td class="num">{r.firms}</td>
+                                                <td class="num">{r.in_scope}</td>
                                                 <td class="num">{r.visited}</td>
                                                 <td class="num">{r.solved}</td>
                                             </tr>

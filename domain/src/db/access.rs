@@ -18,21 +18,8 @@ pub async fn ensure_can_view_firm(
     ensure_own_firm(db, user, firm_id).await
 }
 
-/// Whether visits may be logged for the firm: the office, or the firm's current coordinator.
-pub async fn ensure_can_log_visit(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    firm_id: i32,
-) -> Result<(), Error> {
-    match user.role {
-        Role::Office => Ok(()),
-        Role::Coordinator => ensure_own_firm(db, user, firm_id).await,
-        Role::Leader | Role::Unit => Err(Error::Forbidden),
-    }
-}
-
-/// The office, or the firm's current coordinator: who follows a firm's problems up with it and
-/// attaches visit photos.
+/// The office, or the firm's current coordinator: who logs visits for a firm, follows its
+/// problems up with it and attaches visit photos.
 pub async fn ensure_office_or_coordinator(
     db: &impl ConnectionTrait,
     user: &CurrentUser,

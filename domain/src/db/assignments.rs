@@ -147,28 +147,55 @@ pub async fn coordinators(db: &impl ConnectionTrait) -> Result<Vec<CoordinatorOp
     .await
 }
 
-/// Every active coordinator with their firms, how many of those were visited on site in the
-/// campaign and how many have a solved problem; most loaded first.
+/// The roster as the office or a leader opens it, for the current round.
+pub async fn roster(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+) -> Result<crate::firm::Workload, Error> {
+    user.require(&[Role::Office, Role::Leader])?;
+    let campaign = super::current_campaign(db).await?;
+    workload(db, &campaign, crate::clock::today()).await
+}
+
+/// The roster: every active coordinator with their current firms, how many of those are counted
+/// for the campaign and how many of these met each target (`crate::kpi`), most loaded first.
 pub async fn workload(
     db: &impl ConnectionTrait,
     campaign: &crate::campaign::Campaign,
-) -> Result<Vec<WorkloadRow>, Error> {
-    query_all::<WorkloadRow>(
+    today: chrono::NaiveDate,
+) -> Result<crate::firm::Workload, Error> {
+    use crate::kpi::{self, sql::flag};
+    let window = kpi::Window::new(campaign, campaign.default_as_of(today));
+    let mut values = Vec::new();
+    let t = window.sql(&mut values);
+    values.push(true.into());
+    let active = values.len();
+    let rows = query_all::<WorkloadRow>(
         db,
-        "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, COUNT(a.id) AS firms,
-                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = a.firm_id AND v.kind = 'on_site'
-                                               AND v.visit_date >= $1 AND v.visit_date <= $2) THEN 1 ELSE 0 END), 0) AS visited,
-                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = a.firm_id AND p.status = 'solved')
-                                  THEN 1 ELSE 0 END), 0) AS solved
-         FROM users u
-         LEFT JOIN member_units mu ON mu.id = u.member_unit_id
-         LEFT JOIN assignments a ON a.coordinator_id = u.id AND a.ended_at IS NULL
-         WHERE u.role = 'coordinator' AND u.active = $3
-         GROUP BY u.id, u.name, u.phone, mu.name_zh
-         ORDER BY COUNT(a.id) DESC, u.name",
-        vec![campaign.starts_on.into(), campaign.deadline.into(), true.into()],
+        &format!(
+            "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, COUNT(f.id) AS firms,
+                    COALESCE(SUM({in_scope}), 0) AS in_scope,
+                    COALESCE(SUM({visited}), 0) AS visited,
+                    COALESCE(SUM({solved}), 0) AS solved
+             FROM users u
+             LEFT JOIN member_units mu ON mu.id = u.member_unit_id
+             LEFT JOIN assignments a ON a.coordinator_id = u.id AND a.ended_at IS NULL
+             LEFT JOIN firms f ON f.id = a.firm_id AND f.archived_at IS NULL
+             WHERE u.role = 'coordinator' AND u.active = ${active}
+             GROUP BY u.id, u.name, u.phone, mu.name_zh
+             ORDER BY COUNT(f.id) DESC, u.name",
+            in_scope = flag(&t.counted),
+            visited = flag(&format!("{} AND {}", t.counted, t.visited)),
+            solved = flag(&format!("{} AND {}", t.counted, t.solved)),
+        ),
+        values,
     )
-    .await
+    .await?;
+    Ok(crate::firm::Workload {
+        rows,
+        unassigned: unassigned_count(db).await?,
+        basis: kpi::Basis::new(campaign, &window, today),
+    })
 }
 
 #[derive(sea_orm::FromQueryResult)]

@@ -43,6 +43,17 @@ pub async fn chosen(db: &impl ConnectionTrait, raw: Option<&str>) -> Result<Camp
     }
 }
 
+/// The round with this id, or the current one.
+pub async fn by_id_or_current(
+    db: &impl ConnectionTrait,
+    id: Option<i32>,
+) -> Result<Campaign, Error> {
+    match id {
+        Some(id) => get(db, id).await,
+        None => super::current_campaign(db).await,
+    }
+}
+
 #[derive(FromQueryResult)]
 struct Id {
     id: i32,

@@ -7,6 +7,7 @@ use crate::campaign::Campaign;
 use crate::clock::{date_of, day_end_utc};
 use crate::dashboard::*;
 use crate::error::Error;
+use crate::kpi::{self, sql::flag};
 use crate::reference::{Region, Tier};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
@@ -16,31 +17,27 @@ use std::sync::{Arc, Mutex};
 /// Rows shown in each red or yellow list and in each end of the league table.
 pub const LIST_ROWS: usize = 10;
 
-/// What the campaign's figures are counted over, as of a day.
+/// The targets' window (`crate::kpi`), and the instants the problem figures are counted over.
 struct Window {
-    campaign_id: i32,
+    kpi: kpi::Window,
     start: NaiveDate,
-    /// The last day that counts for the firm targets: the as-of day, or the deadline.
-    upto: NaiveDate,
     as_of: NaiveDate,
+    upto: NaiveDate,
     /// The first instant of the campaign's first day, and the first instant after `as_of`.
     start_utc: DateTime<Utc>,
     end_utc: DateTime<Utc>,
-    /// The first instant after `upto`.
-    upto_utc: DateTime<Utc>,
 }
 
 impl Window {
     fn new(c: &Campaign, as_of: NaiveDate) -> Window {
-        let upto = as_of.min(c.deadline);
+        let kpi = kpi::Window::new(c, as_of);
         Window {
-            campaign_id: c.id,
-            start: c.starts_on,
-            upto,
+            start: kpi.start,
             as_of,
-            start_utc: day_end_utc(c.starts_on - Duration::days(1)),
+            upto: kpi.upto,
+            start_utc: kpi.start_utc(),
             end_utc: day_end_utc(as_of),
-            upto_utc: day_end_utc(upto),
+            kpi,
         }
     }
 }
@@ -58,30 +55,31 @@ fn n(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-/// Firms in scope and their two targets, grouped by `group` (an expression over `f` and `a`).
+/// Counted firms and their two targets, grouped by `group` (an expression over `f` and `join`).
 async fn targets_by(
     db: &impl ConnectionTrait,
     w: &Window,
     group: &str,
     join: &str,
 ) -> Result<Vec<GroupTargets>, Error> {
-    let scope4 = super::in_scope_sql(4);
+    let mut values = Vec::new();
+    let t = w.kpi.sql(&mut values);
+    let (visited, solved) = (flag(&t.visited), flag(&t.solved));
     query_all::<GroupTargets>(
         db,
         &format!(
             "SELECT {group} AS gid, COUNT(*) AS in_scope,
-                    COALESCE(SUM(CASE WHEN v.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS visited,
-                    COALESCE(SUM(CASE WHEN s.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS solved,
-                    COALESCE(SUM(CASE WHEN v.firm_id IS NOT NULL AND s.firm_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS both
+                    COALESCE(SUM({visited}), 0) AS visited,
+                    COALESCE(SUM({solved}), 0) AS solved,
+                    COALESCE(SUM(CASE WHEN {v} AND {s} THEN 1 ELSE 0 END), 0) AS both
              FROM firms f {join}
-             LEFT JOIN (SELECT DISTINCT firm_id FROM visits
-                        WHERE kind = 'on_site' AND visit_date >= $1 AND visit_date <= $2) v ON v.firm_id = f.id
-             LEFT JOIN (SELECT DISTINCT firm_id FROM problems
-                        WHERE status = 'solved' AND solved_at < $3) s ON s.firm_id = f.id
-             WHERE {scope4} AND f.archived_at IS NULL
-             GROUP BY {group}"
+             WHERE {counted}
+             GROUP BY {group}",
+            v = t.visited,
+            s = t.solved,
+            counted = t.counted,
         ),
-        vec![w.start.into(), w.upto.into(), w.upto_utc.into(), w.campaign_id.into()],
+        values,
     )
     .await
 }
@@ -301,19 +299,17 @@ struct FlagRow {
     coordinator: Option<String>,
 }
 
-/// The first in-scope firms (by region, then registration) missing a target.
+/// The first counted firms (by region, then registration) missing a target.
 async fn firms_missing(
     db: &impl ConnectionTrait,
     w: &Window,
     visited: bool,
 ) -> Result<Vec<FirmFlag>, Error> {
-    let scope4 = super::in_scope_sql(4);
-    let missing = if visited {
-        "NOT EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
-                     AND v.visit_date >= $1 AND v.visit_date <= $2)"
-    } else {
-        "NOT EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved' AND p.solved_at < $3)"
-    };
+    let mut values = Vec::new();
+    let t = w.kpi.sql(&mut values);
+    let missing = if visited { &t.visited } else { &t.solved };
+    values.push((LIST_ROWS as i64).into());
+    let limit = values.len();
     let rows = query_all::<FlagRow>(
         db,
         &format!(
@@ -321,16 +317,11 @@ async fn firms_missing(
              FROM firms f
              LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
              LEFT JOIN users u ON u.id = a.coordinator_id
-             WHERE {scope4} AND f.archived_at IS NULL AND {missing}
-             ORDER BY f.region_id, f.id LIMIT $5"
+             WHERE {counted} AND NOT {missing}
+             ORDER BY f.region_id, f.id LIMIT ${limit}",
+            counted = t.counted
         ),
-        vec![
-            w.start.into(),
-            w.upto.into(),
-            w.upto_utc.into(),
-            w.campaign_id.into(),
-            (LIST_ROWS as i64).into(),
-        ],
+        values,
     )
     .await?;
     Ok(rows
@@ -458,30 +449,23 @@ struct FirmFact {
     first_solved: Option<DateTime<Utc>>,
 }
 
-/// One row per firm in scope with the dates its targets were first met: every firm-level
+/// One row per counted firm with the dates its targets were first met: every firm-level
 /// figure (totals, breakdowns, the burn-up) is counted from these in one pass.
 async fn firm_facts(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<FirmFact>, Error> {
+    let mut values = Vec::new();
+    let t = w.kpi.sql(&mut values);
     query_all::<FirmFact>(
         db,
         &format!(
-            "SELECT f.region_id, f.tier_id, a.coordinator_id, fv.d AS first_visit, fs.t AS first_solved
+            "SELECT f.region_id, f.tier_id, a.coordinator_id, fv.first_visit, fs.first_solved
              FROM firms f
-             LEFT JOIN (SELECT firm_id, MIN(visit_date) AS d FROM visits
-                        WHERE kind = 'on_site' AND visit_date >= $1 AND visit_date <= $2
-                        GROUP BY firm_id) fv ON fv.firm_id = f.id
-             LEFT JOIN (SELECT firm_id, MIN(solved_at) AS t FROM problems
-                        WHERE status = 'solved' AND solved_at < $3
-                        GROUP BY firm_id) fs ON fs.firm_id = f.id
+             LEFT JOIN {} fv ON fv.firm_id = f.id
+             LEFT JOIN {} fs ON fs.firm_id = f.id
              LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
-             WHERE {} AND f.archived_at IS NULL",
-            super::in_scope_sql(4)
+             WHERE {}",
+            t.first_visits, t.first_solutions, t.counted
         ),
-        vec![
-            w.start.into(),
-            w.upto.into(),
-            w.upto_utc.into(),
-            w.campaign_id.into(),
-        ],
+        values,
     )
     .await
 }

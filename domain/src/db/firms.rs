@@ -8,6 +8,7 @@ use crate::clock::date_of;
 use crate::error::Error;
 use crate::firm::*;
 use crate::i18n::K;
+use crate::kpi::{self, sql::flag};
 use crate::problem::ProblemStatus;
 use crate::reference::{Region, Tier};
 use crate::visit::VisitKind;
@@ -23,7 +24,7 @@ struct Row {
     region_id: i32,
     county: String,
     tier_id: i32,
-    in_scope: bool,
+    in_scope: i32,
     coordinator: Option<String>,
     visited: i32,
     solved: i32,
@@ -38,7 +39,7 @@ struct Count {
 /// limits the list to one coordinator's current firms.
 fn filters(
     q: &FirmQuery,
-    campaign: &Campaign,
+    window: &kpi::Window,
     only_of: Option<i32>,
     values: &mut Vec<Value>,
 ) -> String {
@@ -91,25 +92,17 @@ fn filters(
         sql.push_str(&format!(" AND f.industry LIKE ${n} ESCAPE '\\'"));
     }
     if let Some(status) = q.status {
-        let from = push(campaign.starts_on.into(), values);
-        let to = push(campaign.deadline.into(), values);
-        let visited = format!(
-            "EXISTS (SELECT 1 FROM visits sv WHERE sv.firm_id = f.id AND sv.kind = 'on_site'
-                     AND sv.visit_date >= ${from} AND sv.visit_date <= ${to})"
-        );
-        let solved =
-            "EXISTS (SELECT 1 FROM problems sp WHERE sp.firm_id = f.id AND sp.status = 'solved')";
-        // The targets are about firms in the campaign's scope; so are these filters, which is
-        // what makes the dashboard's counts and the lists behind them agree.
-        let campaign_id = push(campaign.id.into(), values);
-        sql.push_str(&format!(" AND {}", super::in_scope_sql(campaign_id)));
+        // The targets are about counted firms; so are these filters, which is what makes the
+        // dashboard's figures and the lists behind them agree.
+        let t = window.sql(values);
+        sql.push_str(&format!(" AND {}", t.counted));
         sql.push_str(&match status {
             TargetStatus::InScope => String::new(),
-            TargetStatus::NotVisited => format!(" AND NOT {visited}"),
-            TargetStatus::Visited => format!(" AND {visited}"),
-            TargetStatus::NotSolved => format!(" AND NOT {solved}"),
-            TargetStatus::Solved => format!(" AND {solved}"),
-            TargetStatus::Both => format!(" AND {visited} AND {solved}"),
+            TargetStatus::NotVisited => format!(" AND NOT {}", t.visited),
+            TargetStatus::Visited => format!(" AND {}", t.visited),
+            TargetStatus::NotSolved => format!(" AND NOT {}", t.solved),
+            TargetStatus::Solved => format!(" AND {}", t.solved),
+            TargetStatus::Both => format!(" AND {} AND {}", t.visited, t.solved),
         });
     }
     sql
@@ -124,12 +117,25 @@ fn order_by(sort: FirmSort) -> &'static str {
     }
 }
 
-/// Target flags as one expression per firm; correlated EXISTS probes use the firm indexes.
-const TARGET_COLUMNS: &str = "
-    CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.firm_id = f.id AND v.kind = 'on_site'
-                      AND v.visit_date >= $1 AND v.visit_date <= $2) THEN 1 ELSE 0 END AS visited,
-    CASE WHEN EXISTS (SELECT 1 FROM problems p WHERE p.firm_id = f.id AND p.status = 'solved')
-         THEN 1 ELSE 0 END AS solved";
+/// The target columns of one firm row (`in_scope`, `visited`, `solved` as 0/1): counted by
+/// `crate::kpi`, so a firm that is archived or out of scope shows no target met.
+fn target_columns(t: &kpi::sql::TargetSql) -> String {
+    format!(
+        "{} AS in_scope, {} AS visited, {} AS solved",
+        flag(&t.counted),
+        flag(&format!("{} AND {}", t.counted, t.visited)),
+        flag(&format!("{} AND {}", t.counted, t.solved)),
+    )
+}
+
+/// The window a list query counts the targets over: its `as_of`, or the campaign's default day.
+pub fn window(campaign: &Campaign, q: &FirmQuery) -> kpi::Window {
+    kpi::Window::new(
+        campaign,
+        q.as_of
+            .unwrap_or_else(|| campaign.default_as_of(crate::clock::today())),
+    )
+}
 
 /// The firms `user` may see (a coordinator: their own), filtered and paged.
 pub async fn list_for(
@@ -158,7 +164,7 @@ async fn count(
     only_of: Option<i32>,
 ) -> Result<u64, Error> {
     let mut count_values = Vec::new();
-    let count_where = filters(q, campaign, only_of, &mut count_values);
+    let count_where = filters(q, &window(campaign, q), only_of, &mut count_values);
     Ok(query_one::<Count>(
         db,
         &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"),
@@ -166,6 +172,40 @@ async fn count(
     )
     .await?
     .map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
+}
+
+/// The firm list as a user asks for it, from a page, a form or the JSON API alike: the raw
+/// filters are parsed, the round they name (or the current one) chosen, and the page read
+/// through the cache. A coordinator sees only their own firms.
+pub async fn browse(
+    db: &impl ConnectionTrait,
+    cache: &super::dashboard::Cache,
+    user: &CurrentUser,
+    params: &FirmQueryParams,
+) -> Result<FirmPage, Error> {
+    let q = params.parse()?;
+    let campaign = super::campaigns::by_id_or_current(db, q.campaign).await?;
+    list_for_cached(db, cache, &campaign, &q, user).await
+}
+
+/// One firm's file as a user asks for it (the id as it came in a path): who may read it is
+/// checked, the targets are counted for the current round.
+pub async fn file_for(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<FirmFile, Error> {
+    let id = super::parse_id("id", raw_id)?;
+    super::access::ensure_can_view_firm(db, user, id).await?;
+    let campaign = super::current_campaign(db).await?;
+    file(db, &campaign, id).await
+}
+
+/// A coordinator's own firms (我的企业).
+pub async fn mine(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<MyFirms, Error> {
+    user.require(&[crate::auth::Role::Coordinator])?;
+    let campaign = super::current_campaign(db).await?;
+    my_firms(db, &campaign, user.id, crate::clock::today()).await
 }
 
 /// [`list_for`], with pages and the count of all matching firms (the expensive part of a page
@@ -178,7 +218,14 @@ pub async fn list_for_cached(
     user: &CurrentUser,
 ) -> Result<FirmPage, Error> {
     let only_of = (!user.sees_all_firms()).then_some(user.id);
-    let key = format!("{}|{:?}|{}", campaign.id, only_of, q.to_query_string(1));
+    // The resolved day is part of the key: "today" moves at midnight.
+    let key = format!(
+        "{}|{}|{:?}|{}",
+        campaign.id,
+        window(campaign, q).as_of,
+        only_of,
+        q.to_query_string(1)
+    );
     let page_key = format!("{key}|{}", q.page);
     let version = super::dashboard::data_version(db).await?;
     if let Some(page) = cache.page(&page_key, version) {
@@ -214,24 +261,19 @@ async fn page_of(
     only_of: Option<i32>,
     total: u64,
 ) -> Result<FirmPage, Error> {
-    // $1, $2: the campaign's dates (for the target columns); $3: its id (for the scope).
-    let mut values: Vec<Value> = vec![
-        campaign.starts_on.into(),
-        campaign.deadline.into(),
-        campaign.id.into(),
-    ];
-
-    let where_sql = filters(q, campaign, only_of, &mut values);
+    let window = window(campaign, q);
+    let mut values: Vec<Value> = Vec::new();
+    let columns = target_columns(&window.sql(&mut values));
+    let where_sql = filters(q, &window, only_of, &mut values);
     values.push(i64::try_from(PAGE_SIZE).unwrap_or(20).into());
     let limit = values.len();
     values.push(i64::try_from((q.page - 1) * PAGE_SIZE).unwrap_or(0).into());
     let offset = values.len();
-    let scope3 = super::in_scope_sql(3);
     let sql = format!(
         // The page's ids first (an index walk), then the columns for those rows only: the
         // target flags are probes per firm, not worth making for the rows skipped over.
-        "SELECT f.id, f.name, f.credit_code, f.region_id, f.county, f.tier_id, {scope3} AS in_scope,
-                u.name AS coordinator, {TARGET_COLUMNS}
+        "SELECT f.id, f.name, f.credit_code, f.region_id, f.county, f.tier_id,
+                u.name AS coordinator, {columns}
          FROM (SELECT f.id FROM firms f {where_sql} ORDER BY {order} LIMIT ${limit} OFFSET ${offset}) page
          JOIN firms f ON f.id = page.id
          LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
@@ -252,7 +294,7 @@ async fn page_of(
                 tier: Tier::from_id(r.tier_id).unwrap_or(Tier::Innovative),
                 coordinator: r.coordinator,
                 targets: Targets {
-                    in_scope: r.in_scope,
+                    in_scope: r.in_scope != 0,
                     visited_on_site: r.visited != 0,
                     problem_solved: r.solved != 0,
                 },
@@ -261,6 +303,7 @@ async fn page_of(
         total,
         page: q.page,
         page_size: PAGE_SIZE,
+        basis: kpi::Basis::new(campaign, &window, crate::clock::today()),
     })
 }
 
@@ -296,6 +339,28 @@ struct ProblemRow {
     version: i32,
     unit_response: Option<String>,
     satisfaction: Option<String>,
+    solved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromQueryResult)]
+struct TierRow {
+    tier_id: i32,
+}
+
+/// The tiers in a campaign's scope.
+pub async fn campaign_tiers(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> Result<Vec<Tier>, Error> {
+    Ok(query_all::<TierRow>(
+        db,
+        "SELECT tier_id FROM campaign_tiers WHERE campaign_id = $1 ORDER BY tier_id",
+        vec![campaign_id.into()],
+    )
+    .await?
+    .into_iter()
+    .filter_map(|r| Tier::from_id(r.tier_id))
+    .collect())
 }
 
 #[derive(FromQueryResult)]
@@ -352,7 +417,8 @@ pub async fn file(
     let problems = query_all::<ProblemRow>(
         db,
         "SELECT p.id, p.raised_at, p.measure_id, m.name_zh AS measure_zh, m.name_en AS measure_en,
-                p.description, p.status, p.deadline, p.version, p.unit_response, p.satisfaction
+                p.description, p.status, p.deadline, p.version, p.unit_response, p.satisfaction,
+                p.solved_at
          FROM problems p JOIN measures m ON m.id = p.measure_id
          WHERE p.firm_id = $1 ORDER BY p.raised_at DESC, p.id DESC",
         vec![firm_id.into()],
@@ -372,16 +438,26 @@ pub async fn file(
         units_of.entry(u.problem_id).or_default().push(u.name_zh);
     }
 
-    let in_campaign = |d: NaiveDate| d >= campaign.starts_on && d <= campaign.deadline;
-    let targets = Targets {
-        in_scope: f.in_scope,
-        visited_on_site: visits
+    // The firm's rows are in hand: the targets are counted by the Rust text of the rule.
+    let today = crate::clock::today();
+    let window = kpi::Window::new(campaign, campaign.default_as_of(today));
+    let tiers = campaign_tiers(db, campaign.id).await?;
+    let tier = Tier::from_id(f.tier_id).unwrap_or(Tier::Innovative);
+    let office_override = f.scope_reason.is_some().then_some(f.in_scope);
+    let counted = kpi::counted(
+        kpi::in_scope(tier, office_override, &tiers),
+        f.archived_at.is_some(),
+    );
+    let targets = kpi::firm_targets(
+        &window,
+        counted,
+        visits
             .iter()
-            .any(|v| v.kind == VisitKind::OnSite.code() && in_campaign(v.visit_date)),
-        problem_solved: problems
+            .filter_map(|v| Some((VisitKind::from_code(&v.kind)?, v.visit_date))),
+        problems
             .iter()
-            .any(|p| p.status == ProblemStatus::Solved.code()),
-    };
+            .filter_map(|p| Some((ProblemStatus::from_code(&p.status)?, p.solved_at))),
+    );
     let mut timeline: Vec<TimelineEntry> = visits
         .into_iter()
         .map(|v| {
@@ -433,6 +509,7 @@ pub async fn file(
             archived: f.archived_at.is_some(),
         },
         targets,
+        basis: kpi::Basis::new(campaign, &window, today),
         coordinator,
         timeline,
     })
@@ -444,39 +521,45 @@ struct MyRow {
     name: String,
     region_id: i32,
     county: String,
-    in_scope: bool,
+    in_scope: i32,
     visited: i32,
     solved: i32,
     open_problems: i64,
     next_deadline: Option<NaiveDate>,
 }
 
-/// A coordinator's current firms (我的企业), what needs action first.
+/// A coordinator's current firms (我的企业), what needs action first, with the targets counted
+/// for the campaign as of its default day.
 pub async fn my_firms(
     db: &impl ConnectionTrait,
     campaign: &Campaign,
     coordinator_id: i32,
     today: NaiveDate,
-) -> Result<Vec<MyFirm>, Error> {
+) -> Result<MyFirms, Error> {
+    let window = kpi::Window::new(campaign, campaign.default_as_of(today));
+    let mut values: Vec<Value> = Vec::new();
+    let columns = target_columns(&window.sql(&mut values));
+    values.push(coordinator_id.into());
+    let me = values.len();
+    let open = ProblemStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows = query_all::<MyRow>(
         db,
         &format!(
-            "SELECT f.id, f.name, f.region_id, f.county, {scope4} AS in_scope, {TARGET_COLUMNS},
+            "SELECT f.id, f.name, f.region_id, f.county, {columns},
                     (SELECT COUNT(*) FROM problems p WHERE p.firm_id = f.id
-                       AND p.status IN ('routed', 'claimed', 'responded')) AS open_problems,
+                       AND p.status IN ({open})) AS open_problems,
                     (SELECT MIN(p.deadline) FROM problems p WHERE p.firm_id = f.id
-                       AND p.status IN ('routed', 'claimed', 'responded')) AS next_deadline
+                       AND p.status IN ({open})) AS next_deadline
              FROM firms f
-             JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = $3
-             WHERE f.archived_at IS NULL",
-            scope4 = super::in_scope_sql(4)
+             JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = ${me}
+             WHERE f.archived_at IS NULL"
         ),
-        vec![
-            campaign.starts_on.into(),
-            campaign.deadline.into(),
-            coordinator_id.into(),
-            campaign.id.into(),
-        ],
+        values,
     )
     .await?;
     let mut firms: Vec<MyFirm> = rows
@@ -487,7 +570,7 @@ pub async fn my_firms(
             region: Region::from_id(r.region_id).unwrap_or(Region::Xining),
             county: r.county,
             targets: Targets {
-                in_scope: r.in_scope,
+                in_scope: r.in_scope != 0,
                 visited_on_site: r.visited != 0,
                 problem_solved: r.solved != 0,
             },
@@ -496,7 +579,11 @@ pub async fn my_firms(
         })
         .collect();
     sort_for_action(&mut firms, today);
-    Ok(firms)
+    Ok(MyFirms {
+        firms,
+        today,
+        basis: kpi::Basis::new(campaign, &window, today),
+    })
 }
 
 fn apply(model: &mut firm::ActiveModel, f: ValidFirm) {
@@ -624,7 +711,7 @@ struct ExportRow {
     contact_name: String,
     contact_phone: String,
     address: String,
-    in_scope: bool,
+    in_scope: i32,
     coordinator: Option<String>,
     visited: i32,
     solved: i32,
@@ -661,26 +748,22 @@ pub async fn export_rows(
     user: &CurrentUser,
 ) -> Result<Vec<Vec<String>>, Error> {
     let only_of = (!user.sees_all_firms()).then_some(user.id);
-    // $1, $2: the campaign's dates (for the target columns); $3: its id (for the scope).
-    let mut values: Vec<Value> = vec![
-        campaign.starts_on.into(),
-        campaign.deadline.into(),
-        campaign.id.into(),
-    ];
-    let where_sql = filters(q, campaign, only_of, &mut values);
+    let window = window(campaign, q);
+    let mut values: Vec<Value> = Vec::new();
+    let columns = target_columns(&window.sql(&mut values));
+    let where_sql = filters(q, &window, only_of, &mut values);
     let rows = query_all::<ExportRow>(
         db,
         &format!(
             "SELECT f.name, f.credit_code, f.region_id, f.county, f.industry, f.tier_id,
-                    f.contact_name, f.contact_phone, f.address, {scope3} AS in_scope,
-                    u.name AS coordinator, {TARGET_COLUMNS}
+                    f.contact_name, f.contact_phone, f.address,
+                    u.name AS coordinator, {columns}
              FROM firms f
              LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
              LEFT JOIN users u ON u.id = a.coordinator_id
              {where_sql}
              ORDER BY {order}",
             order = order_by(q.sort),
-            scope3 = super::in_scope_sql(3)
         ),
         values,
     )
@@ -707,7 +790,7 @@ pub async fn export_rows(
                 r.contact_phone,
                 r.address,
                 r.coordinator.unwrap_or_default(),
-                yes_no(r.in_scope),
+                yes_no(r.in_scope != 0),
                 yes_no(r.visited != 0),
                 yes_no(r.solved != 0),
             ]

@@ -195,16 +195,6 @@ pub async fn current_campaign(db: &impl ConnectionTrait) -> Result<Campaign, Err
     .ok_or(Error::not_found(K::EntityCampaign))
 }
 
-/// Whether firm `f` is in the scope of the campaign whose id is parameter `$n`: the office's
-/// override where it made one (with a reason), else whether the firm's tier is one of the
-/// campaign's.
-pub fn in_scope_sql(n: usize) -> String {
-    format!(
-        "(CASE WHEN f.scope_reason IS NOT NULL THEN f.in_scope
-               ELSE f.tier_id IN (SELECT ct.tier_id FROM campaign_tiers ct WHERE ct.campaign_id = ${n}) END)"
-    )
-}
-
 /// Parses an id from a path or form; anything but a positive integer is a 4xx, not a lookup.
 pub fn parse_id(field: &str, raw: &str) -> Result<i32, Error> {
     raw.trim()

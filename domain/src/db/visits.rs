@@ -16,6 +16,7 @@ use sea_orm::{
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Logged {
+    pub firm_id: i32,
     pub visit_id: i32,
     /// Problems raised with the visit (none when the key had been seen).
     pub problem_ids: Vec<i32>,
@@ -39,12 +40,34 @@ async fn by_key(
             K::ErrBadId,
         ))),
         Some(v) => Ok(Some(Logged {
+            firm_id,
             visit_id: v.id,
             problem_ids: vec![],
             created: false,
         })),
         None => Ok(None),
     }
+}
+
+/// Logging a visit as a user asks for it, from the page, a plain form post or the JSON API
+/// alike: the firm id as it came in the path, the form as typed. Parses, checks who may log
+/// (the office, or the firm's current coordinator), validates against the campaign and writes
+/// the visit, its problems and their audit entries in one transaction ([`log`]).
+pub async fn log_for<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    user: &crate::auth::CurrentUser,
+    raw_firm_id: &str,
+    form: &crate::visit::VisitForm,
+    settings: crate::problem::ProblemSettings,
+) -> Result<Logged, Error> {
+    let firm_id = super::parse_id("firm_id", raw_firm_id)?;
+    super::access::ensure_office_or_coordinator(db, user, firm_id).await?;
+    let campaign = super::current_campaign(db).await?;
+    let valid = form
+        .validate(&campaign, crate::clock::today())?
+        .with_deadline_days(settings.deadline_working_days);
+    log(db, firm_id, valid, actor).await
 }
 
 pub async fn log<C: ConnectionTrait + TransactionTrait>(
@@ -125,6 +148,7 @@ pub async fn log<C: ConnectionTrait + TransactionTrait>(
     }
     txn.commit().await?;
     Ok(Logged {
+        firm_id,
         visit_id: model.id,
         problem_ids,
         created: true,
