@@ -26,7 +26,7 @@ if [ "${ZHUQI_SKIP_PG:-}" = "1" ]; then
   say "ZHUQI_SKIP_PG=1: skipping the PostgreSQL run"
 elif pg_isready -q -d "$TEST_PG_URL" 2>/dev/null || psql "$TEST_PG_URL" -qAtc 'select 1' >/dev/null 2>&1; then
   say "the same integration tests on PostgreSQL ($TEST_PG_URL)"
-  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain -p zhuqi --test services --test problems --test import --test dashboard --test http --test authz
+  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain -p zhuqi --test services --test problems --test import --test dashboard --test kpi --test http --test authz
 else
   printf '\033[1;31m!!! PostgreSQL does not answer at %s.\033[0m\n' "$TEST_PG_URL" >&2
   printf '    Start it (pg_ctlcluster <version> main start), set TEST_DATABASE_URL, or set ZHUQI_SKIP_PG=1.\n' >&2
