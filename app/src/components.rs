@@ -154,16 +154,21 @@ pub fn pace_style(pace: Pace) -> (&'static str, K) {
     }
 }
 
+/// A name kept in both languages, in the reader's.
+pub fn name(l: domain::Locale, zh: &str, en: &str) -> String {
+    match l {
+        domain::Locale::Zh => zh.to_owned(),
+        domain::Locale::En => en.to_owned(),
+    }
+}
+
 /// Says which campaign and day the target figures on a page count for, when that is not simply
 /// today (the campaign ended, or a day is replayed); says nothing otherwise.
 #[component]
 pub fn BasisNote(basis: domain::kpi::Basis) -> impl IntoView {
     let l = locale();
     basis.not_today.then(|| {
-        let campaign = match l {
-            domain::Locale::Zh => basis.campaign_zh.clone(),
-            domain::Locale::En => basis.campaign_en.clone(),
-        };
+        let campaign = name(l, &basis.campaign_zh, &basis.campaign_en);
         let key = if basis.ended {
             K::BasisEnded
         } else {

@@ -3,11 +3,11 @@
 //! with JavaScript off. Every number links to the list behind it.
 
 use crate::api::get_dashboard;
-use crate::components::{ErrorBox, Loading, pace_style};
+use crate::components::{ErrorBox, Loading, name, pace_style};
 use crate::i18n::locale;
+use domain::K;
 use domain::campaign::percent;
 use domain::dashboard::{BurnPoint, Dashboard, FirmFlag, Flags, OverdueFlag, TargetRow};
-use domain::{K, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -37,13 +37,6 @@ pub fn DashboardPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-    }
-}
-
-fn name(l: Locale, zh: &str, en: &str) -> String {
-    match l {
-        Locale::Zh => zh.to_owned(),
-        Locale::En => en.to_owned(),
     }
 }
 

@@ -20,9 +20,7 @@ pub const LIST_ROWS: usize = 10;
 /// The targets' window (`crate::kpi`), and the instants the problem figures are counted over.
 struct Window {
     kpi: kpi::Window,
-    start: NaiveDate,
     as_of: NaiveDate,
-    upto: NaiveDate,
     /// The first instant of the campaign's first day, and the first instant after `as_of`.
     start_utc: DateTime<Utc>,
     end_utc: DateTime<Utc>,
@@ -32,9 +30,7 @@ impl Window {
     fn new(c: &Campaign, as_of: NaiveDate) -> Window {
         let kpi = kpi::Window::new(c, as_of);
         Window {
-            start: kpi.start,
             as_of,
-            upto: kpi.upto,
             start_utc: kpi.start_utc(),
             end_utc: day_end_utc(as_of),
             kpi,
@@ -420,13 +416,14 @@ pub async fn overdue_list(
 /// The burn-up series: weekly from the start, and the last counted day.
 fn burn_days(w: &Window) -> Vec<NaiveDate> {
     let mut days = Vec::new();
-    let mut d = w.start;
-    while d < w.upto {
+    let (start, upto) = (w.kpi.start, w.kpi.upto);
+    let mut d = start;
+    while d < upto {
         days.push(d);
         d += Duration::days(7);
     }
-    if w.upto >= w.start {
-        days.push(w.upto);
+    if upto >= start {
+        days.push(upto);
     }
     days
 }
