@@ -11,18 +11,6 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Percent-encodes a path and query for use as a query value.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let l = locale();
@@ -42,7 +30,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                 .then(String::new)
                 .unwrap_or_else(|| format!("?{}", location.search.get()))
         );
-        format!("/lang/{}?back={}", l.other().tag(), encode(&back))
+        format!(
+            "/lang/{}?back={}",
+            l.other().tag(),
+            domain::url::path_value(&back)
+        )
     };
     view! {
         <a class="skip" href="#main">{K::SkipToContent.t(l)}</a>

@@ -3,7 +3,8 @@
 //! so a deactivated account stops working at once.
 
 use chrono::Utc;
-use domain::auth::CurrentUser;
+use domain::Error;
+use domain::auth::{Caller, CurrentUser};
 use domain::db::{Db, accounts};
 use tower_sessions::Session;
 
@@ -47,4 +48,33 @@ pub async fn start_session(
         .insert(SESSION_LOGIN_AT, Utc::now().timestamp())
         .await?;
     Ok(())
+}
+
+/// The one extractor of the [`Caller`]: every entry point (server functions behind the pages and
+/// their plain form posts, the JSON API, multipart uploads) reads who is calling through it. A
+/// bearer token wins over the session cookie; the client address is the peer's.
+pub async fn caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Error> {
+    let client_addr = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let user = match parts.headers.get(http::header::AUTHORIZATION) {
+        Some(auth) => {
+            let token = auth
+                .to_str()
+                .ok()
+                .and_then(|a| a.strip_prefix("Bearer "))
+                .ok_or(Error::Unauthorized)?;
+            accounts::user_for_token(db, token).await?
+        }
+        None => match parts.extensions.get::<Session>() {
+            Some(session) => session_user(db, session).await,
+            None => {
+                tracing::error!("no session layer in front of a handler that needs the caller");
+                return Err(Error::Internal);
+            }
+        },
+    };
+    user.map(|u| Caller::new(u, client_addr))
+        .ok_or(Error::Unauthorized)
 }

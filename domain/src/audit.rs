@@ -12,6 +12,15 @@ pub struct AuditFilter {
     pub to: Option<chrono::NaiveDate>,
 }
 
+/// The audit page's filters as typed (empty means "any").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub user: String,
+    pub firm: String,
+    pub from: String,
+    pub to: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
 pub struct AuditRow {

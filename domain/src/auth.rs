@@ -77,6 +77,30 @@ impl CurrentUser {
     }
 }
 
+/// Who is making a request: the logged-in user and the address the request came from. The
+/// server builds it once per request, by one extractor, for pages, server functions, plain form
+/// posts and the JSON API alike; every use case takes it, authorises against `user` and writes
+/// the audit trail's "who" from it, so no entry point can lose the address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user: CurrentUser,
+    pub client_addr: Option<String>,
+}
+
+impl Caller {
+    pub fn new(user: CurrentUser, client_addr: Option<String>) -> Caller {
+        Caller { user, client_addr }
+    }
+}
+
+/// A caller is first of all its user: role checks and queries read through to it.
+impl std::ops::Deref for Caller {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.user
+    }
+}
+
 /// A row of the users page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod campaign;
 pub mod clock;
 pub mod credit_code;
@@ -18,6 +19,7 @@ pub mod import;
 pub mod kpi;
 pub mod problem;
 pub mod reference;
+pub mod url;
 pub mod visit;
 
 pub use campaign::Campaign;

@@ -341,3 +341,84 @@ mod tests {
         );
     }
 }
+
+/// What a member unit, the office or a coordinator can do to a problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Move {
+    Claim,
+    Respond,
+    Close,
+    Unsolvable,
+    Withdraw,
+    Reopen,
+}
+
+impl Move {
+    pub fn from_code(code: &str) -> Option<Move> {
+        Some(match code {
+            "claim" => Move::Claim,
+            "respond" => Move::Respond,
+            "close" => Move::Close,
+            "unsolvable" => Move::Unsolvable,
+            "withdraw" => Move::Withdraw,
+            "reopen" => Move::Reopen,
+            _ => return None,
+        })
+    }
+
+    /// Reads a posted move code; an unknown one is a field error.
+    pub fn parse(field: &str, code: &str) -> Result<Move, Error> {
+        Move::from_code(code.trim()).ok_or_else(|| Error::field(field, K::ErrBadId))
+    }
+
+    pub fn target(self) -> ProblemStatus {
+        match self {
+            Move::Claim | Move::Reopen => ProblemStatus::Claimed,
+            Move::Respond => ProblemStatus::Responded,
+            Move::Close => ProblemStatus::Closed,
+            Move::Unsolvable => ProblemStatus::Unsolvable,
+            Move::Withdraw => ProblemStatus::Withdrawn,
+        }
+    }
+
+    /// Moves that must say why (the note becomes the unit's answer or the reason).
+    pub fn needs_note(self) -> bool {
+        matches!(self, Move::Respond | Move::Unsolvable | Move::Withdraw)
+    }
+}
+
+/// A move on a problem as the user sent it: from the queue's or the firm file's buttons (a
+/// plain form post works too) or the JSON API. Parsed by the use case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveForm {
+    pub problem_id: String,
+    /// The version the user saw; a stale one is a conflict.
+    pub version: String,
+    /// claim | respond | close | unsolvable | withdraw | reopen
+    pub mv: String,
+    pub note: String,
+}
+
+/// The firm's answer about a closed problem as sent: recorded from a follow-up call (with the
+/// problem and the version seen) or given by the firm through its link (the token names the
+/// problem).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerForm {
+    pub problem_id: String,
+    pub version: String,
+    /// yes | no
+    pub solved: String,
+    pub satisfaction: String,
+    pub comment: String,
+}
+
+/// The answer to "was it solved?": `yes` or `no` (`true`/`false` from programs); anything else
+/// is a field error rather than a silent "no".
+pub fn parse_yes_no(field: &str, raw: &str) -> Result<bool, Error> {
+    match raw.trim() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        "" => Err(Error::field(field, K::ErrRequired)),
+        _ => Err(Error::field(field, K::ErrBadId)),
+    }
+}

@@ -329,14 +329,9 @@ async fn the_cache_serves_until_the_data_changes() {
         tier: "3".into(),
         ..Default::default()
     };
-    domain::db::firms::create(
-        &*db,
-        form.validate().unwrap(),
-        &office,
-        &domain::db::audit::Actor::user(&office, None),
-    )
-    .await
-    .unwrap();
+    domain::db::firms::create(&*db, &caller(&office), form.validate().unwrap())
+        .await
+        .unwrap();
     let fresh = cache
         .get(&*db, &campaign, date("2022-12-31"))
         .await
@@ -370,8 +365,7 @@ async fn a_later_round_counts_the_firms_of_its_own_tiers() {
         tiers: vec![domain::Tier::LittleGiant.id().to_string()],
         ..Default::default()
     };
-    let actor = domain::db::audit::Actor::user(&office, None);
-    let round = domain::db::campaigns::create(&*db, form.validate().unwrap(), &office, &actor)
+    let round = domain::db::campaigns::create(&*db, &caller(&office), form.validate().unwrap())
         .await
         .unwrap();
     // A coordinator may not start rounds.
@@ -380,7 +374,7 @@ async fn a_later_round_counts_the_firms_of_its_own_tiers() {
         ..office.clone()
     };
     assert_eq!(
-        domain::db::campaigns::create(&*db, form.validate().unwrap(), &coordinator, &actor)
+        domain::db::campaigns::create(&*db, &caller(&coordinator), form.validate().unwrap())
             .await
             .unwrap_err(),
         domain::Error::Forbidden

@@ -24,10 +24,6 @@ fn office() -> CurrentUser {
     }
 }
 
-fn actor() -> Actor {
-    Actor::user(&office(), None)
-}
-
 async fn counts(db: &sea_orm::DatabaseConnection) -> (u64, u64) {
     (
         firm::Entity::find().count(db).await.unwrap(),
@@ -41,7 +37,7 @@ async fn run(
     bytes: &[u8],
     commit: bool,
 ) -> ImportReport {
-    import_firms(db, name, bytes, commit, &office(), &actor())
+    import_firms(db, name, bytes, commit, &caller(&office()))
         .await
         .unwrap()
 }
@@ -241,8 +237,7 @@ async fn files_without_the_needed_columns_are_refused_with_a_reason() {
         "x.csv",
         "企业名称,统一社会信用代码\n甲,1\n".as_bytes(),
         false,
-        &office(),
-        &actor(),
+        &caller(&office()),
     )
     .await
     .unwrap_err();
@@ -256,8 +251,7 @@ async fn files_without_the_needed_columns_are_refused_with_a_reason() {
         "x.csv",
         "名称\n".as_bytes(),
         false,
-        &office(),
-        &actor(),
+        &caller(&office()),
     )
     .await
     .unwrap_err();
@@ -266,7 +260,7 @@ async fn files_without_the_needed_columns_are_refused_with_a_reason() {
         role: Role::Coordinator,
         ..office()
     };
-    let err = import_firms(&*db, "x.csv", b"a", false, &coordinator, &actor())
+    let err = import_firms(&*db, "x.csv", b"a", false, &caller(&coordinator))
         .await
         .unwrap_err();
     assert_eq!(err, domain::Error::Forbidden);
@@ -303,7 +297,7 @@ async fn an_import_keeps_the_offices_scope_override_and_skips_archived_firms() {
 async fn a_coordinator_roster_imports_all_or_nothing() {
     let db = test_db().await;
     let bad = "姓名,手机号,所在单位\n张三,139 0971 1001,青海省工业和信息化厅\n李四,13909711002,不存在的厅\n";
-    let report = import_coordinators(&*db, "r.csv", bad.as_bytes(), true, &office(), &actor())
+    let report = import_coordinators(&*db, "r.csv", bad.as_bytes(), true, &caller(&office()))
         .await
         .unwrap();
     assert!(!report.committed);
@@ -317,7 +311,7 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
         0
     );
     let good = bad.replace("不存在的厅", "省财政厅");
-    let report = import_coordinators(&*db, "r.csv", good.as_bytes(), true, &office(), &actor())
+    let report = import_coordinators(&*db, "r.csv", good.as_bytes(), true, &caller(&office()))
         .await
         .unwrap();
     assert!(report.committed);
@@ -335,7 +329,7 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
         "李四,13909711002,省财政厅",
         "李四,13909711002,省工业和信息化厅",
     );
-    let report = import_coordinators(&*db, "r.csv", moved.as_bytes(), true, &office(), &actor())
+    let report = import_coordinators(&*db, "r.csv", moved.as_bytes(), true, &caller(&office()))
         .await
         .unwrap();
     assert_eq!((report.updated, report.unchanged), (1, 1));

@@ -11,7 +11,6 @@
 use chrono::NaiveDate;
 use domain::auth::{CurrentUser, Role};
 use domain::dashboard::HalfYear;
-use domain::db::audit::Actor;
 use domain::db::entity::{assignment, firm, problem, user, visit};
 use domain::db::testing::*;
 use domain::db::{assignments, current_campaign, dashboard, demo, firms, problems, reports};
@@ -118,22 +117,16 @@ async fn override_scope(
         scope_reason: "领导小组会议决定".into(),
         ..Default::default()
     };
-    firms::update(
-        db,
-        f.id,
-        form.validate().unwrap(),
-        by,
-        &Actor::user(by, None),
-    )
-    .await
-    .unwrap();
+    firms::update(db, &caller(by), f.id, form.validate().unwrap())
+        .await
+        .unwrap();
 }
 
 /// The edge cases, made through the services: ids of (confirmed late, archived, overridden in,
 /// overridden out, handed over).
 async fn edge_cases(db: &sea_orm::DatabaseConnection, campaign: &Campaign) -> [i32; 5] {
     let office = office(db).await;
-    let actor = Actor::user(&office, None);
+    let actor = caller(&office);
     let w = Window::new(campaign, campaign.deadline);
     let all_firms = firm::Entity::find()
         .order_by_asc(firm::Column::Id)
@@ -170,13 +163,12 @@ async fn edge_cases(db: &sea_orm::DatabaseConnection, campaign: &Campaign) -> [i
         .expect("the demo has a closed problem of a firm with nothing solved");
     problems::confirm_by_call(
         db,
+        &actor,
         late.id,
         late.version,
         true,
         Satisfaction::Satisfied,
         "回访：企业确认已解决",
-        &office,
-        &actor,
     )
     .await
     .unwrap();
@@ -187,9 +179,7 @@ async fn edge_cases(db: &sea_orm::DatabaseConnection, campaign: &Campaign) -> [i
         .iter()
         .find(|f| in_scope_tier(f) && on_site.contains(&f.id) && solved_by_deadline.contains(&f.id))
         .unwrap();
-    firms::archive(db, archived.id, &office, &actor)
-        .await
-        .unwrap();
+    firms::archive(db, &actor, archived.id).await.unwrap();
     // A firm of a tier outside the scope brought in, and one of a tier inside it left out, both
     // visited, so the override moves the visited figures too.
     let brought_in = match all_firms
@@ -245,7 +235,7 @@ async fn edge_cases(db: &sea_orm::DatabaseConnection, campaign: &Campaign) -> [i
         .into_iter()
         .find(|u| Some(&u.id) != current.get(&handed.id))
         .unwrap();
-    assignments::assign(db, &[handed.id], other.id, "原协调员调岗", &office, &actor)
+    assignments::assign(db, &actor, &[handed.id], other.id, "原协调员调岗")
         .await
         .unwrap();
     [
@@ -518,12 +508,12 @@ async fn a_later_round_counts_only_its_own_window_and_tiers() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let office = office(&db).await;
-    let actor = Actor::user(&office, None);
     let firm = make_firm(&*db, "第二轮企业", domain::Region::Xining, Tier::Reserve).await;
     let coordinator = make_coordinator(&*db, "协调员甲").await;
     assign(&*db, firm.id, coordinator.id).await.unwrap();
     let later = domain::db::campaigns::create(
         &*db,
+        &caller(&office),
         domain::campaign::CampaignForm {
             name_zh: "百人助百企（2023年）".into(),
             starts_on: "2023-03-01".into(),
@@ -533,8 +523,6 @@ async fn a_later_round_counts_only_its_own_window_and_tiers() {
         }
         .validate()
         .unwrap(),
-        &office,
-        &actor,
     )
     .await
     .unwrap();

@@ -7,9 +7,10 @@
 use domain::auth::{CurrentUser, Role};
 use domain::db::audit::Actor;
 use domain::db::entity::{problem, problem_event};
-use domain::db::problems::{self, Move};
+use domain::db::problems;
 use domain::db::testing::*;
 use domain::db::{current_campaign, progress, visits};
+use domain::problem::Move;
 use domain::problem::{ProblemForm, Satisfaction};
 use domain::visit::{VisitForm, VisitKind};
 use domain::{Error, K, Region, Tier};
@@ -148,7 +149,7 @@ async fn act(
     who: &CurrentUser,
 ) -> Result<problem::Model, Error> {
     let version = load(fx, id).await.version;
-    problems::act(&*fx.db, id, version, mv, note, who, &Actor::user(who, None)).await
+    problems::act(&*fx.db, &caller(who), id, version, mv, note).await
 }
 
 #[tokio::test]
@@ -211,13 +212,12 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
     // The firm says "not solved" on a call: the problem goes back to the unit.
     let reopened = problems::confirm_by_call(
         &*fx.db,
+        &caller(&fx.coordinator),
         id,
         closed.version,
         false,
         Satisfaction::Dissatisfied,
         "资金未到账",
-        &fx.coordinator,
-        &Actor::default(),
     )
     .await
     .unwrap();
@@ -228,7 +228,7 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
     act(&fx, id, Move::Close, "", &fx.hr_unit).await.unwrap();
 
     // Then it confirms through its one-time link.
-    let token = problems::create_link(&*fx.db, id, &fx.coordinator, &Actor::default())
+    let token = problems::create_link(&*fx.db, &caller(&fx.coordinator), &id.to_string())
         .await
         .unwrap();
     let view = problems::link_view(&*fx.db, &token).await.unwrap();
@@ -341,13 +341,12 @@ async fn illegal_moves_and_wrong_people_are_refused_and_change_nothing() {
     // Solved only through the firm: closing is not solving, and a routed problem cannot be confirmed.
     let err = problems::confirm_by_call(
         &*fx.db,
+        &caller(&fx.office),
         id,
         1,
         true,
         Satisfaction::Satisfied,
         "",
-        &fx.office,
-        &Actor::default(),
     )
     .await
     .unwrap_err();
@@ -375,10 +374,10 @@ async fn two_people_acting_on_one_problem_at_once_get_a_conflict_not_an_overwrit
     let fx = fixture().await;
     let id = visit_with_problems(&fx).await[0];
     let seen = load(&fx, id).await.version;
-    let nobody = Actor::default();
+    let (unit, office) = (caller(&fx.hr_unit), caller(&fx.office));
     let (a, b) = tokio::join!(
-        problems::act(&*fx.db, id, seen, Move::Claim, "", &fx.hr_unit, &nobody),
-        problems::act(&*fx.db, id, seen, Move::Claim, "", &fx.office, &nobody),
+        problems::act(&*fx.db, &unit, id, seen, Move::Claim, ""),
+        problems::act(&*fx.db, &office, id, seen, Move::Claim, ""),
     );
     let loser = match (a, b) {
         (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
@@ -395,12 +394,11 @@ async fn two_people_acting_on_one_problem_at_once_get_a_conflict_not_an_overwrit
     // Acting on a version one has not seen is refused too.
     let stale = problems::act(
         &*fx.db,
+        &caller(&fx.hr_unit),
         id,
         seen,
         Move::Respond,
         "答复",
-        &fx.hr_unit,
-        &Actor::default(),
     )
     .await
     .unwrap_err();

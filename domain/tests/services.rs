@@ -616,18 +616,12 @@ async fn a_coordinator_corrects_their_own_recent_visit_and_the_audit_keeps_befor
         .validate(&campaign, today)
         .unwrap();
     assert_eq!(
-        visits::correct(
-            &*db,
-            logged.visit_id,
-            fixed.clone(),
-            &someone_else,
-            &Actor::default()
-        )
-        .await
-        .unwrap_err(),
+        visits::correct(&*db, &caller(&someone_else), logged.visit_id, fixed.clone())
+            .await
+            .unwrap_err(),
         Error::Forbidden
     );
-    let after = visits::correct(&*db, logged.visit_id, fixed, &me, &Actor::user(&me, None))
+    let after = visits::correct(&*db, &caller(&me), logged.visit_id, fixed)
         .await
         .unwrap();
     assert_eq!(
@@ -694,15 +688,14 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
             .id,
         );
     }
-    let actor = Actor::user(&office, None);
-    let first = assignments::assign(&*db, &firms, a.id, "", &office, &actor)
+    let first = assignments::assign(&*db, &caller(&office), &firms, a.id, "")
         .await
         .unwrap();
     assert_eq!(
         (first.assigned, first.handed_over, first.unchanged),
         (10, 0, 0)
     );
-    let again = assignments::assign(&*db, &firms[..3], a.id, "", &office, &actor)
+    let again = assignments::assign(&*db, &caller(&office), &firms[..3], a.id, "")
         .await
         .unwrap();
     assert_eq!(
@@ -711,11 +704,11 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
     );
 
     // A handover needs a reason, and then keeps the old line with its end and reason.
-    let err = assignments::assign(&*db, &firms[..1], b.id, " ", &office, &actor)
+    let err = assignments::assign(&*db, &caller(&office), &firms[..1], b.id, " ")
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Validation(e) if e[0].key == K::ErrReasonRequired));
-    let handed = assignments::assign(&*db, &firms[..1], b.id, "原协调员调岗", &office, &actor)
+    let handed = assignments::assign(&*db, &caller(&office), &firms[..1], b.id, "原协调员调岗")
         .await
         .unwrap();
     assert_eq!(handed.handed_over, 1);
@@ -752,20 +745,20 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
         member_unit_id: None,
     };
     assert_eq!(
-        assignments::assign(&*db, &firms, a.id, "", &coordinator, &actor)
+        assignments::assign(&*db, &caller(&coordinator), &firms, a.id, "")
             .await
             .unwrap_err(),
         Error::Forbidden
     );
     let not_coordinator =
-        assignments::assign(&*db, &firms, office.id + 10_000, "", &office, &actor)
+        assignments::assign(&*db, &caller(&office), &firms, office.id + 10_000, "")
             .await
             .unwrap_err();
     assert!(matches!(&not_coordinator, Error::Validation(e) if e[0].key == K::ErrNotACoordinator));
     let mut with_unknown = firms[1..3].to_vec();
     with_unknown.push(999_999);
     assert!(
-        assignments::assign(&*db, &with_unknown, b.id, "交接", &office, &actor)
+        assignments::assign(&*db, &caller(&office), &with_unknown, b.id, "交接")
             .await
             .is_err()
     );
@@ -865,7 +858,7 @@ async fn the_office_registers_edits_and_archives_firms() {
         role: Role::Office,
         member_unit_id: None,
     };
-    let actor = Actor::user(&office, None);
+    let actor = caller(&office);
 
     // A wrong check character and a scope override without a reason are refused, field by field.
     let mut bad = firm_form("91350100M000100Y44");
@@ -879,7 +872,7 @@ async fn the_office_registers_edits_and_archives_firms() {
     let mut form = firm_form(" 91350100m000100y43 ");
     form.scope = "in".into();
     form.scope_reason = "拟申报专精特新，提前纳入服务".into();
-    let created = firms::create(&*db, form.validate().unwrap(), &office, &actor)
+    let created = firms::create(&*db, &actor, form.validate().unwrap())
         .await
         .unwrap();
     assert_eq!(created.credit_code, "91350100M000100Y43");
@@ -889,9 +882,8 @@ async fn the_office_registers_edits_and_archives_firms() {
     );
     let again = firms::create(
         &*db,
-        firm_form("91350100M000100Y43").validate().unwrap(),
-        &office,
         &actor,
+        firm_form("91350100M000100Y43").validate().unwrap(),
     )
     .await
     .unwrap_err();
@@ -900,7 +892,7 @@ async fn the_office_registers_edits_and_archives_firms() {
     let mut edit = firm_form("91350100M000100Y43");
     edit.name = "青海新登记科技股份有限公司".into();
     edit.tier = "3".into();
-    let updated = firms::update(&*db, created.id, edit.validate().unwrap(), &office, &actor)
+    let updated = firms::update(&*db, &actor, created.id, edit.validate().unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -930,14 +922,12 @@ async fn the_office_registers_edits_and_archives_firms() {
         ..office.clone()
     };
     assert_eq!(
-        firms::archive(&*db, created.id, &coordinator, &actor)
+        firms::archive(&*db, &caller(&coordinator), created.id)
             .await
             .unwrap_err(),
         Error::Forbidden
     );
-    firms::archive(&*db, created.id, &office, &actor)
-        .await
-        .unwrap();
+    firms::archive(&*db, &actor, created.id).await.unwrap();
     let listed = firms::list(
         &*db,
         &campaign,

@@ -1,15 +1,11 @@
-//! Who is calling, and the request-level guards: the login wall for pages, CSRF checks for
-//! state-changing requests, API authentication by token or session, security headers.
+//! The request-level guards: the login wall for pages, CSRF checks for state-changing
+//! requests, security headers. Who is calling is read by one extractor, `app::session::caller`.
 
 use crate::AppState;
-use crate::api::ApiError;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::Error;
-use domain::auth::CurrentUser;
-use domain::db::accounts;
 use tower_sessions::Session;
 
 pub use app::session::{SESSION_USER, session_user, start_session};
@@ -45,7 +41,7 @@ pub async fn require_login(session: Session, req: Request, next: Next) -> Respon
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    Redirect::to(&format!("/login?next={}", app::components::encode(back))).into_response()
+    Redirect::to(&format!("/login?next={}", domain::url::path_value(back))).into_response()
 }
 
 /// CSRF defence for cookie-authenticated requests: a state-changing request must come from a
@@ -117,37 +113,4 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         );
     }
     resp
-}
-
-/// The caller of a JSON API route: a bearer token, or a logged-in browser session.
-pub struct ApiUser(pub CurrentUser);
-
-impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if let Some(auth) = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-        {
-            let token = auth
-                .strip_prefix("Bearer ")
-                .ok_or(ApiError(Error::Unauthorized))?;
-            return match accounts::user_for_token(&state.db, token).await? {
-                Some(user) => Ok(ApiUser(user)),
-                None => Err(ApiError(Error::Unauthorized)),
-            };
-        }
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError(Error::Unauthorized))?;
-        session_user(&state.db, &session)
-            .await
-            .map(ApiUser)
-            .ok_or(ApiError(Error::Unauthorized))
-    }
 }

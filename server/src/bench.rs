@@ -74,9 +74,9 @@ async fn import(db: &Db, rows: usize) -> Result<(), String> {
         role: Role::Office,
         member_unit_id: None,
     };
-    let actor = Actor::system("bench");
+    let caller = domain::auth::Caller::new(office, None);
     let started = Instant::now();
-    let report = domain::db::import::import_firms(db, "bench.csv", &file, true, &office, &actor)
+    let report = domain::db::import::import_firms(db, "bench.csv", &file, true, &caller)
         .await
         .map_err(|e| format!("import failed: {e:?}"))?;
     let secs = started.elapsed().as_secs_f64();

@@ -29,14 +29,17 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    #[cfg(feature = "demo")]
     /// Migrate, then load the deterministic demo province (about 300 firms, 80 coordinators,
     /// the visits and problems of 2022) unless the database already holds firms.
     SeedDemo,
+    #[cfg(feature = "demo")]
     /// Benchmarks (`make bench`): measure against the configured database and print figures.
     #[command(subcommand, hide = true)]
     Bench(BenchCommand),
 }
 
+#[cfg(feature = "demo")]
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum BenchCommand {
     /// Generate a firm list of this many rows as GBK CSV and import it (one transaction),

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+#[cfg(feature = "demo")]
 pub mod bench;
 pub mod cli;
 pub mod config;
@@ -216,6 +217,7 @@ pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
+#[cfg(feature = "demo")]
 async fn seed_demo(db: &Db) -> Result<(), String> {
     tracing::info!("loading the demo province (about 300 firms); this takes a few seconds");
     let summary = db::demo::seed(db)
@@ -250,6 +252,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!("database is up to date");
             Ok(())
         }
+        #[cfg(feature = "demo")]
         Command::SeedDemo => {
             let db = connect_and_migrate(&cli.config).await?;
             seed_demo(&db).await
@@ -262,6 +265,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = connect_and_migrate(&cli.config).await?;
             cli::token(&db, cmd).await
         }
+        #[cfg(feature = "demo")]
         Command::Bench(cmd) => {
             let db = connect_and_migrate(&cli.config).await?;
             bench::run(&db, cmd).await
@@ -269,7 +273,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve => {
             let db = connect_and_migrate(&cli.config).await?;
             if cli.config.demo {
+                #[cfg(feature = "demo")]
                 seed_demo(&db).await?;
+                #[cfg(not(feature = "demo"))]
+                return Err(
+                    "this build has no demo data (built without the `demo` feature)".into(),
+                );
             }
             serve(&cli.config, db).await
         }
@@ -281,14 +290,16 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
     let leptos_options = conf.leptos_options;
     let addr: SocketAddr = config.addr.unwrap_or(leptos_options.site_addr);
     let store = DbSessionStore::new(db.clone());
-    // Expired sessions are swept hourly; loading one checks expiry anyway.
+    // Expired sessions are swept hourly by tower-sessions' deletion task. It stops at the first
+    // failure (a database restart, say), so it is started again after a pause.
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        use tower_sessions::session_store::ExpiredDeletion;
+        let hourly = std::time::Duration::from_secs(3600);
         loop {
-            tick.tick().await;
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "sweeping expired sessions failed");
+            if let Err(e) = store.clone().continuously_delete_expired(hourly).await {
+                tracing::warn!(error = %e, "sweeping expired sessions failed; retrying later");
             }
+            tokio::time::sleep(hourly).await;
         }
     });
     let app = router(AppState {

@@ -8,7 +8,7 @@ use domain::db::entity::session;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{Error, Result, SessionStore};
+use tower_sessions::session_store::{Error, ExpiredDeletion, Result, SessionStore};
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -19,14 +19,19 @@ impl DbSessionStore {
     pub fn new(db: Db) -> Self {
         DbSessionStore { db }
     }
+}
 
-    /// Removes expired sessions; run now and then so the table does not grow without bound.
-    pub async fn delete_expired(&self) -> std::result::Result<u64, sea_orm::DbErr> {
-        let res = session::Entity::delete_many()
+/// Expired sessions are removed by tower-sessions' own deletion task
+/// (`continuously_delete_expired`, started by the server); loading one checks expiry anyway.
+#[async_trait::async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> Result<()> {
+        session::Entity::delete_many()
             .filter(session::Column::ExpiresAt.lt(Utc::now()))
             .exec(&self.db)
-            .await?;
-        Ok(res.rows_affected)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 }
 

@@ -3,16 +3,16 @@
 //! The JSON API's import and export reuse [`export_file`] and the domain's import services.
 
 use crate::AppState;
+use crate::api::ApiCaller;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::auth::CurrentUser;
 use domain::db::import::{self, ImportKind};
-use domain::db::{current_campaign, firms, sheets};
+use domain::db::{firms, sheets};
 use domain::firm::FirmQueryParams;
 use domain::import::{Columns, CoordinatorColumn, FirmColumn, MAX_IMPORT_BYTES};
 use domain::{Error, K, Locale};
-use tower_sessions::Session;
 
 /// The largest multipart body an import accepts: the file plus room for the form's fields.
 pub const MAX_IMPORT_BODY: usize = MAX_IMPORT_BYTES + 64 * 1024;
@@ -46,13 +46,10 @@ pub async fn read_upload(
 /// `POST /import/upload`: keeps the file for its preview and sends the browser to it.
 pub async fn upload(
     State(state): State<AppState>,
-    session: Session,
+    ApiCaller(caller): ApiCaller,
     mut form: Multipart,
 ) -> Response {
-    let Some(user) = app::session::session_user(&state.db, &session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    if user.require(&[domain::auth::Role::Office]).is_err() {
+    if caller.require(&[domain::auth::Role::Office]).is_err() {
         return StatusCode::FORBIDDEN.into_response();
     }
     let Ok((file, fields)) = read_upload(&mut form).await else {
@@ -70,7 +67,7 @@ pub async fn upload(
     if bytes.len() > MAX_IMPORT_BYTES {
         return Redirect::to(&format!("{back}&error=size")).into_response();
     }
-    match import::stage(&state.data_dir, user.id, &name, &bytes) {
+    match import::stage(&state.data_dir, caller.id, &name, &bytes) {
         Ok(token) => Redirect::to(&format!("{back}&token={token}")).into_response(),
         Err(_) => Redirect::to(&format!("{back}&error=failed")).into_response(),
     }
@@ -85,7 +82,7 @@ pub fn attachment(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    let encoded = app::components::encode(file_name);
+    let encoded = domain::url::query_value(file_name);
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"export\"; filename*=UTF-8''{encoded}"
     )) {
@@ -163,15 +160,12 @@ pub struct ExportFormat {
 /// `GET /firms/export?format=xlsx|csv&…filters`.
 pub async fn export(
     State(state): State<AppState>,
-    session: Session,
+    ApiCaller(caller): ApiCaller,
     Query(f): Query<ExportFormat>,
     Query(filters): Query<FirmQueryParams>,
 ) -> Response {
-    let Some(user) = app::session::session_user(&state.db, &session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
     let result = match FileFormat::parse(f.format.as_deref()) {
-        Ok(format) => export_file(&state, &user, filters, format).await,
+        Ok(format) => export_file(&state, &caller, filters, format).await,
         Err(e) => Err(e),
     };
     result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
@@ -244,23 +238,6 @@ pub struct ReportParams {
     pub unit: Option<String>,
 }
 
-/// The half-year report for `user`: a unit handler gets their own unit's whatever they ask.
-pub async fn half_year_report(
-    state: &AppState,
-    user: &CurrentUser,
-    p: ReportParams,
-) -> Result<domain::dashboard::HalfYearReport, Error> {
-    let campaign = current_campaign(&state.db).await?;
-    domain::db::reports::for_user(
-        &state.db,
-        &campaign,
-        user,
-        p.period.as_deref(),
-        p.unit.as_deref(),
-    )
-    .await
-}
-
 /// The report as an xlsx download.
 pub fn report_file(r: &domain::dashboard::HalfYearReport) -> Result<Response, Error> {
     let bytes = domain::db::reports::to_xlsx(r, Locale::Zh)?;
@@ -277,13 +254,13 @@ pub fn report_file(r: &domain::dashboard::HalfYearReport) -> Result<Response, Er
 /// `GET /reports/half-year.xlsx?period=2022H2&unit=…`.
 pub async fn half_year_xlsx(
     State(state): State<AppState>,
-    session: Session,
+    ApiCaller(caller): ApiCaller,
     Query(p): Query<ReportParams>,
 ) -> Response {
-    let Some(user) = app::session::session_user(&state.db, &session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let result = match half_year_report(&state, &user, p).await {
+    let report =
+        domain::db::reports::report_for(&state.db, &caller, p.period.as_deref(), p.unit.as_deref())
+            .await;
+    let result = match report {
         Ok(r) => report_file(&r),
         Err(e) => Err(e),
     };

@@ -2,12 +2,12 @@
 //! with or without JavaScript; answers are redirects back to the firm file.
 
 use crate::AppState;
+use crate::api::ApiCaller;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::db::{attachments, audit::Actor, parse_id};
+use domain::db::{attachments, parse_id};
 use domain::{Error, K};
-use tower_sessions::Session;
 
 fn error_code(e: &Error) -> &'static str {
     match e.field_errors().first().map(|f| f.key) {
@@ -22,13 +22,10 @@ fn error_code(e: &Error) -> &'static str {
 /// `POST /visits/{id}/attachments` with one `file` field.
 pub async fn upload(
     State(state): State<AppState>,
-    session: Session,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     mut form: Multipart,
 ) -> Response {
-    let Some(user) = app::session::session_user(&state.db, &session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
     let Ok(visit_id) = parse_id("id", &id) else {
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
@@ -55,18 +52,7 @@ pub async fn upload(
         }
     }
     let (name, bytes) = file.unwrap_or_default();
-    let actor = Actor::user(&user, None);
-    match attachments::store(
-        &state.db,
-        &state.data_dir,
-        visit_id,
-        &name,
-        &bytes,
-        &user,
-        &actor,
-    )
-    .await
-    {
+    match attachments::store(&state.db, &caller, &state.data_dir, visit_id, &name, &bytes).await {
         Ok(a) => Redirect::to(&format!("{back}?updated=attachment.{}", a.id)).into_response(),
         Err(Error::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(e) => Redirect::to(&format!("{back}?upload_error={}", error_code(&e))).into_response(),
@@ -76,16 +62,13 @@ pub async fn upload(
 /// `GET /attachments/{id}`: the file, for whoever may read the firm.
 pub async fn download(
     State(state): State<AppState>,
-    session: Session,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(user) = app::session::session_user(&state.db, &session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
     let Ok(id) = parse_id("id", &id) else {
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
-    match attachments::read(&state.db, &state.data_dir, id, &user).await {
+    match attachments::read(&state.db, &state.data_dir, id, &caller).await {
         Ok((a, bytes)) => {
             let mut resp = bytes.into_response();
             let h = resp.headers_mut();
@@ -96,7 +79,7 @@ pub async fn download(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, max-age=3600"),
             );
-            let encoded: String = app::components::encode(&a.file_name);
+            let encoded = domain::url::query_value(&a.file_name);
             if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
@@ -112,40 +95,22 @@ pub async fn download(
 /// the `firm` field), so it works without JavaScript; the answer goes back to the list.
 pub async fn bulk_assign(
     State(state): State<AppState>,
-    session: Session,
+    ApiCaller(caller): ApiCaller,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(user) = app::session::session_user(&state.db, &session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let mut firms = Vec::new();
-    let (mut coordinator, mut reason, mut back) =
-        (String::new(), String::new(), "/firms".to_owned());
+    let mut form = domain::db::assignments::AssignForm::default();
+    let mut back = "/firms".to_owned();
     for (key, value) in form_urlencoded::parse(&body) {
         match key.as_ref() {
-            "firm" => firms.push(value.into_owned()),
-            "coordinator_id" => coordinator = value.into_owned(),
-            "reason" => reason = value.into_owned(),
+            "firm" => form.firm_ids.push(value.into_owned()),
+            "coordinator_id" => form.coordinator_id = value.into_owned(),
+            "reason" => form.reason = value.into_owned(),
             "back" => back = app::api::safe_next(&value),
             _ => {}
         }
     }
     let sep = if back.contains('?') { '&' } else { '?' };
-    let ids: Result<Vec<i32>, Error> = firms.iter().map(|f| parse_id("firm", f)).collect();
-    let outcome = match (ids, parse_id("coordinator_id", &coordinator)) {
-        (Ok(ids), Ok(c)) => {
-            domain::db::assignments::assign(
-                &state.db,
-                &ids,
-                c,
-                &reason,
-                &user,
-                &Actor::user(&user, None),
-            )
-            .await
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    };
+    let outcome = domain::db::assignments::assign_from(&state.db, &caller, &form).await;
     match outcome {
         Ok(o) => Redirect::to(&format!(
             "{back}{sep}assigned={}.{}.{}",

@@ -571,3 +571,101 @@ async fn reports_follow_the_role() {
     let (_, _, body) = get(&unit, "/api/v1/reports/half-year?period=2022H2&unit=19").await;
     assert_eq!(json(&body)["unit_id"], own["unit_id"]);
 }
+
+/// A request as it arrives from a peer: the server reads the client address from ConnectInfo.
+fn from_peer(mut req: Request<Body>, ip: [u8; 4]) -> Request<Body> {
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40_000,
+        ))));
+    req
+}
+
+/// One use case, three entry points: the firm file's form (a server function, posted without
+/// JavaScript), the firm list's bulk form and the JSON API all assign through the same domain
+/// function, and each audit entry names the office user and the address the request came from.
+#[tokio::test]
+async fn every_entry_point_of_assignment_audits_the_caller_and_address() {
+    use domain::db::entity::audit_log;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let db = test_db().await;
+    let app = app(&db).await;
+    let firms = [
+        make_firm(&*db, "入口一企业", Region::Xining, Tier::Reserve).await,
+        make_firm(&*db, "入口二企业", Region::Haidong, Tier::Reserve).await,
+        make_firm(&*db, "入口三企业", Region::Haixi, Tier::Reserve).await,
+    ];
+    let coordinator = make_coordinator(&*db, "协调员丙").await;
+    let form_post = |uri: &str, body: String| {
+        Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, &app.1)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let server_fn = form_post(
+        "/api/assign_firm",
+        format!("firm_id={}&coordinator_id={}", firms[0].id, coordinator.id),
+    );
+    let (status, headers, body) = send(&app.0, from_peer(server_fn, [10, 0, 0, 1])).await;
+    assert!(
+        status.is_redirection() || status.is_success(),
+        "{status} {body}"
+    );
+    assert!(
+        headers
+            .get(header::LOCATION)
+            .is_some_and(|l| l.to_str().unwrap().contains("updated=assign")),
+        "{headers:?}"
+    );
+    let bulk = form_post(
+        "/firms/assign",
+        format!(
+            "firm={}&coordinator_id={}&back=%2Ffirms",
+            firms[1].id, coordinator.id
+        ),
+    );
+    let (status, headers, _) = send(&app.0, from_peer(bulk, [10, 0, 0, 2])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/firms?assigned=1.0.0");
+    let api = json_call(
+        "POST",
+        "/api/v1/assignments",
+        &serde_json::json!({ "firm_ids": [firms[2].id], "coordinator_id": coordinator.id }),
+        &app.1,
+    );
+    let (status, _, body) = send(&app.0, from_peer(api, [10, 0, 0, 3])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let entries = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("assign"))
+        .order_by_asc(audit_log::Column::Id)
+        .all(&*db)
+        .await
+        .unwrap();
+    let seen: Vec<(Option<i32>, Option<String>, String)> = entries
+        .into_iter()
+        .map(|e| (e.firm_id, e.client_addr, e.actor_label))
+        .collect();
+    assert_eq!(
+        seen,
+        (0..3)
+            .map(|i| (
+                Some(firms[i].id),
+                Some(format!("10.0.0.{}", i + 1)),
+                "办公室".to_owned()
+            ))
+            .collect::<Vec<_>>()
+    );
+
+    // Bad input through the bulk form is a redirect with a reason and writes nothing.
+    let none = form_post(
+        "/firms/assign",
+        format!("coordinator_id={}", coordinator.id),
+    );
+    let (status, headers, _) = send(&app.0, from_peer(none, [10, 0, 0, 4])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/firms?assign_error=none");
+}

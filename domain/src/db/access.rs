@@ -1,10 +1,16 @@
-//! Data-dependent permissions: a coordinator works only on the firms currently assigned to them;
+//! Permissions that more than one use case shares, stated once. Data-dependent ones: a coordinator works only on the firms currently assigned to them;
 //! after a handover the former coordinator can no longer see or write to that firm.
 
 use super::firms;
 use crate::auth::{CurrentUser, Role};
 use crate::error::Error;
 use sea_orm::ConnectionTrait;
+
+/// Who reads the leadership dashboard: leaders, the office and member units (coordinators see
+/// their own firms instead).
+pub fn ensure_can_view_dashboard(user: &CurrentUser) -> Result<(), Error> {
+    user.require(&[Role::Office, Role::Leader, Role::Unit])
+}
 
 /// Whether the firm's file may be read: everyone but coordinators reads all firms.
 pub async fn ensure_can_view_firm(

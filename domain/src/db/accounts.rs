@@ -4,7 +4,7 @@
 use super::audit::{self, Actor, Entry};
 use super::entity::{api_token, login_failure, user};
 use super::{is_unique_violation, query_one};
-use crate::auth::{CurrentUser, Role, check_new_password};
+use crate::auth::{Caller, CurrentUser, Role, check_new_password};
 use crate::error::{Error, FieldError, Problems, text};
 use crate::i18n::K;
 use argon2::Argon2;
@@ -261,6 +261,13 @@ pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
 
 pub use crate::auth::UserRow;
 
+/// The use case "the users page": the office only.
+pub async fn users_for(db: &impl ConnectionTrait, caller: &Caller) -> Result<Vec<UserRow>, Error> {
+    caller.require(&[Role::Office])?;
+    list_users(db).await
+}
+
+/// Every account (the CLI's `users` and the users page).
 pub async fn list_users(db: &impl ConnectionTrait) -> Result<Vec<UserRow>, Error> {
     super::query_all::<UserRow>(
         db,
@@ -304,11 +311,11 @@ async fn store_password<C: ConnectionTrait + TransactionTrait>(
 
 pub async fn change_own_password<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    actor: &Actor,
-    user: &CurrentUser,
+    caller: &Caller,
     current: &str,
     new: &str,
 ) -> Result<(), Error> {
+    let (user, actor) = (&caller.user, &Actor::of(caller));
     check_new_password("new_password", new).map_err(|e| Error::Validation(vec![e]))?;
     let model = user::Entity::find_by_id(user.id)
         .one(db)
@@ -324,23 +331,23 @@ pub async fn change_own_password<C: ConnectionTrait + TransactionTrait>(
     store_password(db, actor, model, new, "change_password").await
 }
 
-/// The office sets a new password for someone who forgot theirs.
+/// The office sets a new password for someone who forgot theirs; returns whose it was.
 pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    actor: &Actor,
-    by: &CurrentUser,
-    target_id: i32,
+    caller: &Caller,
+    target_id: &str,
     new: &str,
-) -> Result<String, Error> {
-    by.require(&[Role::Office])?;
+) -> Result<i32, Error> {
+    caller.require(&[Role::Office])?;
+    let actor = &Actor::of(caller);
+    let target_id = super::parse_id("user_id", target_id)?;
     check_new_password("new_password", new).map_err(|e| Error::Validation(vec![e]))?;
     let model = user::Entity::find_by_id(target_id)
         .one(db)
         .await?
         .ok_or(Error::not_found(K::EntityUser))?;
-    let name = model.name.clone();
     store_password(db, actor, model, new, "reset_password").await?;
-    Ok(name)
+    Ok(target_id)
 }
 
 fn sha256_hex(token: &str) -> String {

@@ -6,7 +6,7 @@
 use super::audit::{self, Actor, Entry};
 use super::entity::{assignment, user};
 use super::query_all;
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{Caller, CurrentUser, Role};
 use crate::error::{Error, FieldError, text};
 pub use crate::firm::{CoordinatorOption, HistoryRow, WorkloadRow};
 use crate::i18n::K;
@@ -25,16 +25,44 @@ pub struct Outcome {
     pub unchanged: u32,
 }
 
+/// An assignment as the office sent it: from the firm file's form, the firm list's bulk form
+/// (the ticked boxes) or the JSON API.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignForm {
+    pub firm_ids: Vec<String>,
+    pub coordinator_id: String,
+    /// Required when a firm changes coordinator (a handover).
+    pub reason: String,
+}
+
+/// The use case "assign firms", as every entry point calls it: parses what the office sent,
+/// then [`assign`].
+pub async fn assign_from<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    form: &AssignForm,
+) -> Result<Outcome, Error> {
+    // Who may assign is checked before the input, so others learn nothing from its errors.
+    caller.require(&[Role::Office])?;
+    let firm_ids = form
+        .firm_ids
+        .iter()
+        .map(|f| super::parse_id("firm_ids", f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let coordinator = super::parse_id("coordinator_id", &form.coordinator_id)?;
+    assign(db, caller, &firm_ids, coordinator, &form.reason).await
+}
+
 /// Gives `firm_ids` to `coordinator_id`. Firms that have another coordinator are handed over,
 /// which needs a reason; firms already with this coordinator are left alone. All or nothing.
 pub async fn assign<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    caller: &Caller,
     firm_ids: &[i32],
     coordinator_id: i32,
     reason: &str,
-    by: &CurrentUser,
-    actor: &Actor,
 ) -> Result<Outcome, Error> {
+    let (by, actor) = (&caller.user, &Actor::of(caller));
     by.require(&[Role::Office])?;
     if firm_ids.is_empty() {
         return Err(Error::field("firms", K::ErrNoFirmsChosen));
@@ -124,6 +152,17 @@ pub async fn assign<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// A firm's coordinators, newest first.
+/// The use case "a firm's coordinator history": whoever may read the firm (the id as it came).
+pub async fn history_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    firm_id: &str,
+) -> Result<Vec<HistoryRow>, Error> {
+    let firm_id = super::parse_id("id", firm_id)?;
+    super::access::ensure_can_view_firm(db, caller, firm_id).await?;
+    history(db, firm_id).await
+}
+
 pub async fn history(db: &impl ConnectionTrait, firm_id: i32) -> Result<Vec<HistoryRow>, Error> {
     query_all::<HistoryRow>(
         db,

@@ -6,7 +6,7 @@
 use super::access;
 use super::audit::{self, Actor, Entry};
 use super::entity::{attachment, visit};
-use crate::auth::CurrentUser;
+use crate::auth::{Caller, CurrentUser};
 use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use chrono::Utc;
@@ -42,15 +42,16 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
+/// The use case "attach a file to a visit" (the office or the firm's coordinator).
 pub async fn store<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    caller: &Caller,
     data_dir: &Path,
     visit_id: i32,
     file_name: &str,
     bytes: &[u8],
-    user: &CurrentUser,
-    actor: &Actor,
 ) -> Result<attachment::Model, Error> {
+    let (user, actor) = (&caller.user, &Actor::of(caller));
     let v = visit::Entity::find_by_id(visit_id)
         .one(db)
         .await?

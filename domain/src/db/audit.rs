@@ -3,7 +3,7 @@
 //! its entry (or the reverse) cannot be committed. The application never updates or deletes them.
 
 use super::entity::audit_log;
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{Caller, CurrentUser, Role};
 use crate::error::Error;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
@@ -45,6 +45,11 @@ impl Actor {
             label: user.name.clone(),
             client_addr,
         }
+    }
+
+    /// The audit trail's "who" for a request.
+    pub fn of(caller: &Caller) -> Actor {
+        Actor::user(&caller.user, caller.client_addr.clone())
     }
 }
 
@@ -180,6 +185,22 @@ pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 pub use crate::audit::{AuditFilter, AuditRow};
 
 pub const AUDIT_PAGE: i64 = 200;
+
+/// The use case "the audit page": the office only; the filters are parsed here.
+pub async fn trail(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    q: &crate::audit::AuditQuery,
+) -> Result<Vec<AuditRow>, Error> {
+    caller.require(&[Role::Office])?;
+    let filter = AuditFilter {
+        user_id: super::parse_optional_id("user", &q.user)?,
+        firm_id: super::parse_optional_id("firm", &q.firm)?,
+        from: super::parse_optional_date("from", &q.from)?,
+        to: super::parse_optional_date("to", &q.to)?,
+    };
+    list(db, &filter).await
+}
 
 pub async fn list(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<AuditRow>, Error> {
     let mut sql = String::from(

@@ -3,7 +3,7 @@
 
 use super::audit::{self, Actor, Entry};
 use super::{query_all, query_one};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::{Caller, Role};
 use crate::campaign::{Campaign, ValidCampaign};
 use crate::error::Error;
 use crate::i18n::K;
@@ -59,14 +59,25 @@ struct Id {
     id: i32,
 }
 
+/// The use case "start a later round", as every entry point calls it: only the office; the
+/// form is validated after that check.
+pub async fn start<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    form: &crate::campaign::CampaignForm,
+) -> Result<Campaign, Error> {
+    caller.require(&[Role::Office])?;
+    create(db, caller, form.validate()?).await
+}
+
 /// The office starts a later round; audited with its dates and scope.
 pub async fn create<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    caller: &Caller,
     c: ValidCampaign,
-    by: &CurrentUser,
-    actor: &Actor,
 ) -> Result<Campaign, Error> {
-    by.require(&[Role::Office])?;
+    caller.require(&[Role::Office])?;
+    let (_by, actor) = (&caller.user, &Actor::of(caller));
     let txn = db.begin().await?;
     let id = query_one::<Id>(
         &txn,

@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod audit;
 pub mod campaigns;
 pub mod dashboard;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod entity;
 pub mod firms;
@@ -202,6 +203,24 @@ pub fn parse_id(field: &str, raw: &str) -> Result<i32, Error> {
         .ok()
         .filter(|id| *id > 0)
         .ok_or_else(|| Error::Validation(vec![FieldError::new(field, K::ErrBadId)]))
+}
+
+/// An optional filter's id: empty (after trimming) is "any", anything else must be an id.
+pub fn parse_optional_id(field: &str, raw: &str) -> Result<Option<i32>, Error> {
+    match raw.trim() {
+        "" => Ok(None),
+        id => parse_id(field, id).map(Some),
+    }
+}
+
+/// An optional filter's date (YYYY-MM-DD): empty is "any".
+pub fn parse_optional_date(field: &str, raw: &str) -> Result<Option<chrono::NaiveDate>, Error> {
+    match raw.trim() {
+        "" => Ok(None),
+        d => crate::campaign::parse_date(field, d)
+            .map(Some)
+            .map_err(|e| Error::Validation(vec![e])),
+    }
 }
 
 /// Lower-case hex of SHA-256: how tokens (API tokens, confirmation links) are stored.

@@ -41,6 +41,18 @@ fn n(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// The use case "a half-year report" for the current round, as the report page, its xlsx
+/// download and the JSON API all call it; see [`for_user`].
+pub async fn report_for(
+    db: &impl ConnectionTrait,
+    caller: &crate::auth::Caller,
+    period: Option<&str>,
+    unit: Option<&str>,
+) -> Result<HalfYearReport, Error> {
+    let campaign = super::current_campaign(db).await?;
+    for_user(db, &campaign, caller, period, unit).await
+}
+
 /// The report a user asks for: a unit handler always gets their own unit's; leaders and the
 /// office any unit (`unit`) or the province (none). No period means the current half year, or
 /// the last one of an ended campaign.

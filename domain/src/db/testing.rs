@@ -189,3 +189,8 @@ pub async fn assign(
     .insert(db)
     .await
 }
+
+/// A caller for a test user (no client address): what every use case takes.
+pub fn caller(user: &crate::auth::CurrentUser) -> crate::auth::Caller {
+    crate::auth::Caller::new(user.clone(), None)
+}

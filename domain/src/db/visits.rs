@@ -4,7 +4,7 @@
 use super::audit::{self, Actor, Entry};
 use super::entity::visit;
 use super::{firms, is_unique_violation};
-use crate::auth::Role;
+use crate::auth::{Caller, Role};
 use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use crate::visit::ValidVisit;
@@ -55,19 +55,18 @@ async fn by_key(
 /// the visit, its problems and their audit entries in one transaction ([`log`]).
 pub async fn log_for<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    actor: &Actor,
-    user: &crate::auth::CurrentUser,
+    caller: &Caller,
     raw_firm_id: &str,
     form: &crate::visit::VisitForm,
     settings: crate::problem::ProblemSettings,
 ) -> Result<Logged, Error> {
     let firm_id = super::parse_id("firm_id", raw_firm_id)?;
-    super::access::ensure_office_or_coordinator(db, user, firm_id).await?;
+    super::access::ensure_office_or_coordinator(db, caller, firm_id).await?;
     let campaign = super::current_campaign(db).await?;
     let valid = form
         .validate(&campaign, crate::clock::today())?
         .with_deadline_days(settings.deadline_working_days);
-    log(db, firm_id, valid, actor).await
+    log(db, firm_id, valid, &Actor::of(caller)).await
 }
 
 pub async fn log<C: ConnectionTrait + TransactionTrait>(
@@ -171,6 +170,28 @@ pub struct VisitRow {
     pub summary: String,
 }
 
+/// The visit list's filters as typed (empty means "any"): firm id, coordinator id, dates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VisitQuery {
+    pub firm: String,
+    pub coordinator: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The use case "list visits": the filters parsed, then [`list`] for this caller.
+pub async fn browse(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    q: &VisitQuery,
+) -> Result<Vec<VisitRow>, Error> {
+    let firm = super::parse_optional_id("firm", &q.firm)?;
+    let coordinator = super::parse_optional_id("coordinator", &q.coordinator)?;
+    let from = super::parse_optional_date("from", &q.from)?;
+    let to = super::parse_optional_date("to", &q.to)?;
+    list(db, caller, firm, coordinator, from, to).await
+}
+
 /// Visits by firm, coordinator and date range, newest first (at most 500). A coordinator sees
 /// the visits to their current firms only.
 pub async fn list(
@@ -258,17 +279,31 @@ pub async fn get(db: &impl ConnectionTrait, visit_id: i32) -> Result<visit::Mode
         .ok_or(Error::not_found(K::EntityVisit))
 }
 
+/// The use case "correct a visit", as every entry point calls it: the visit id as it came in,
+/// the form as typed, validated against the campaign, then [`correct`].
+pub async fn correct_from<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    raw_visit_id: &str,
+    form: &crate::visit::VisitForm,
+) -> Result<visit::Model, Error> {
+    let id = super::parse_id("visit_id", raw_visit_id)?;
+    let campaign = super::current_campaign(db).await?;
+    let valid = form.validate(&campaign, crate::clock::today())?;
+    correct(db, caller, id, valid).await
+}
+
 /// Corrects a visit's date, kind, people and summary; the audit entry keeps before and after.
 pub async fn correct<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    caller: &Caller,
     visit_id: i32,
     input: ValidVisit,
-    user: &crate::auth::CurrentUser,
-    actor: &Actor,
 ) -> Result<visit::Model, Error> {
+    let actor = &Actor::of(caller);
     let txn = db.begin().await?;
     let before = get(&txn, visit_id).await?;
-    if !may_correct(user, &before, Utc::now()) {
+    if !may_correct(caller, &before, Utc::now()) {
         return Err(Error::Forbidden);
     }
     let mut model: visit::ActiveModel = before.clone().into();

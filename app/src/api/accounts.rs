@@ -1,0 +1,129 @@
+//! Server functions: logging in and out, passwords, users and the audit trail.
+
+use crate::error::AppError;
+use domain::audit::AuditRow;
+use domain::auth::CurrentUser;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+
+/// The logged-in user, or None: the header shows who is logged in.
+#[server(endpoint = "me")]
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    Ok(crate::session::session_user(&db, &session).await)
+}
+
+/// Only local paths are followed after login (no open redirect).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.starts_with("/login")
+    {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String, next: String) -> Result<(), AppError> {
+    use domain::db::accounts;
+    let db = ssr::db()?;
+    let echo = [("login".to_owned(), login.clone())].into_iter().collect();
+    let addr = ssr::client_addr().unwrap_or_else(|| "unknown".to_owned());
+    let user = accounts::authenticate(&db, &login, &password, &addr)
+        .await
+        .map_err(|error| ssr::fail(AppError::Domain { error, echo }))?;
+    let session = ssr::session().await?;
+    crate::session::start_session(&session, &user)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot start a session");
+            ssr::fail(domain::Error::Internal)
+        })?;
+    leptos_axum::redirect(&safe_next(&next));
+    Ok(())
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    if let Some(user) = crate::session::session_user(&db, &session).await {
+        let actor = domain::db::audit::Actor::user(&user, ssr::client_addr());
+        let entry = domain::db::audit::Entry {
+            action: "logout",
+            entity: "user",
+            entity_id: Some(user.id),
+            firm_id: None,
+            before: None,
+            after: None,
+        };
+        domain::db::audit::record(&db, &actor, entry)
+            .await
+            .map_err(ssr::fail)?;
+    }
+    let _ = session.flush().await;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::change_own_password(
+        &ssr::db()?,
+        &caller,
+        &current_password,
+        &new_password,
+    )
+    .await
+    .map_err(ssr::fail)?;
+    leptos_axum::redirect("/account?changed=1");
+    Ok(())
+}
+
+#[server(endpoint = "users")]
+pub async fn list_users() -> Result<Vec<domain::auth::UserRow>, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::users_for(&ssr::db()?, &caller)
+        .await
+        .map_err(ssr::fail)
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_user_password(user_id: String, new_password: String) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    let target =
+        domain::db::accounts::reset_password(&ssr::db()?, &caller, &user_id, &new_password)
+            .await
+            .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!("/users?reset={target}"));
+    Ok(())
+}
+
+#[server(endpoint = "audit")]
+pub async fn audit_trail(
+    user: Option<String>,
+    firm: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Vec<AuditRow>, AppError> {
+    let caller = ssr::caller().await?;
+    let query = domain::audit::AuditQuery {
+        user: user.unwrap_or_default(),
+        firm: firm.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+    };
+    domain::db::audit::trail(&ssr::db()?, &caller, &query)
+        .await
+        .map_err(ssr::fail)
+}

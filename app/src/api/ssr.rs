@@ -1,0 +1,116 @@
+//! What server functions share: the database and settings from context, the caller, error
+//! mapping.
+
+use crate::error::AppError;
+use domain::Error;
+use domain::auth::Caller;
+use domain::db::Db;
+use leptos::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Where the server keeps files (staged imports among them).
+#[derive(Clone, Debug)]
+pub struct DataDir(pub std::path::PathBuf);
+
+pub fn data_dir() -> Result<std::path::PathBuf, AppError> {
+    use_context::<DataDir>().map(|d| d.0).ok_or_else(|| {
+        tracing::error!("no data directory in the Leptos context");
+        fail(Error::Internal)
+    })
+}
+
+pub fn db() -> Result<Db, AppError> {
+    use_context::<Db>().ok_or_else(|| {
+        tracing::error!("no database connection in the Leptos context");
+        fail(Error::Internal)
+    })
+}
+
+pub fn client_addr() -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+    })
+}
+
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "no session layer");
+            fail(Error::Internal)
+        })
+}
+
+/// Who is calling (the logged-in user and their address), or 401: the server's one extractor
+/// of the caller, shared with the JSON API.
+pub async fn caller() -> Result<Caller, AppError> {
+    let db = db()?;
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("no request parts in the Leptos context");
+        fail(Error::Internal)
+    })?;
+    crate::session::caller(&db, &parts).await.map_err(fail)
+}
+
+/// A setting the server put into the context at start-up. Missing is a wiring fault, never a
+/// reason to fall back to a default that differs from the configured one.
+pub fn setting<T: Clone + Send + Sync + 'static>(what: &str) -> Result<T, AppError> {
+    use_context::<T>().ok_or_else(|| {
+        tracing::error!(
+            setting = what,
+            "a setting is missing from the Leptos context"
+        );
+        fail(Error::Internal)
+    })
+}
+
+/// Maps a domain error for the caller and sets the HTTP status to match (4xx for bad input).
+/// A form posted without JavaScript is answered with a redirect back to the form instead,
+/// so its status is left alone.
+pub fn fail(e: impl Into<AppError>) -> AppError {
+    let err: AppError = e.into();
+    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.uri.path().starts_with("/api/")
+            && p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"))
+    });
+    if !plain_form_post
+        && let (Some(resp), Ok(code)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(err.status()),
+        )
+    {
+        resp.set_status(code);
+    }
+    err
+}
+
+pub async fn unit_name(db: &Db, unit: Option<i32>) -> Result<Option<String>, AppError> {
+    domain::db::reference::unit_name(db, unit)
+        .await
+        .map_err(fail)
+}
+
+pub async fn measures(db: &Db) -> Result<Vec<super::MeasureGroup>, AppError> {
+    domain::db::reference::measure_groups(db)
+        .await
+        .map_err(fail)
+}
+
+/// A key unique to one rendering of a form: time, a process-wide counter and the process id.
+pub fn new_idempotency_key() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "{nanos:x}-{:x}-{:x}",
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::process::id()
+    )
+}

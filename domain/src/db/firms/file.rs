@@ -1,0 +1,318 @@
+//! The firm file (一户一档) and a coordinator's own firms: profile, coordinator, targets counted
+//! by `crate::kpi`, the timeline.
+
+use super::target_columns;
+use crate::auth::CurrentUser;
+use crate::campaign::Campaign;
+use crate::clock::date_of;
+use crate::db::entity::firm;
+use crate::db::{query_all, query_one};
+use crate::error::Error;
+use crate::firm::*;
+use crate::i18n::K;
+use crate::kpi::{self};
+use crate::problem::ProblemStatus;
+use crate::reference::{Region, Tier};
+use crate::visit::VisitKind;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, Value};
+use std::collections::HashMap;
+
+/// One firm's file as a user asks for it (the id as it came in a path): who may read it is
+/// checked, the targets are counted for the current round.
+pub async fn file_for(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<FirmFile, Error> {
+    let id = crate::db::parse_id("id", raw_id)?;
+    crate::db::access::ensure_can_view_firm(db, user, id).await?;
+    let campaign = crate::db::current_campaign(db).await?;
+    file(db, &campaign, id).await
+}
+
+/// A coordinator's own firms (我的企业).
+pub async fn mine(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<MyFirms, Error> {
+    user.require(&[crate::auth::Role::Coordinator])?;
+    let campaign = crate::db::current_campaign(db).await?;
+    my_firms(db, &campaign, user.id, crate::clock::today()).await
+}
+
+#[derive(FromQueryResult)]
+struct CoordinatorRow {
+    id: i32,
+    name: String,
+    phone: String,
+    member_unit: Option<String>,
+    started_at: DateTime<Utc>,
+}
+
+#[derive(FromQueryResult)]
+struct VisitRow {
+    id: i32,
+    visit_date: NaiveDate,
+    kind: String,
+    coordinator: String,
+    participants: String,
+    summary: String,
+}
+
+#[derive(FromQueryResult)]
+struct ProblemRow {
+    id: i32,
+    raised_at: DateTime<Utc>,
+    measure_id: i32,
+    measure_zh: String,
+    measure_en: String,
+    description: String,
+    status: String,
+    deadline: NaiveDate,
+    version: i32,
+    unit_response: Option<String>,
+    satisfaction: Option<String>,
+    solved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromQueryResult)]
+struct TierRow {
+    tier_id: i32,
+}
+
+/// The tiers in a campaign's scope.
+pub async fn campaign_tiers(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+) -> Result<Vec<Tier>, Error> {
+    Ok(query_all::<TierRow>(
+        db,
+        "SELECT tier_id FROM campaign_tiers WHERE campaign_id = $1 ORDER BY tier_id",
+        vec![campaign_id.into()],
+    )
+    .await?
+    .into_iter()
+    .filter_map(|r| Tier::from_id(r.tier_id))
+    .collect())
+}
+
+#[derive(FromQueryResult)]
+struct UnitRow {
+    problem_id: i32,
+    name_zh: String,
+}
+
+pub async fn coordinator_of(
+    db: &impl ConnectionTrait,
+    firm_id: i32,
+) -> Result<Option<CoordinatorRef>, Error> {
+    let row = query_one::<CoordinatorRow>(
+        db,
+        "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, a.started_at
+         FROM assignments a JOIN users u ON u.id = a.coordinator_id
+         LEFT JOIN member_units mu ON mu.id = u.member_unit_id
+         WHERE a.firm_id = $1 AND a.ended_at IS NULL",
+        vec![firm_id.into()],
+    )
+    .await?;
+    Ok(row.map(|r| CoordinatorRef {
+        id: r.id,
+        name: r.name,
+        phone: r.phone,
+        member_unit: r.member_unit,
+        since: r.started_at,
+    }))
+}
+
+pub async fn profile(db: &impl ConnectionTrait, firm_id: i32) -> Result<firm::Model, Error> {
+    firm::Entity::find_by_id(firm_id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityFirm))
+}
+
+/// The firm file (一户一档): profile, coordinator, targets and the timeline, newest first.
+pub async fn file(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    firm_id: i32,
+) -> Result<FirmFile, Error> {
+    let f = profile(db, firm_id).await?;
+    let coordinator = coordinator_of(db, firm_id).await?;
+    let visits = query_all::<VisitRow>(
+        db,
+        "SELECT v.id, v.visit_date, v.kind, u.name AS coordinator, v.participants, v.summary
+         FROM visits v JOIN users u ON u.id = v.coordinator_id
+         WHERE v.firm_id = $1 ORDER BY v.visit_date DESC, v.id DESC",
+        vec![firm_id.into()],
+    )
+    .await?;
+    let problems = query_all::<ProblemRow>(
+        db,
+        "SELECT p.id, p.raised_at, p.measure_id, m.name_zh AS measure_zh, m.name_en AS measure_en,
+                p.description, p.status, p.deadline, p.version, p.unit_response, p.satisfaction,
+                p.solved_at
+         FROM problems p JOIN measures m ON m.id = p.measure_id
+         WHERE p.firm_id = $1 ORDER BY p.raised_at DESC, p.id DESC",
+        vec![firm_id.into()],
+    )
+    .await?;
+    let units = query_all::<UnitRow>(
+        db,
+        "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
+         JOIN member_units mu ON mu.id = pu.member_unit_id
+         JOIN problems p ON p.id = pu.problem_id
+         WHERE p.firm_id = $1 ORDER BY mu.id",
+        vec![firm_id.into()],
+    )
+    .await?;
+    let mut units_of: HashMap<i32, Vec<String>> = HashMap::new();
+    for u in units {
+        units_of.entry(u.problem_id).or_default().push(u.name_zh);
+    }
+
+    // The firm's rows are in hand: the targets are counted by the Rust text of the rule.
+    let today = crate::clock::today();
+    let window = kpi::Window::new(campaign, campaign.default_as_of(today));
+    let tiers = campaign_tiers(db, campaign.id).await?;
+    let tier = Tier::from_id(f.tier_id).unwrap_or(Tier::Innovative);
+    let office_override = f.scope_reason.is_some().then_some(f.in_scope);
+    let counted = kpi::counted(
+        kpi::in_scope(tier, office_override, &tiers),
+        f.archived_at.is_some(),
+    );
+    let targets = kpi::firm_targets(
+        &window,
+        counted,
+        visits
+            .iter()
+            .filter_map(|v| Some((VisitKind::from_code(&v.kind)?, v.visit_date))),
+        problems
+            .iter()
+            .filter_map(|p| Some((ProblemStatus::from_code(&p.status)?, p.solved_at))),
+    );
+    let mut timeline: Vec<TimelineEntry> = visits
+        .into_iter()
+        .map(|v| {
+            TimelineEntry::Visit(VisitEntry {
+                id: v.id,
+                date: v.visit_date,
+                kind: VisitKind::from_code(&v.kind).unwrap_or(VisitKind::OnSite),
+                coordinator: v.coordinator,
+                participants: v.participants,
+                summary: v.summary,
+            })
+        })
+        .chain(problems.into_iter().map(|p| {
+            TimelineEntry::Problem(ProblemEntry {
+                id: p.id,
+                raised_on: date_of(p.raised_at),
+                measure_no: p.measure_id,
+                measure_zh: p.measure_zh,
+                measure_en: p.measure_en,
+                description: p.description,
+                status: ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed),
+                deadline: p.deadline,
+                units: units_of.remove(&p.id).unwrap_or_default(),
+                version: p.version,
+                unit_response: p.unit_response,
+                satisfaction: p.satisfaction,
+            })
+        }))
+        .collect();
+    // Newest first; on the same day a visit comes before the problems it found.
+    timeline.sort_by(|a, b| {
+        b.date().cmp(&a.date()).then_with(|| {
+            matches!(b, TimelineEntry::Visit(_)).cmp(&matches!(a, TimelineEntry::Visit(_)))
+        })
+    });
+
+    Ok(FirmFile {
+        firm: FirmProfile {
+            id: f.id,
+            name: f.name,
+            credit_code: f.credit_code,
+            region: Region::from_id(f.region_id).unwrap_or(Region::Xining),
+            county: f.county,
+            industry: f.industry,
+            tier: Tier::from_id(f.tier_id).unwrap_or(Tier::Innovative),
+            contact_name: f.contact_name,
+            contact_phone: f.contact_phone,
+            address: f.address,
+            archived: f.archived_at.is_some(),
+        },
+        targets,
+        basis: kpi::Basis::new(campaign, &window, today),
+        coordinator,
+        timeline,
+    })
+}
+
+#[derive(FromQueryResult)]
+struct MyRow {
+    id: i32,
+    name: String,
+    region_id: i32,
+    county: String,
+    in_scope: i32,
+    visited: i32,
+    solved: i32,
+    open_problems: i64,
+    next_deadline: Option<NaiveDate>,
+}
+
+/// A coordinator's current firms (我的企业), what needs action first, with the targets counted
+/// for the campaign as of its default day.
+pub async fn my_firms(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    coordinator_id: i32,
+    today: NaiveDate,
+) -> Result<MyFirms, Error> {
+    let window = kpi::Window::new(campaign, campaign.default_as_of(today));
+    let mut values: Vec<Value> = Vec::new();
+    let columns = target_columns(&window.sql(&mut values));
+    values.push(coordinator_id.into());
+    let me = values.len();
+    let open = ProblemStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = query_all::<MyRow>(
+        db,
+        &format!(
+            "SELECT f.id, f.name, f.region_id, f.county, {columns},
+                    (SELECT COUNT(*) FROM problems p WHERE p.firm_id = f.id
+                       AND p.status IN ({open})) AS open_problems,
+                    (SELECT MIN(p.deadline) FROM problems p WHERE p.firm_id = f.id
+                       AND p.status IN ({open})) AS next_deadline
+             FROM firms f
+             JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = ${me}
+             WHERE f.archived_at IS NULL"
+        ),
+        values,
+    )
+    .await?;
+    let mut firms: Vec<MyFirm> = rows
+        .into_iter()
+        .map(|r| MyFirm {
+            id: r.id,
+            name: r.name,
+            region: Region::from_id(r.region_id).unwrap_or(Region::Xining),
+            county: r.county,
+            targets: Targets {
+                in_scope: r.in_scope != 0,
+                visited_on_site: r.visited != 0,
+                problem_solved: r.solved != 0,
+            },
+            open_problems: u64::try_from(r.open_problems).unwrap_or(0),
+            next_deadline: r.next_deadline,
+        })
+        .collect();
+    sort_for_action(&mut firms, today);
+    Ok(MyFirms {
+        firms,
+        today,
+        basis: kpi::Basis::new(campaign, &window, today),
+    })
+}

@@ -1,0 +1,197 @@
+//! Registering, correcting and archiving firms: the office's use cases, each authorised, written
+//! and audited in one transaction.
+
+use crate::auth::{Caller, Role};
+use crate::db::audit::{self, Actor, Entry};
+use crate::db::entity::firm;
+use crate::db::parse_id;
+use crate::error::Error;
+use crate::firm::{FirmForm, ValidFirm};
+use crate::i18n::K;
+use crate::reference::Tier;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
+
+/// The firm form's starting values, for the office: empty for a new firm (`id` absent or
+/// empty), the stored profile for a correction.
+pub async fn form_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: Option<&str>,
+) -> Result<FirmForm, Error> {
+    caller.require(&[Role::Office])?;
+    let Some(id) = id.filter(|s| !s.trim().is_empty()) else {
+        return Ok(FirmForm {
+            region: "1".into(),
+            tier: "2".into(),
+            ..Default::default()
+        });
+    };
+    let f = super::profile(db, parse_id("id", id)?).await?;
+    let default_scope = Tier::from_id(f.tier_id).is_some_and(|t| t.in_campaign_scope());
+    Ok(FirmForm {
+        credit_code: f.credit_code,
+        name: f.name,
+        region: f.region_id.to_string(),
+        county: f.county,
+        industry: f.industry,
+        tier: f.tier_id.to_string(),
+        contact_name: f.contact_name,
+        contact_phone: f.contact_phone,
+        address: f.address,
+        // The form names an override only where the office made one.
+        scope: if f.in_scope == default_scope {
+            String::new()
+        } else if f.in_scope {
+            "in".into()
+        } else {
+            "out".into()
+        },
+        scope_reason: f.scope_reason.unwrap_or_default(),
+    })
+}
+
+/// The use case "save the firm form": registers a firm when `id` is empty, otherwise corrects
+/// that firm. Only the office; the form is validated after that check.
+pub async fn save<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+    form: &FirmForm,
+) -> Result<firm::Model, Error> {
+    caller.require(&[Role::Office])?;
+    if id.trim().is_empty() {
+        register(db, caller, form).await
+    } else {
+        let id = parse_id("id", id)?;
+        update(db, caller, id, form.validate()?).await
+    }
+}
+
+/// The use case "register a firm" (the JSON API's POST).
+pub async fn register<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    form: &FirmForm,
+) -> Result<firm::Model, Error> {
+    caller.require(&[Role::Office])?;
+    create(db, caller, form.validate()?).await
+}
+
+/// The use case "archive a firm", with the id as it came in.
+pub async fn archive_from<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+) -> Result<firm::Model, Error> {
+    caller.require(&[Role::Office])?;
+    archive(db, caller, parse_id("id", id)?).await
+}
+
+fn apply(model: &mut firm::ActiveModel, f: ValidFirm) {
+    model.credit_code = Set(f.credit_code.to_string());
+    model.name = Set(f.name);
+    model.region_id = Set(f.region.id());
+    model.county = Set(f.county);
+    model.industry = Set(f.industry);
+    model.tier_id = Set(f.tier.id());
+    model.in_scope = Set(f.in_scope);
+    model.scope_reason = Set(f.scope_reason);
+    model.contact_name = Set(f.contact_name);
+    model.contact_phone = Set(f.contact_phone);
+    model.address = Set(f.address);
+    model.updated_at = Set(chrono::Utc::now());
+}
+
+fn duplicate(e: sea_orm::DbErr) -> Error {
+    if crate::db::is_unique_violation(&e) {
+        Error::Conflict(crate::error::FieldError::new(
+            "credit_code",
+            K::ErrCreditDuplicate,
+        ))
+    } else {
+        e.into()
+    }
+}
+
+/// The office registers a firm (一户一档); its credit code must be valid and new.
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    f: ValidFirm,
+) -> Result<firm::Model, Error> {
+    caller.require(&[Role::Office])?;
+    let actor = &Actor::of(caller);
+    let txn = db.begin().await?;
+    let mut model = firm::ActiveModel {
+        archived_at: Set(None),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    apply(&mut model, f);
+    let created = model.insert(&txn).await.map_err(duplicate)?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "create",
+            entity: "firm",
+            entity_id: Some(created.id),
+            firm_id: Some(created.id),
+            before: None,
+            after: audit::snapshot(&created),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes one firm as the office, in one transaction with its before/after audit entry.
+async fn change<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+    action: &str,
+    edit: impl FnOnce(&mut firm::ActiveModel),
+) -> Result<firm::Model, Error> {
+    caller.require(&[Role::Office])?;
+    let actor = &Actor::of(caller);
+    let txn = db.begin().await?;
+    let before = super::profile(&txn, id).await?;
+    let mut model: firm::ActiveModel = before.clone().into();
+    edit(&mut model);
+    let after = model.update(&txn).await.map_err(duplicate)?;
+    let entry = Entry {
+        action,
+        entity: "firm",
+        entity_id: Some(id),
+        firm_id: Some(id),
+        before: audit::snapshot(&before),
+        after: audit::snapshot(&after),
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The office corrects a firm's profile; the audit keeps before and after.
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+    f: ValidFirm,
+) -> Result<firm::Model, Error> {
+    change(db, caller, id, "update", |m| apply(m, f)).await
+}
+
+/// Archives a firm: it leaves lists and counts, its file and history stay.
+pub async fn archive<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: i32,
+) -> Result<firm::Model, Error> {
+    change(db, caller, id, "archive", |m| {
+        m.archived_at = Set(Some(chrono::Utc::now()))
+    })
+    .await
+}

@@ -1,0 +1,193 @@
+//! Problems through their lifecycle: raised with a visit and routed to the member units the
+//! notice names for the measure; claimed, answered and closed by a unit; solved only when the
+//! firm confirms (by its one-time link, or in a follow-up call the office or coordinator records).
+//! Every move is an event and an audit entry, in one transaction, guarded by the problem's
+//! version so that two people acting at once cannot overwrite each other.
+
+mod confirm;
+mod moves;
+
+pub use confirm::{
+    LINK_DAYS, Via, confirm_by_call, confirm_by_link, create_link, link_view, record_call,
+    record_link_answer,
+};
+pub use moves::{act, make_move};
+
+use super::audit::{self, Actor, Entry};
+use super::entity::{problem, problem_event, problem_unit};
+use super::{query_all, query_one};
+use crate::auth::{CurrentUser, Role};
+use crate::calendar::add_working_days;
+use crate::clock;
+use crate::error::Error;
+use crate::i18n::K;
+use crate::problem::{ProblemStatus, QueueRow, ValidProblem};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
+};
+
+/// The unit that takes problems of measures the notice gives to "every member unit": the
+/// department that hosts the leading group's office.
+pub const DEFAULT_UNIT: &str = "省工业和信息化厅";
+
+#[derive(FromQueryResult)]
+struct UnitId {
+    id: i32,
+}
+
+/// The member units a problem under `measure_id` goes to, as the notice names them.
+pub async fn units_for_measure(
+    db: &impl ConnectionTrait,
+    measure_id: i32,
+) -> Result<Vec<i32>, Error> {
+    let specific = query_all::<UnitId>(
+        db,
+        "SELECT mu.member_unit_id AS id FROM measure_units mu JOIN measures m ON m.id = mu.measure_id
+         WHERE mu.measure_id = $1 AND m.all_members = $2 ORDER BY mu.member_unit_id",
+        vec![measure_id.into(), false.into()],
+    )
+    .await?;
+    if !specific.is_empty() {
+        return Ok(specific.into_iter().map(|u| u.id).collect());
+    }
+    let default = query_one::<UnitId>(
+        db,
+        "SELECT id FROM member_units WHERE name_zh = $1",
+        vec![DEFAULT_UNIT.into()],
+    )
+    .await?;
+    Ok(default.into_iter().map(|u| u.id).collect())
+}
+
+/// Raises a problem found on a visit (inside the visit's transaction).
+pub async fn raise(
+    db: &impl ConnectionTrait,
+    firm_id: i32,
+    visit_id: Option<i32>,
+    input: &ValidProblem,
+    raised_on: NaiveDate,
+    actor: &Actor,
+) -> Result<problem::Model, Error> {
+    let now = Utc::now();
+    let model = problem::ActiveModel {
+        firm_id: Set(firm_id),
+        visit_id: Set(visit_id),
+        measure_id: Set(input.measure_id),
+        description: Set(input.description.clone()),
+        status: Set(ProblemStatus::Routed.code().to_owned()),
+        deadline: Set(add_working_days(raised_on, input.deadline_working_days)),
+        raised_by: Set(actor.user_id),
+        raised_at: Set(now),
+        claimed_at: Set(None),
+        responded_at: Set(None),
+        closed_at: Set(None),
+        solved_at: Set(None),
+        unit_response: Set(None),
+        status_reason: Set(None),
+        confirmed_via: Set(None),
+        satisfaction: Set(None),
+        firm_comment: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    // The coordinator may route to another unit than the notice names; it must exist.
+    let units = match input.unit_id {
+        Some(unit) => {
+            let known = super::reference::unit_name(db, Some(unit)).await?;
+            if known.is_none() {
+                return Err(Error::field("unit", K::ErrUnknownUnit));
+            }
+            vec![unit]
+        }
+        None => units_for_measure(db, input.measure_id).await?,
+    };
+    if !units.is_empty() {
+        problem_unit::Entity::insert_many(units.iter().map(|u| problem_unit::ActiveModel {
+            problem_id: Set(model.id),
+            member_unit_id: Set(*u),
+        }))
+        .exec(db)
+        .await?;
+    }
+    event(db, model.id, None, ProblemStatus::Routed, actor, "").await?;
+    audit::record(
+        db,
+        actor,
+        Entry {
+            action: "create",
+            entity: "problem",
+            entity_id: Some(model.id),
+            firm_id: Some(firm_id),
+            before: None,
+            after: Some(serde_json::json!({"problem": audit::snapshot(&model), "units": units})),
+        },
+    )
+    .await?;
+    Ok(model)
+}
+
+pub(super) async fn event(
+    db: &impl ConnectionTrait,
+    problem_id: i32,
+    from: Option<ProblemStatus>,
+    to: ProblemStatus,
+    actor: &Actor,
+    note: &str,
+) -> Result<(), Error> {
+    problem_event::ActiveModel {
+        problem_id: Set(problem_id),
+        from_status: Set(from.map(|s| s.code().to_owned())),
+        to_status: Set(to.code().to_owned()),
+        actor_id: Set(actor.user_id),
+        note: Set(note.to_owned()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+pub async fn routed_to(db: &impl ConnectionTrait, problem_id: i32) -> Result<Vec<i32>, Error> {
+    Ok(problem_unit::Entity::find()
+        .filter(problem_unit::Column::ProblemId.eq(problem_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.member_unit_id)
+        .collect())
+}
+/// Problems routed to a unit (the office: to any unit) that still need someone: open ones first,
+/// then closed ones waiting for the firm, each group by deadline.
+pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<QueueRow>, Error> {
+    let (scope, values): (&str, Vec<sea_orm::Value>) = match (user.role, user.member_unit_id) {
+        (Role::Office | Role::Leader, _) => ("", vec![]),
+        (Role::Unit, Some(unit)) => (
+            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = p.id AND pu.member_unit_id = $1)",
+            vec![unit.into()],
+        ),
+        _ => return Err(Error::Forbidden),
+    };
+    query_all::<QueueRow>(
+        db,
+        &format!(
+            "SELECT p.id, p.firm_id, f.name AS firm_name, p.measure_id, m.name_zh AS measure_zh, p.description, p.status,
+                    p.deadline, p.version, p.unit_response
+             FROM problems p JOIN firms f ON f.id = p.firm_id JOIN measures m ON m.id = p.measure_id
+             WHERE p.status IN ('routed', 'claimed', 'responded', 'closed'){scope}
+             ORDER BY CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END, p.deadline, p.id
+             LIMIT 500"
+        ),
+        values,
+    )
+    .await
+}
+
+/// Today's date as the problem pages compare deadlines against it.
+pub fn today() -> NaiveDate {
+    clock::today()
+}

@@ -1,0 +1,156 @@
+//! A coordinator's own firms (我的企业) and the office's roster of coordinators.
+
+use super::{Targets, Urgency};
+use crate::reference::Region;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A coordinator's load and results (the office's workload view).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct WorkloadRow {
+    pub id: i32,
+    pub name: String,
+    pub phone: String,
+    pub member_unit: Option<String>,
+    /// Their current firms (not archived), in scope or not.
+    pub firms: i64,
+    /// Of those, the ones counted for the campaign, and how many of these met each target.
+    pub in_scope: i64,
+    pub visited: i64,
+    pub solved: i64,
+}
+
+/// The roster: every active coordinator's row, the firms without one, and what the target
+/// columns count for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    pub rows: Vec<WorkloadRow>,
+    pub unassigned: u64,
+    pub basis: crate::kpi::Basis,
+}
+
+/// A coordinator's current firms, what needs action first, and what the targets count for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyFirms {
+    pub firms: Vec<MyFirm>,
+    pub today: NaiveDate,
+    pub basis: crate::kpi::Basis,
+}
+
+/// A coordinator's firm with what needs doing there (我的企业).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyFirm {
+    pub id: i32,
+    pub name: String,
+    pub region: Region,
+    pub county: String,
+    pub targets: Targets,
+    pub open_problems: u64,
+    /// The earliest deadline among open problems.
+    pub next_deadline: Option<NaiveDate>,
+}
+
+impl MyFirm {
+    pub fn urgency(&self, today: NaiveDate) -> Urgency {
+        match self.next_deadline {
+            Some(d) if today > d => Urgency::Overdue,
+            Some(d) if (d - today).num_days() <= 3 => Urgency::DueSoon,
+            _ => Urgency::None,
+        }
+    }
+
+    /// What needs action comes first: overdue problems, then firms not yet visited, then
+    /// problems due soon, then firms with nothing solved yet, then the rest.
+    pub fn rank(&self, today: NaiveDate) -> u8 {
+        match self.urgency(today) {
+            Urgency::Overdue => 0,
+            _ if self.targets.in_scope && !self.targets.visited_on_site => 1,
+            Urgency::DueSoon => 2,
+            _ if self.targets.in_scope && !self.targets.problem_solved => 3,
+            _ => 4,
+        }
+    }
+}
+
+/// Sorts a coordinator's firms so the one needing action is on top (then by deadline, name).
+pub fn sort_for_action(firms: &mut [MyFirm], today: NaiveDate) {
+    firms.sort_by(|a, b| {
+        a.rank(today)
+            .cmp(&b.rank(today))
+            .then_with(|| {
+                a.next_deadline
+                    .unwrap_or(NaiveDate::MAX)
+                    .cmp(&b.next_deadline.unwrap_or(NaiveDate::MAX))
+            })
+            .then_with(|| a.name.cmp(&b.name))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::firm::ProblemEntry;
+    use crate::problem::ProblemStatus;
+
+    #[test]
+    fn my_firms_put_what_needs_action_first() {
+        fn d(s: &str) -> NaiveDate {
+            crate::campaign::parse_date("d", s).unwrap_or_default()
+        }
+        let firm = |name: &str, visited: bool, solved: bool, deadline: Option<&str>| MyFirm {
+            id: 0,
+            name: name.into(),
+            region: Region::Xining,
+            county: String::new(),
+            targets: Targets {
+                in_scope: true,
+                visited_on_site: visited,
+                problem_solved: solved,
+            },
+            open_problems: u64::from(deadline.is_some()),
+            next_deadline: deadline.map(d),
+        };
+        let today = d("2022-06-10");
+        let mut firms = vec![
+            firm("done", true, true, None),
+            firm("soon", true, false, Some("2022-06-12")),
+            firm("unvisited", false, false, None),
+            firm("late", true, false, Some("2022-06-01")),
+            firm("unsolved", true, false, Some("2022-07-01")),
+        ];
+        sort_for_action(&mut firms, today);
+        let order: Vec<&str> = firms.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(order, vec!["late", "unvisited", "soon", "unsolved", "done"]);
+        assert_eq!(firms[0].urgency(today), Urgency::Overdue);
+        assert_eq!(firms[2].urgency(today), Urgency::DueSoon);
+    }
+
+    #[test]
+    fn urgency_marks() {
+        let d = |s| crate::campaign::parse_date("d", s).unwrap_or_default();
+        let p = ProblemEntry {
+            id: 1,
+            raised_on: d("2022-05-01"),
+            measure_no: 5,
+            measure_zh: String::new(),
+            measure_en: String::new(),
+            description: String::new(),
+            status: ProblemStatus::Claimed,
+            deadline: d("2022-05-20"),
+            units: vec![],
+            version: 1,
+            unit_response: None,
+            satisfaction: None,
+        };
+        assert_eq!(p.urgency(d("2022-05-10")), Urgency::None);
+        assert_eq!(p.urgency(d("2022-05-17")), Urgency::DueSoon);
+        assert_eq!(p.urgency(d("2022-05-20")), Urgency::DueSoon);
+        assert_eq!(p.urgency(d("2022-05-21")), Urgency::Overdue);
+        let solved = ProblemEntry {
+            status: ProblemStatus::Solved,
+            ..p
+        };
+        assert_eq!(solved.urgency(d("2022-06-21")), Urgency::None);
+    }
+}

@@ -1,0 +1,124 @@
+//! Problems: the caller's queue, moves, and the firm's confirmation by call or link.
+
+use super::error::{ApiError, ProblemDetails};
+use super::extract::{ApiCaller, J};
+use crate::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::Error;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The problems the caller must act on: routed to their unit (the office and leaders: all).
+#[utoipa::path(get, path = "/api/v1/problems", responses((status = 200, body = Vec<domain::problem::QueueRow>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+pub(super) async fn list_problems(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Vec<domain::problem::QueueRow>>, ApiError> {
+    Ok(Json(domain::db::problems::queue(&state.db, &caller).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransitionRequest {
+    /// The version the caller last saw; a stale version is a 409.
+    pub version: i32,
+    /// claim | respond | close | unsolvable | withdraw | reopen
+    #[serde(rename = "move")]
+    pub move_: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProblemState {
+    pub id: i32,
+    pub status: String,
+    pub version: i32,
+}
+
+/// Move a problem along its lifecycle.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/transition", params(("id" = String, Path)), request_body = TransitionRequest,
+    responses((status = 200, body = ProblemState), (status = 409, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+pub(super) async fn transition(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    J(body): J<TransitionRequest>,
+) -> Result<Json<ProblemState>, ApiError> {
+    let form = domain::problem::MoveForm {
+        problem_id: id,
+        version: body.version.to_string(),
+        mv: body.move_,
+        note: body.note,
+    };
+    let p = domain::db::problems::make_move(&state.db, &caller, &form).await?;
+    Ok(Json(ProblemState::from(p)))
+}
+
+impl From<domain::db::entity::problem::Model> for ProblemState {
+    fn from(p: domain::db::entity::problem::Model) -> Self {
+        ProblemState {
+            id: p.id,
+            status: p.status,
+            version: p.version,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConfirmationRequest {
+    /// Required for a follow-up call (the version the caller saw); ignored for a link.
+    #[serde(default)]
+    pub version: Option<i32>,
+    pub solved: bool,
+    /// satisfied | basically_satisfied | dissatisfied
+    pub satisfaction: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl ConfirmationRequest {
+    fn into_form(self, problem_id: String, version: String) -> domain::problem::AnswerForm {
+        domain::problem::AnswerForm {
+            problem_id,
+            version,
+            solved: if self.solved { "yes" } else { "no" }.to_owned(),
+            satisfaction: self.satisfaction,
+            comment: self.comment,
+        }
+    }
+}
+
+/// Record a follow-up call (回访): the firm's answer about a closed problem.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/confirmation", params(("id" = String, Path)), request_body = ConfirmationRequest,
+    responses((status = 200, body = ProblemState), (status = 409, body = ProblemDetails, content_type = "application/problem+json")))]
+pub(super) async fn confirm_call(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    J(body): J<ConfirmationRequest>,
+) -> Result<Json<ProblemState>, ApiError> {
+    let version = body
+        .version
+        .ok_or_else(|| Error::field("version", domain::K::ErrRequired))?;
+    let form = body.into_form(id, version.to_string());
+    let p = domain::db::problems::record_call(&state.db, &caller, &form).await?;
+    Ok(Json(ProblemState::from(p)))
+}
+
+/// The firm's answer through its one-time link (no account; the token is the authority).
+#[utoipa::path(post, path = "/api/v1/confirm/{token}", params(("token" = String, Path)), request_body = ConfirmationRequest,
+    responses((status = 204), (status = 409, body = ProblemDetails, content_type = "application/problem+json")), security(()))]
+pub(super) async fn confirm_link(
+    State(state): State<AppState>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    Path(token): Path<String>,
+    J(body): J<ConfirmationRequest>,
+) -> Result<StatusCode, ApiError> {
+    let addr = peer.map(|c| c.0.0.ip().to_string());
+    let form = body.into_form(String::new(), String::new());
+    domain::db::problems::record_link_answer(&state.db, &token, &form, addr).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
