@@ -2,6 +2,8 @@
 //!
 //! Keys are an enum, so a missing or misspelt key is a compile error rather than a blank label.
 //! Text with variable parts uses `{name}` placeholders filled by [`K::fill`].
+//!
+//! Longer than 400 lines on purpose: it is one catalogue, read and translated as a whole.
 
 use serde::{Deserialize, Serialize};
 
