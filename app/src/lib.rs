@@ -62,11 +62,12 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/zhuqi.css" />
         <Title formatter=move |page: String| {
-            if page.is_empty() {
+            let full = if page.is_empty() {
                 domain::K::AppName.t(locale).to_owned()
             } else {
                 format!("{page} · {}", domain::K::AppName.t(locale))
-            }
+            };
+            title_text(full)
         } />
         <Router>
             <components::Layout>
@@ -101,4 +102,14 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+}
+
+/// The page title as it goes out. leptos_meta writes the server-rendered `<title>` as raw text,
+/// and titles carry what people typed (a firm's name, also from imports): escaped here, once for
+/// every page, so `</title><meta http-equiv="refresh" …>` in a name stays text. The browser sets
+/// `document.title` as text, so the hydrated app passes it on as it is.
+fn title_text(full: String) -> String {
+    #[cfg(feature = "ssr")]
+    let full = html_escape::encode_text(&full).into_owned();
+    full
 }

@@ -669,3 +669,49 @@ async fn every_entry_point_of_assignment_audits_the_caller_and_address() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/firms?assign_error=none");
 }
+
+/// A firm name that closes the title and adds a refresh to another site, registered through the
+/// API and imported from a spreadsheet: the firm file's `<title>` shows it as text.
+#[tokio::test]
+async fn a_hostile_firm_name_stays_text_in_the_page_title() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let hostile = r#"</title><meta http-equiv="refresh" content="0;url=http://evil.example/">"#;
+    let code = |n: u32| {
+        domain::CreditCode::complete(&format!("91630100MB{n:07}"))
+            .unwrap()
+            .to_string()
+    };
+    let form = serde_json::json!({
+        "credit_code": code(1), "name": format!("甲{hostile}"), "region": "1", "tier": "3",
+    });
+    let (status, _, body) = send(&app.0, json_call("POST", "/api/v1/firms", &form, &app.1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let registered = json(&body)["firm"]["id"].as_i64().unwrap();
+    // CSV quoting: the name's quotes are doubled.
+    let list = format!(
+        "企业名称,统一社会信用代码,所属市州,企业层级\n\"乙{}\",{},西宁市,省级专精特新中小企业\n",
+        hostile.replace('"', "\"\""),
+        code(2)
+    );
+    let (status, _, body) = send(
+        &app.0,
+        upload("/api/v1/firms/import", "名单.csv", list.as_bytes(), &app.1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, found) = get(&app, &format!("/api/v1/firms?q={}", code(2))).await;
+    let imported = json(&found)["rows"][0]["id"].as_i64().unwrap();
+
+    for id in [registered, imported] {
+        let (status, _, html) = get(&app, &format!("/firms/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let head = &html[..html.find("</head>").unwrap()];
+        assert!(!head.contains("<meta http-equiv"), "{head}");
+        assert!(
+            head.contains("<title>") && head.contains("&lt;/title&gt;&lt;meta"),
+            "{head}"
+        );
+        assert_eq!(head.matches("</title>").count(), 1, "{head}");
+    }
+}
