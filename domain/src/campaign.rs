@@ -4,7 +4,7 @@
 
 use crate::error::FieldError;
 use crate::i18n::K;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,9 +112,19 @@ impl Campaign {
 
 /// Parses a date as a person types it in a form or URL.
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, K::ErrBadDate))
+    let d = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, K::ErrBadDate))?;
+    // chrono reads `+99999-01-01` and `-0001-01-01` as dates; no campaign, visit or report day
+    // lies there, and such a day would only reach the database to be counted against.
+    if (DATE_YEARS.0..=DATE_YEARS.1).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(FieldError::new(field, K::ErrDateRange))
+    }
 }
+
+/// The years a date typed into zhuqi may fall in.
+pub const DATE_YEARS: (i32, i32) = (2000, 2100);
 
 /// The two targets, counted over the firms in scope, as of one day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +227,23 @@ impl CampaignForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_dates_are_refused() {
+        for raw in ["+99999-01-01", "-0001-01-01", "1999-12-31", "2101-01-01"] {
+            assert_eq!(
+                parse_date("as_of", raw).map_err(|e| e.key),
+                Err(K::ErrDateRange),
+                "{raw}"
+            );
+        }
+        assert!(parse_date("as_of", "2000-01-01").is_ok());
+        assert!(parse_date("as_of", " 2100-12-31 ").is_ok());
+        assert_eq!(
+            parse_date("as_of", "2022-13-01").map_err(|e| e.key),
+            Err(K::ErrBadDate)
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_date("d", s).unwrap_or_default()

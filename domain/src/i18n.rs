@@ -185,6 +185,7 @@ catalog! {
     ErrRequired => "必填", "Required";
     ErrTooLong => "不能超过 {max} 个字", "At most {max} characters";
     ErrBadDate => "日期格式应为 YYYY-MM-DD", "Dates are written YYYY-MM-DD";
+    ErrDateRange => "日期应在 2000 年至 2100 年之间", "Dates lie between 2000 and 2100";
     ErrBadId => "编号无效", "Invalid id";
     ErrDateInFuture => "走访日期不能晚于今天", "The visit date cannot be in the future";
     ErrDateBeforeCampaign => "走访日期不能早于活动开始日期 {start}", "The visit date cannot be before the campaign start, {start}";

@@ -715,3 +715,28 @@ async fn a_hostile_firm_name_stays_text_in_the_page_title() {
         assert_eq!(head.matches("</title>").count(), 1, "{head}");
     }
 }
+
+/// Days no campaign has: answered 422 in both languages, on the API and on the page's server
+/// function alike (they read the day through one parser).
+#[tokio::test]
+async fn absurd_as_of_days_are_refused() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    for day in ["%2B99999-01-01", "-0001-01-01", "1999-12-31"] {
+        let (status, headers, body) = get(&app, &format!("/api/v1/progress?as_of={day}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{day}: {body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        let problem = json(&body);
+        assert_eq!(problem["errors"][0]["field"], "as_of");
+        assert_eq!(
+            problem["errors"][0]["message"],
+            "日期应在 2000 年至 2100 年之间"
+        );
+        assert_eq!(
+            problem["errors"][0]["message_en"],
+            "Dates lie between 2000 and 2100"
+        );
+    }
+    let (status, _, _) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
+    assert_eq!(status, StatusCode::OK);
+}
