@@ -1,5 +1,5 @@
 # zhuqi — the two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run test bench setup setup-test build release clean-data fmt
+.PHONY: run test bench reliability setup setup-test build release clean-data fmt
 
 export DATABASE_URL ?= sqlite://data/zhuqi.db?mode=rwc
 
@@ -15,6 +15,11 @@ test: setup-test
 ## Benchmarks (not tests): optimised build, figures printed as a table. Needs PostgreSQL.
 bench: setup
 	scripts/bench.sh
+
+## Reliability (not tests): SIGKILL of the server and a PostgreSQL restart under writers,
+## schemathesis on the API, two instances sharing sessions and photos. Needs PostgreSQL.
+reliability: setup
+	scripts/reliability.sh
 
 setup:
 	scripts/setup.sh

@@ -89,6 +89,38 @@ national() {
   done
   printf '\ndashboard computed cold: %.0f ms; served from the cache: %.1f ms (single requests with curl)\n' \
     "$(echo "$cold * 1000" | bc -l)" "$(echo "$warm * 1000" | bc -l)"
+
+  # Right after a write: each visit moves the figures version, so the next dashboard is
+  # computed again (from the progress facts). Ten times: one visit, then one dashboard.
+  local after=()
+  for i in $(seq 1 10); do
+    curl -fs -o /dev/null -H "$auth" -H 'content-type: application/json' \
+      -d "{\"visit_date\":\"2022-10-1$((i % 10))\",\"kind\":\"on_site\",\"participants\":\"\",\"summary\":\"写后读 $i\",\"idempotency_key\":\"after-$label-$i\"}" \
+      "$base/api/v1/firms/1000/visits"
+    after+=("$(curl -fs -o /dev/null -w '%{time_total}' -H "$auth" "$base/api/v1/progress?as_of=2022-12-31")")
+  done
+  printf 'dashboard right after a write (10 times): %s ms\n' \
+    "$(printf '%s\n' "${after[@]}" | awk '{ printf "%.0f ", $1 * 1000 }')"
+
+  # Under writes: 2 visits a second (one client, 500 ms apart) while 4 readers load the
+  # dashboard, then the filtered firm list, for 20 s each.
+  printf '\n| under 2 visit writes/s (%s, 4 readers, 20s) | p50 ms | p99 ms | req/s | non-2xx |\n|---|---|---|---|---|\n' "$label"
+  for route in "dashboard /api/v1/progress|/api/v1/progress?as_of=2022-12-31" \
+               "firm list filtered /api/v1/firms|/api/v1/firms?region=3&status=not_visited&page=2"; do
+    local name="${route%%|*}" path="${route#*|}"
+    DATABASE_URL="$url" RUST_LOG=warn "$BIN" bench writers --base "$base" --token "$token" \
+      --clients 1 --interval-ms 500 --seconds 22 --prefix "bg-$label-${name%% *}" --label bg >/dev/null &
+    local bg=$!
+    sleep 1
+    read -r p50 p99 rps bad < <(wrk -t2 -c4 -d20s --latency -H "$auth" "$base$path" | wrk_figures)
+    wait "$bg"
+    printf '| %s | %s | %s | %s | %s |\n' "$name" "$p50" "$p99" "$rps" "$bad"
+  done
+
+  # Many writers: 50 clients posting visits as fast as the server answers, 30 s.
+  printf '\n| writers (%s) | clients | time | sent | 2xx | 4xx | 5xx | no answer | visits/s | p50 ms | p99 ms | statuses |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n' "$label"
+  DATABASE_URL="$url" RUST_LOG=warn "$BIN" bench writers --base "$base" --token "$token" \
+    --clients "${BENCH_WRITERS:-50}" --seconds "${BENCH_WRITE_SECONDS:-30}" --prefix "w-$label" --label "$label"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   local t1; t1=$(date +%s.%N)
   printf 'whole run: %.0f s\n' "$(echo "$t1 - $t0" | bc -l)"

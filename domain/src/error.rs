@@ -55,6 +55,14 @@ pub enum Error {
     Throttled,
     #[error("conflict: {0:?}")]
     Conflict(FieldError),
+    /// The database is unreachable or too busy to take the change now (after retries): nothing
+    /// was saved, and trying again later will work. Answered 503.
+    #[error("service unavailable")]
+    Unavailable,
+    /// Another writer was in the way. Services return it only to `db::write::retry`, which runs
+    /// the action again; should one escape, it reads like [`Error::Unavailable`].
+    #[error("busy")]
+    Busy,
     #[error("internal error")]
     Internal,
 }
@@ -79,6 +87,7 @@ impl Error {
             Error::Forbidden => 403,
             Error::Throttled => 429,
             Error::Conflict(_) => 409,
+            Error::Unavailable | Error::Busy => 503,
             Error::Internal => 500,
         }
     }
@@ -97,6 +106,7 @@ impl Error {
             Error::Forbidden => K::ErrForbidden.t(locale).to_owned(),
             Error::Throttled => K::LoginThrottled.t(locale).to_owned(),
             Error::Conflict(e) => e.text(locale),
+            Error::Unavailable | Error::Busy => K::ErrUnavailable.t(locale).to_owned(),
             Error::Internal => K::ErrInternal.t(locale).to_owned(),
         }
     }
@@ -140,13 +150,27 @@ impl Problems {
     }
 }
 
-/// Checks free text typed by a user: trimmed, optionally required, bounded in characters.
+/// Whether text holds a control character other than the line breaks and tabs people type:
+/// NUL (which PostgreSQL cannot store in text at all), escapes, bells, C1 controls. Such text
+/// comes from scripts or broken copies, never from a keyboard, and would also break the
+/// spreadsheets and pages it is shown in.
+pub fn has_control_chars(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Checks free text typed by a user: no control characters, trimmed, optionally required,
+/// bounded in characters.
 pub fn text(
     field: &str,
     value: &str,
     required: bool,
     max_chars: usize,
 ) -> std::result::Result<String, FieldError> {
+    if has_control_chars(value) {
+        return Err(FieldError::new(field, K::ErrControlChars));
+    }
     let value = value.trim();
     if required && value.is_empty() {
         return Err(FieldError::new(field, K::ErrRequired));
@@ -173,6 +197,21 @@ mod tests {
         assert!(text("f", "走访走访走访走访走访", true, 10).is_ok());
         let err = text("f", "走访走访走访走访走访走", true, 10).unwrap_err();
         assert_eq!(err.text(Locale::Zh), "不能超过 10 个字");
+    }
+
+    #[test]
+    fn control_characters_are_refused_line_breaks_are_not() {
+        for bad in ["a\0b", "\u{1b}[31m", "x\u{7f}", "\u{85}", "bell\u{7}"] {
+            assert_eq!(
+                text("f", bad, false, 100).map_err(|e| e.key),
+                Err(K::ErrControlChars),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            text("f", "第一行\r\n第二行\t完", true, 100),
+            Ok("第一行\r\n第二行\t完".to_owned())
+        );
     }
 
     #[test]

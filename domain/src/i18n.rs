@@ -182,6 +182,12 @@ catalog! {
     ErrConflict => "数据已被他人修改，请刷新后重试", "Someone else changed this; reload and try again";
     ErrForbidden => "您没有执行此操作的权限", "You may not do this";
     ErrInternal => "系统内部错误，请稍后重试", "Internal error; please try again later";
+    ErrUnavailable => "系统暂时无法保存或读取数据（数据库连接中断或繁忙），本次操作未生效，请稍后重试", "The system cannot reach its database just now (connection lost or busy); nothing was changed, please try again shortly";
+    ErrKeyReused => "这次提交的编号已用于另一份内容不同的记录；如需再登记一次，请刷新页面后重新填写", "This submission's key was already used for a record with different content; to log another one, reload the page and fill the form again";
+    ErrBodyTooLarge => "提交的内容过大，超出了允许的大小", "The request body is larger than allowed";
+    ErrUriTooLong => "请求地址过长", "The request URI is too long";
+    ErrUnsupportedType => "不支持的内容类型，请以 JSON 提交", "Unsupported content type; send JSON";
+    ErrControlChars => "含有不可见的控制字符（如 NUL），请删除后重新输入", "Contains invisible control characters (such as NUL); remove them and try again";
     ErrRequired => "必填", "Required";
     ErrTooLong => "不能超过 {max} 个字", "At most {max} characters";
     ErrBadDate => "日期格式应为 YYYY-MM-DD", "Dates are written YYYY-MM-DD";
@@ -368,6 +374,8 @@ catalog! {
     ImportPreviewTitle => "预览：{file}", "Preview: {file}";
     ImportSummary => "共 {rows} 行：新增 {created}，更新 {updated}，未变化 {unchanged}。", "{rows} rows: {created} new, {updated} updated, {unchanged} unchanged.";
     ImportArchived => "{n} 行对应已归档的企业，将保持不变。", "{n} rows name archived firms; they stay as they are.";
+    ImportSkipped => "以下 {n} 行是表格下方的说明或合计，不是企业，不会导入：", "These {n} rows are notes or totals under the table, not data; they are not imported:";
+    ImportSkippedRow => "第 {row} 行：{text}", "Row {row}: {text}";
     ImportIgnored => "以下列不会导入：{columns}", "These columns are not imported: {columns}";
     ImportIssues => "发现 {n} 处错误。请修改文件后重新上传，未写入任何数据。", "{n} problems found. Correct the file and upload it again; nothing was written.";
     ImportIssuesShown => "以下列出前 {shown} 处。", "The first {shown} are listed.";

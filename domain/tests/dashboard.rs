@@ -106,7 +106,7 @@ fn figures(
 #[tokio::test]
 async fn dashboard_figures_equal_independent_counts_through_the_replay() {
     let db = test_db().await;
-    demo::seed(&*db).await.unwrap();
+    demo::seed(&db).await.unwrap();
     let campaign = current_campaign(&*db).await.unwrap();
     let w = world(&db).await;
     let start = campaign.starts_on;
@@ -240,7 +240,7 @@ async fn dashboard_figures_equal_independent_counts_through_the_replay() {
 #[tokio::test]
 async fn a_half_year_report_equals_the_dashboard_for_its_period() {
     let db = test_db().await;
-    demo::seed(&*db).await.unwrap();
+    demo::seed(&db).await.unwrap();
     let campaign = current_campaign(&*db).await.unwrap();
     let w = world(&db).await;
     for code in ["2022H1", "2022H2"] {
@@ -329,7 +329,7 @@ async fn the_cache_serves_until_the_data_changes() {
         tier: "3".into(),
         ..Default::default()
     };
-    domain::db::firms::create(&*db, &caller(&office), form.validate().unwrap())
+    domain::db::firms::create(&db, &caller(&office), form.validate().unwrap())
         .await
         .unwrap();
     let fresh = cache
@@ -350,7 +350,7 @@ async fn the_cache_serves_until_the_data_changes() {
 #[tokio::test]
 async fn a_later_round_counts_the_firms_of_its_own_tiers() {
     let db = test_db().await;
-    demo::seed(&*db).await.unwrap();
+    demo::seed(&db).await.unwrap();
     let first = current_campaign(&*db).await.unwrap();
     let office = domain::auth::CurrentUser {
         id: 0,
@@ -365,7 +365,7 @@ async fn a_later_round_counts_the_firms_of_its_own_tiers() {
         tiers: vec![domain::Tier::LittleGiant.id().to_string()],
         ..Default::default()
     };
-    let round = domain::db::campaigns::create(&*db, &caller(&office), form.validate().unwrap())
+    let round = domain::db::campaigns::create(&db, &caller(&office), form.validate().unwrap())
         .await
         .unwrap();
     // A coordinator may not start rounds.
@@ -374,7 +374,7 @@ async fn a_later_round_counts_the_firms_of_its_own_tiers() {
         ..office.clone()
     };
     assert_eq!(
-        domain::db::campaigns::create(&*db, &caller(&coordinator), form.validate().unwrap())
+        domain::db::campaigns::create(&db, &caller(&coordinator), form.validate().unwrap())
             .await
             .unwrap_err(),
         domain::Error::Forbidden

@@ -233,7 +233,7 @@ async fn one_bad_row_means_nothing_is_written() {
 async fn files_without_the_needed_columns_are_refused_with_a_reason() {
     let db = test_db().await;
     let err = import_firms(
-        &*db,
+        &db,
         "x.csv",
         "企业名称,统一社会信用代码\n甲,1\n".as_bytes(),
         false,
@@ -246,21 +246,15 @@ async fn files_without_the_needed_columns_are_refused_with_a_reason() {
         keys,
         vec![K::ErrImportMissingColumn, K::ErrImportMissingColumn]
     );
-    let err = import_firms(
-        &*db,
-        "x.csv",
-        "名称\n".as_bytes(),
-        false,
-        &caller(&office()),
-    )
-    .await
-    .unwrap_err();
+    let err = import_firms(&db, "x.csv", "名称\n".as_bytes(), false, &caller(&office()))
+        .await
+        .unwrap_err();
     assert_eq!(err.field_errors()[0].key, K::ErrImportNoHeader);
     let coordinator = CurrentUser {
         role: Role::Coordinator,
         ..office()
     };
-    let err = import_firms(&*db, "x.csv", b"a", false, &caller(&coordinator))
+    let err = import_firms(&db, "x.csv", b"a", false, &caller(&coordinator))
         .await
         .unwrap_err();
     assert_eq!(err, domain::Error::Forbidden);
@@ -297,7 +291,7 @@ async fn an_import_keeps_the_offices_scope_override_and_skips_archived_firms() {
 async fn a_coordinator_roster_imports_all_or_nothing() {
     let db = test_db().await;
     let bad = "姓名,手机号,所在单位\n张三,139 0971 1001,青海省工业和信息化厅\n李四,13909711002,不存在的厅\n";
-    let report = import_coordinators(&*db, "r.csv", bad.as_bytes(), true, &caller(&office()))
+    let report = import_coordinators(&db, "r.csv", bad.as_bytes(), true, &caller(&office()))
         .await
         .unwrap();
     assert!(!report.committed);
@@ -311,7 +305,7 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
         0
     );
     let good = bad.replace("不存在的厅", "省财政厅");
-    let report = import_coordinators(&*db, "r.csv", good.as_bytes(), true, &caller(&office()))
+    let report = import_coordinators(&db, "r.csv", good.as_bytes(), true, &caller(&office()))
         .await
         .unwrap();
     assert!(report.committed);
@@ -329,7 +323,7 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
         "李四,13909711002,省财政厅",
         "李四,13909711002,省工业和信息化厅",
     );
-    let report = import_coordinators(&*db, "r.csv", moved.as_bytes(), true, &caller(&office()))
+    let report = import_coordinators(&db, "r.csv", moved.as_bytes(), true, &caller(&office()))
         .await
         .unwrap();
     assert_eq!((report.updated, report.unchanged), (1, 1));
@@ -346,7 +340,7 @@ async fn list_filters_by_status_county_coordinator_and_sorts() {
     assign(&*db, a.id, c.id).await.unwrap();
     // An on-site visit to `a` inside the campaign.
     domain::db::visits::log(
-        &*db,
+        &db,
         a.id,
         domain::visit::VisitForm {
             visit_date: "2022-05-10".into(),

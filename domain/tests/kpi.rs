@@ -250,7 +250,7 @@ async fn edge_cases(db: &sea_orm::DatabaseConnection, campaign: &Campaign) -> [i
 #[tokio::test]
 async fn every_view_of_the_targets_counts_what_the_dashboard_counts() {
     let db = test_db().await;
-    demo::seed(&*db).await.unwrap();
+    demo::seed(&db).await.unwrap();
     let campaign = current_campaign(&*db).await.unwrap();
     let edges = edge_cases(&db, &campaign).await;
     let [late, archived, brought_in, left_out, handed] = edges;
@@ -512,7 +512,7 @@ async fn a_later_round_counts_only_its_own_window_and_tiers() {
     let coordinator = make_coordinator(&*db, "协调员甲").await;
     assign(&*db, firm.id, coordinator.id).await.unwrap();
     let later = domain::db::campaigns::create(
-        &*db,
+        &db,
         &caller(&office),
         domain::campaign::CampaignForm {
             name_zh: "百人助百企（2023年）".into(),

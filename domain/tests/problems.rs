@@ -126,7 +126,7 @@ async fn visit_with_problems(fx: &Fixture) -> Vec<i32> {
         ],
     };
     let valid = form.validate(&campaign, date("2022-07-01")).unwrap();
-    let logged = visits::log(&*fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
+    let logged = visits::log(&fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
         .await
         .unwrap();
     assert_eq!(logged.problem_ids.len(), 2);
@@ -149,7 +149,7 @@ async fn act(
     who: &CurrentUser,
 ) -> Result<problem::Model, Error> {
     let version = load(fx, id).await.version;
-    problems::act(&*fx.db, &caller(who), id, version, mv, note).await
+    problems::act(&fx.db, &caller(who), id, version, mv, note).await
 }
 
 #[tokio::test]
@@ -211,7 +211,7 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
 
     // The firm says "not solved" on a call: the problem goes back to the unit.
     let reopened = problems::confirm_by_call(
-        &*fx.db,
+        &fx.db,
         &caller(&fx.coordinator),
         id,
         closed.version,
@@ -228,13 +228,13 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
     act(&fx, id, Move::Close, "", &fx.hr_unit).await.unwrap();
 
     // Then it confirms through its one-time link.
-    let token = problems::create_link(&*fx.db, &caller(&fx.coordinator), &id.to_string())
+    let token = problems::create_link(&fx.db, &caller(&fx.coordinator), &id.to_string())
         .await
         .unwrap();
     let view = problems::link_view(&*fx.db, &token).await.unwrap();
     assert_eq!(view.unit_response.as_deref(), Some("资金已拨付到账"));
     problems::confirm_by_link(
-        &*fx.db,
+        &fx.db,
         &token,
         true,
         Satisfaction::Satisfied,
@@ -255,7 +255,7 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
     assert!(solved.solved_at.is_some());
     // A spent link cannot answer again.
     let again =
-        problems::confirm_by_link(&*fx.db, &token, false, Satisfaction::Dissatisfied, "", None)
+        problems::confirm_by_link(&fx.db, &token, false, Satisfaction::Dissatisfied, "", None)
             .await
             .unwrap_err();
     assert!(
@@ -340,7 +340,7 @@ async fn illegal_moves_and_wrong_people_are_refused_and_change_nothing() {
     ));
     // Solved only through the firm: closing is not solving, and a routed problem cannot be confirmed.
     let err = problems::confirm_by_call(
-        &*fx.db,
+        &fx.db,
         &caller(&fx.office),
         id,
         1,
@@ -376,8 +376,8 @@ async fn two_people_acting_on_one_problem_at_once_get_a_conflict_not_an_overwrit
     let seen = load(&fx, id).await.version;
     let (unit, office) = (caller(&fx.hr_unit), caller(&fx.office));
     let (a, b) = tokio::join!(
-        problems::act(&*fx.db, &unit, id, seen, Move::Claim, ""),
-        problems::act(&*fx.db, &office, id, seen, Move::Claim, ""),
+        problems::act(&fx.db, &unit, id, seen, Move::Claim, ""),
+        problems::act(&fx.db, &office, id, seen, Move::Claim, ""),
     );
     let loser = match (a, b) {
         (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
@@ -393,7 +393,7 @@ async fn two_people_acting_on_one_problem_at_once_get_a_conflict_not_an_overwrit
 
     // Acting on a version one has not seen is refused too.
     let stale = problems::act(
-        &*fx.db,
+        &fx.db,
         &caller(&fx.hr_unit),
         id,
         seen,
@@ -445,7 +445,7 @@ async fn the_coordinator_may_route_elsewhere_and_the_office_sets_the_units_time(
         .validate(&campaign, date("2022-07-01"))
         .unwrap()
         .with_deadline_days(5);
-    let logged = visits::log(&*fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
+    let logged = visits::log(&fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
         .await
         .unwrap();
     let id = logged.problem_ids[0];
@@ -471,7 +471,7 @@ async fn the_coordinator_may_route_elsewhere_and_the_office_sets_the_units_time(
         ..form
     };
     let err = visits::log(
-        &*fx.db,
+        &fx.db,
         fx.firm,
         bad.validate(&campaign, date("2022-07-01")).unwrap(),
         &Actor::user(&fx.coordinator, None),

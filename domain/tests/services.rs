@@ -174,7 +174,7 @@ async fn logging_an_on_site_visit_moves_progress_and_is_audited() {
     let phone = visit_form("2022-06-01", VisitKind::Phone, "k-phone")
         .validate(&campaign, today)
         .unwrap();
-    visits::log(&*db, f.id, phone, &Actor::anonymous(None))
+    visits::log(&db, f.id, phone, &Actor::anonymous(None))
         .await
         .unwrap();
     assert_eq!(
@@ -189,7 +189,7 @@ async fn logging_an_on_site_visit_moves_progress_and_is_audited() {
         .validate(&campaign, today)
         .unwrap();
     let logged = visits::log(
-        &*db,
+        &db,
         f.id,
         on_site,
         &Actor::anonymous(Some("10.0.0.9".into())),
@@ -256,7 +256,7 @@ async fn the_same_idempotency_key_twice_makes_one_visit() {
     let today = date("2022-07-01");
     let form = visit_form("2022-06-15", VisitKind::OnSite, "double-tap-1");
     let first = visits::log(
-        &*db,
+        &db,
         f.id,
         form.validate(&campaign, today).unwrap(),
         &Actor::default(),
@@ -264,7 +264,7 @@ async fn the_same_idempotency_key_twice_makes_one_visit() {
     .await
     .unwrap();
     let second = visits::log(
-        &*db,
+        &db,
         f.id,
         form.validate(&campaign, today).unwrap(),
         &Actor::default(),
@@ -287,7 +287,7 @@ async fn the_same_idempotency_key_twice_makes_one_visit() {
     let g = make_firm(&*db, "另一家公司", Region::Xining, Tier::Reserve).await;
     assign(&*db, g.id, c.id).await.unwrap();
     let err = visits::log(
-        &*db,
+        &db,
         g.id,
         form.validate(&campaign, today).unwrap(),
         &Actor::default(),
@@ -306,7 +306,7 @@ async fn refused_visits_write_nothing() {
     let form = visit_form("2022-06-15", VisitKind::OnSite, "");
 
     let err = visits::log(
-        &*db,
+        &db,
         lonely.id,
         form.validate(&campaign, today).unwrap(),
         &Actor::default(),
@@ -318,7 +318,7 @@ async fn refused_visits_write_nothing() {
         "{err:?}"
     );
     let err = visits::log(
-        &*db,
+        &db,
         99_999,
         form.validate(&campaign, today).unwrap(),
         &Actor::default(),
@@ -336,7 +336,7 @@ async fn refused_visits_write_nothing() {
     let c = make_coordinator(&*db, "祁").await;
     assign(&*db, archived.id, c.id).await.unwrap();
     let err = visits::log(
-        &*db,
+        &db,
         archived.id,
         form.validate(&campaign, today).unwrap(),
         &Actor::default(),
@@ -506,7 +506,7 @@ async fn count_independently(
 #[tokio::test]
 async fn demo_data_is_a_realistic_campaign_and_progress_matches_an_independent_count() {
     let db = test_db().await;
-    let summary = demo::seed(&*db).await.unwrap();
+    let summary = demo::seed(&db).await.unwrap();
     assert!(!summary.skipped);
     assert_eq!(summary.firms, 300);
     assert_eq!(summary.coordinators, 80);
@@ -515,7 +515,7 @@ async fn demo_data_is_a_realistic_campaign_and_progress_matches_an_independent_c
         "{summary:?}"
     );
     // Seeding again leaves the data alone.
-    assert!(demo::seed(&*db).await.unwrap().skipped);
+    assert!(demo::seed(&db).await.unwrap().skipped);
     assert_eq!(firm::Entity::find().count(&*db).await.unwrap(), 300);
 
     let all_firms = firm::Entity::find().all(&*db).await.unwrap();
@@ -602,7 +602,7 @@ async fn a_coordinator_corrects_their_own_recent_visit_and_the_audit_keeps_befor
     };
     let today = date("2022-08-01");
     let logged = visits::log(
-        &*db,
+        &db,
         f.id,
         visit_form("2022-07-30", VisitKind::Phone, "fix-1")
             .validate(&campaign, today)
@@ -616,12 +616,12 @@ async fn a_coordinator_corrects_their_own_recent_visit_and_the_audit_keeps_befor
         .validate(&campaign, today)
         .unwrap();
     assert_eq!(
-        visits::correct(&*db, &caller(&someone_else), logged.visit_id, fixed.clone())
+        visits::correct(&db, &caller(&someone_else), logged.visit_id, fixed.clone())
             .await
             .unwrap_err(),
         Error::Forbidden
     );
-    let after = visits::correct(&*db, &caller(&me), logged.visit_id, fixed)
+    let after = visits::correct(&db, &caller(&me), logged.visit_id, fixed)
         .await
         .unwrap();
     assert_eq!(
@@ -688,14 +688,14 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
             .id,
         );
     }
-    let first = assignments::assign(&*db, &caller(&office), &firms, a.id, "")
+    let first = assignments::assign(&db, &caller(&office), &firms, a.id, "")
         .await
         .unwrap();
     assert_eq!(
         (first.assigned, first.handed_over, first.unchanged),
         (10, 0, 0)
     );
-    let again = assignments::assign(&*db, &caller(&office), &firms[..3], a.id, "")
+    let again = assignments::assign(&db, &caller(&office), &firms[..3], a.id, "")
         .await
         .unwrap();
     assert_eq!(
@@ -704,11 +704,11 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
     );
 
     // A handover needs a reason, and then keeps the old line with its end and reason.
-    let err = assignments::assign(&*db, &caller(&office), &firms[..1], b.id, " ")
+    let err = assignments::assign(&db, &caller(&office), &firms[..1], b.id, " ")
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Validation(e) if e[0].key == K::ErrReasonRequired));
-    let handed = assignments::assign(&*db, &caller(&office), &firms[..1], b.id, "原协调员调岗")
+    let handed = assignments::assign(&db, &caller(&office), &firms[..1], b.id, "原协调员调岗")
         .await
         .unwrap();
     assert_eq!(handed.handed_over, 1);
@@ -745,20 +745,20 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
         member_unit_id: None,
     };
     assert_eq!(
-        assignments::assign(&*db, &caller(&coordinator), &firms, a.id, "")
+        assignments::assign(&db, &caller(&coordinator), &firms, a.id, "")
             .await
             .unwrap_err(),
         Error::Forbidden
     );
     let not_coordinator =
-        assignments::assign(&*db, &caller(&office), &firms, office.id + 10_000, "")
+        assignments::assign(&db, &caller(&office), &firms, office.id + 10_000, "")
             .await
             .unwrap_err();
     assert!(matches!(&not_coordinator, Error::Validation(e) if e[0].key == K::ErrNotACoordinator));
     let mut with_unknown = firms[1..3].to_vec();
     with_unknown.push(999_999);
     assert!(
-        assignments::assign(&*db, &caller(&office), &with_unknown, b.id, "交接")
+        assignments::assign(&db, &caller(&office), &with_unknown, b.id, "交接")
             .await
             .is_err()
     );
@@ -792,7 +792,7 @@ async fn workload_counts_each_coordinators_firms_and_the_unassigned() {
     };
     let form = visit_form("2022-05-05", VisitKind::OnSite, "");
     visits::log(
-        &*db,
+        &db,
         a.id,
         form.validate(&campaign, date("2022-06-01")).unwrap(),
         &Actor::user(&me, None),
@@ -872,7 +872,7 @@ async fn the_office_registers_edits_and_archives_firms() {
     let mut form = firm_form(" 91350100m000100y43 ");
     form.scope = "in".into();
     form.scope_reason = "拟申报专精特新，提前纳入服务".into();
-    let created = firms::create(&*db, &actor, form.validate().unwrap())
+    let created = firms::create(&db, &actor, form.validate().unwrap())
         .await
         .unwrap();
     assert_eq!(created.credit_code, "91350100M000100Y43");
@@ -881,7 +881,7 @@ async fn the_office_registers_edits_and_archives_firms() {
         "an innovative SME brought into scope by the office"
     );
     let again = firms::create(
-        &*db,
+        &db,
         &actor,
         firm_form("91350100M000100Y43").validate().unwrap(),
     )
@@ -892,7 +892,7 @@ async fn the_office_registers_edits_and_archives_firms() {
     let mut edit = firm_form("91350100M000100Y43");
     edit.name = "青海新登记科技股份有限公司".into();
     edit.tier = "3".into();
-    let updated = firms::update(&*db, &actor, created.id, edit.validate().unwrap())
+    let updated = firms::update(&db, &actor, created.id, edit.validate().unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -922,12 +922,12 @@ async fn the_office_registers_edits_and_archives_firms() {
         ..office.clone()
     };
     assert_eq!(
-        firms::archive(&*db, &caller(&coordinator), created.id)
+        firms::archive(&db, &caller(&coordinator), created.id)
             .await
             .unwrap_err(),
         Error::Forbidden
     );
-    firms::archive(&*db, &actor, created.id).await.unwrap();
+    firms::archive(&db, &actor, created.id).await.unwrap();
     let listed = firms::list(
         &*db,
         &campaign,

@@ -9,6 +9,7 @@ mod m20260102_000003_accounts;
 mod m20260103_000004_confirmation_links;
 mod m20260104_000005_attachments;
 mod m20261125_000006_concluded_at;
+mod m20261202_000007_live_figures;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260103_000004_confirmation_links::Migration),
             Box::new(m20260104_000005_attachments::Migration),
             Box::new(m20261125_000006_concluded_at::Migration),
+            Box::new(m20261202_000007_live_figures::Migration),
         ]
     }
 }

@@ -18,8 +18,11 @@ pub async fn run(db: &Db, cmd: BenchCommand) -> Result<(), String> {
             visits,
             problems,
         } => generate(db, firms, coordinators, visits, problems).await,
+        BenchCommand::Writers(args) => writers::run(db, args).await,
     }
 }
+
+pub mod writers;
 
 /// A firm list of `rows` rows as Chinese Excel saves CSV: GBK, Chinese headers.
 pub fn firm_list_gbk(rows: usize) -> Vec<u8> {
@@ -372,6 +375,10 @@ pub async fn generate(
         },
     )
     .await?;
+    // The progress facts of the whole register, as every write keeps them.
+    domain::db::progress::refresh_all(&txn)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     // PostgreSQL's sequences must move past the ids given above.
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         for table in ["users", "firms", "problems"] {

@@ -60,6 +60,40 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 300_000)]
         problems: usize,
     },
+    /// Post visits to a running server from many clients at once for a while, each with its own
+    /// idempotency key, and print what came back (statuses, latency, visits per second).
+    Writers(WritersArgs),
+}
+
+#[cfg(feature = "demo")]
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct WritersArgs {
+    /// The server, e.g. http://127.0.0.1:3300
+    #[arg(long)]
+    pub base: String,
+    /// An office API token (`zhuqi token create`, or what `bench generate` printed).
+    #[arg(long)]
+    pub token: String,
+    #[arg(long, default_value_t = 50)]
+    pub clients: usize,
+    #[arg(long, default_value_t = 30)]
+    pub seconds: u64,
+    /// Each client pauses this long between visits (0: as fast as the server answers).
+    #[arg(long, default_value_t = 0)]
+    pub interval_ms: u64,
+    /// A label for the table row.
+    #[arg(long, default_value = "")]
+    pub label: String,
+    /// Keys start with this (a run's visits can be counted in the database afterwards).
+    #[arg(long, default_value = "w")]
+    pub prefix: String,
+    /// Keep sending a visit with the same key until the server acknowledges it, as a phone's
+    /// outbox does (the reliability suite: the server is killed and restarted meanwhile).
+    #[arg(long)]
+    pub until_acked: bool,
+    /// Append every acknowledged key to this file, one a line.
+    #[arg(long)]
+    pub ack_log: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

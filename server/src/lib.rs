@@ -139,6 +139,8 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/half-year.xlsx", get(sheets::half_year_xlsx))
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(axum::middleware::from_fn(api::error::problem_json_errors))
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -159,6 +161,37 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Server functions answer every error with 500 unless the function itself set a status; an
+/// error raised before the function ran (a malformed body, a missing argument) never gets that
+/// chance. This reads the error a server function answered with and gives the response the
+/// error's own status (422 for bad input, 403, 409, 503, ...), so no bad input looks like a
+/// server fault.
+async fn server_fn_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let is_server_fn = {
+        let path = req.uri().path();
+        path.starts_with("/api/") && !path.starts_with("/api/v1/")
+    };
+    let resp = next.run(req).await;
+    if !is_server_fn
+        || resp.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !resp.headers().contains_key("serverfnerror")
+    {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    // Error bodies are a few hundred bytes; anything larger is not one of ours.
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(err.status())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Liveness and readiness in one: 200 when the database answers, 503 when it does not.
@@ -214,6 +247,20 @@ pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
     db::migrate(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
+    // The progress facts follow the rule of this build (rebuilt once after an upgrade that
+    // changed it), and attachments an earlier version kept on disk move into the database.
+    db::progress::ensure_current(&db)
+        .await
+        .map_err(|e| format!("rebuilding the progress facts failed: {e}"))?;
+    let adopted = db::attachments::adopt_files(&db, &config.data_dir)
+        .await
+        .map_err(|e| format!("moving attachments into the database failed: {e}"))?;
+    if adopted > 0 {
+        tracing::info!(
+            files = adopted,
+            "attachments moved from the data directory into the database"
+        );
+    }
     Ok(db)
 }
 

@@ -52,7 +52,7 @@ pub async fn upload(
         }
     }
     let (name, bytes) = file.unwrap_or_default();
-    match attachments::store(&state.db, &caller, &state.data_dir, visit_id, &name, &bytes).await {
+    match attachments::store(&state.db, &caller, visit_id, &name, &bytes).await {
         Ok(a) => Redirect::to(&format!("{back}?updated=attachment.{}", a.id)).into_response(),
         Err(Error::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(e) => Redirect::to(&format!("{back}?upload_error={}", error_code(&e))).into_response(),
@@ -68,7 +68,7 @@ pub async fn download(
     let Ok(id) = parse_id("id", &id) else {
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
-    match attachments::read(&state.db, &state.data_dir, id, &caller).await {
+    match attachments::read(&state.db, id, &caller).await {
         Ok((a, bytes)) => {
             let mut resp = bytes.into_response();
             let h = resp.headers_mut();

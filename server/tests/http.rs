@@ -117,7 +117,7 @@ async fn progress_api_counts_as_of_a_day() {
         problems: Vec::new(),
     };
     let valid = form.validate(&campaign, date("2022-06-01")).unwrap();
-    domain::db::visits::log(&*db, f.id, valid, &Default::default())
+    domain::db::visits::log(&db, f.id, valid, &Default::default())
         .await
         .unwrap();
 
@@ -254,7 +254,7 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
         ..Default::default()
     };
     let valid = form.validate(&campaign, date("2022-06-30")).unwrap();
-    domain::db::visits::log(&*db, f.id, valid, &Default::default())
+    domain::db::visits::log(&db, f.id, valid, &Default::default())
         .await
         .unwrap();
 
@@ -499,7 +499,7 @@ async fn the_firm_api_imports_exports_creates_and_assigns() {
 #[tokio::test]
 async fn the_dashboard_and_half_year_report_over_http() {
     let db = test_db().await;
-    domain::db::demo::seed(&*db).await.unwrap();
+    domain::db::demo::seed(&db).await.unwrap();
     let app = logged_in(&db, "login=leader&password=zhuqi-demo-2022&next=%2F").await;
     let (status, _, body) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
     assert_eq!(status, StatusCode::OK);
@@ -556,7 +556,7 @@ async fn the_dashboard_and_half_year_report_over_http() {
 #[tokio::test]
 async fn reports_follow_the_role() {
     let db = test_db().await;
-    domain::db::demo::seed(&*db).await.unwrap();
+    domain::db::demo::seed(&db).await.unwrap();
     let coordinator = logged_in(&db, "login=coordinator&password=zhuqi-demo-2022&next=%2F").await;
     let (status, _, _) = get(&coordinator, "/api/v1/reports/half-year?period=2022H2").await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -159,6 +159,16 @@ fn Preview(report: ImportReport, kind: String) -> impl IntoView {
         {(report.archived > 0).then(|| view! {
             <p class="notice">{K::ImportArchived.fill(l, &[("n", report.archived.to_string())])}</p>
         })}
+        {(!report.skipped.is_empty()).then(|| view! {
+            <div class="notice" id="import-skipped">
+                <p>{K::ImportSkipped.fill(l, &[("n", report.skipped.len().to_string())])}</p>
+                <ul>
+                    {report.skipped.iter().map(|s| view! {
+                        <li>{K::ImportSkippedRow.fill(l, &[("row", s.row.to_string()), ("text", s.text.clone())])}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
         {(!report.ignored_columns.is_empty()).then(|| view! {
             <p class="notice">{K::ImportIgnored.fill(l, &[("columns", report.ignored_columns.join("、"))])}</p>
         })}

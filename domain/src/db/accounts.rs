@@ -13,7 +13,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult,
-    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -92,12 +92,17 @@ struct Count {
 
 /// Checks a login. Unknown account and wrong password get the same answer; more than a few
 /// failures a minute for one account or one address are refused before the password is looked at.
-pub async fn authenticate<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn authenticate(
+    db: &super::Db,
     login: &str,
     password: &str,
     client_addr: &str,
 ) -> Result<CurrentUser, Error> {
+    // No account name holds control characters, and PostgreSQL cannot even compare text with a
+    // NUL in it: such a login fails like any unknown account, without a query.
+    if crate::error::has_control_chars(login) {
+        return Err(Error::field("", K::LoginFailed));
+    }
     let key = login_key(login);
     let since = Utc::now() - Duration::minutes(1);
     let by_key = query_one::<Count>(
@@ -124,7 +129,8 @@ pub async fn authenticate<C: ConnectionTrait + TransactionTrait>(
         && hash.is_some();
     let current = found.as_ref().filter(|_| ok).and_then(to_current);
     let actor = Actor::anonymous(Some(client_addr.to_owned()));
-    let txn = db.begin().await?;
+    // Account events change no business figure: the figures' cache stays.
+    let txn = super::Write::begin_quiet(db).await?;
     let result = match current {
         Some(user) => {
             audit::record(
@@ -188,8 +194,8 @@ struct UnitId {
     id: i32,
 }
 
-pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn create_user(
+    db: &super::Db,
     actor: &Actor,
     input: NewUser,
 ) -> Result<user::Model, Error> {
@@ -220,7 +226,8 @@ pub async fn create_user<C: ConnectionTrait + TransactionTrait>(
         )
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    // Account events change no business figure: the figures' cache stays.
+    let txn = super::Write::begin_quiet(db).await?;
     let inserted = user::ActiveModel {
         name: Set(name.unwrap_or_default()),
         phone: Set(phone.unwrap_or_default()),
@@ -278,14 +285,15 @@ pub async fn list_users(db: &impl ConnectionTrait) -> Result<Vec<UserRow>, Error
     .await
 }
 
-async fn store_password<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+async fn store_password(
+    db: &super::Db,
     actor: &Actor,
     target: user::Model,
     new: &str,
     action: &str,
 ) -> Result<(), Error> {
-    let txn = db.begin().await?;
+    // Account events change no business figure: the figures' cache stays.
+    let txn = super::Write::begin_quiet(db).await?;
     let id = target.id;
     let mut model: user::ActiveModel = target.into();
     model.password_hash = Set(Some(hash_password(new)?));
@@ -309,8 +317,8 @@ async fn store_password<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
-pub async fn change_own_password<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn change_own_password(
+    db: &super::Db,
     caller: &Caller,
     current: &str,
     new: &str,
@@ -332,8 +340,8 @@ pub async fn change_own_password<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// The office sets a new password for someone who forgot theirs; returns whose it was.
-pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn reset_password(
+    db: &super::Db,
     caller: &Caller,
     target_id: &str,
     new: &str,
@@ -355,8 +363,8 @@ fn sha256_hex(token: &str) -> String {
 }
 
 /// Creates an API token for a user and returns it; only its hash is stored.
-pub async fn create_token<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn create_token(
+    db: &super::Db,
     actor: &Actor,
     login: &str,
     name: &str,
@@ -365,7 +373,8 @@ pub async fn create_token<C: ConnectionTrait + TransactionTrait>(
         .await?
         .ok_or(Error::not_found(K::EntityUser))?;
     let token = format!("zq_{}", super::random_hex(32));
-    let txn = db.begin().await?;
+    // Account events change no business figure: the figures' cache stays.
+    let txn = super::Write::begin_quiet(db).await?;
     let row = api_token::ActiveModel {
         user_id: Set(target.id),
         name: Set(name.to_owned()),

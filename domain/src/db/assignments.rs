@@ -6,15 +6,13 @@
 use super::audit::{self, Actor, Entry};
 use super::entity::{assignment, user};
 use super::query_all;
+use super::{Db, Write, progress, retry};
 use crate::auth::{Caller, CurrentUser, Role};
 use crate::error::{Error, FieldError, text};
 pub use crate::firm::{CoordinatorOption, HistoryRow, WorkloadRow};
 use crate::i18n::K;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,11 +35,7 @@ pub struct AssignForm {
 
 /// The use case "assign firms", as every entry point calls it: parses what the office sent,
 /// then [`assign`].
-pub async fn assign_from<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    form: &AssignForm,
-) -> Result<Outcome, Error> {
+pub async fn assign_from(db: &Db, caller: &Caller, form: &AssignForm) -> Result<Outcome, Error> {
     // Who may assign is checked before the input, so others learn nothing from its errors.
     caller.require(&[Role::Office])?;
     let firm_ids = form
@@ -55,8 +49,18 @@ pub async fn assign_from<C: ConnectionTrait + TransactionTrait>(
 
 /// Gives `firm_ids` to `coordinator_id`. Firms that have another coordinator are handed over,
 /// which needs a reason; firms already with this coordinator are left alone. All or nothing.
-pub async fn assign<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn assign(
+    db: &Db,
+    caller: &Caller,
+    firm_ids: &[i32],
+    coordinator_id: i32,
+    reason: &str,
+) -> Result<Outcome, Error> {
+    retry(|| assign_once(db, caller, firm_ids, coordinator_id, reason)).await
+}
+
+async fn assign_once(
+    db: &Db,
     caller: &Caller,
     firm_ids: &[i32],
     coordinator_id: i32,
@@ -75,7 +79,7 @@ pub async fn assign<C: ConnectionTrait + TransactionTrait>(
     {
         return Err(Error::field("coordinator", K::ErrNotACoordinator));
     }
-    let txn = db.begin().await?;
+    let txn = Write::begin(db).await?;
     let now = Utc::now();
     let mut outcome = Outcome::default();
     for &firm_id in firm_ids {
@@ -147,6 +151,7 @@ pub async fn assign<C: ConnectionTrait + TransactionTrait>(
         )
         .await?;
     }
+    progress::refresh(&txn, firm_ids).await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -219,10 +224,11 @@ pub async fn workload(
              FROM users u
              LEFT JOIN member_units mu ON mu.id = u.member_unit_id
              LEFT JOIN assignments a ON a.coordinator_id = u.id AND a.ended_at IS NULL
-             LEFT JOIN firms f ON f.id = a.firm_id AND f.archived_at IS NULL
+             LEFT JOIN firms f ON f.id = a.firm_id AND f.archived_at IS NULL{join}
              WHERE u.role = 'coordinator' AND u.active = ${active}
              GROUP BY u.id, u.name, u.phone, mu.name_zh
              ORDER BY COUNT(f.id) DESC, u.name",
+            join = t.join,
             in_scope = flag(&t.counted),
             visited = flag(&format!("{} AND {}", t.counted, t.visited)),
             solved = flag(&format!("{} AND {}", t.counted, t.solved)),

@@ -1,7 +1,8 @@
 //! Photos and scanned visit sheets. Files are checked by their content (not by their name or the
-//! browser's word), stored on disk under the data directory by content hash, and recorded with
-//! an audit entry. Only the office and the firm's coordinator attach; whoever may read the firm
-//! may read its attachments.
+//! browser's word), stored in the database by content hash (so every server instance behind a
+//! balancer serves every photo, and a backup of the database holds them), and recorded with an
+//! audit entry. Only the office and the firm's coordinator attach; whoever may read the firm may
+//! read its attachments.
 
 use super::access;
 use super::audit::{self, Actor, Entry};
@@ -11,10 +12,10 @@ use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, Set, Value,
 };
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
@@ -42,11 +43,36 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
+/// Stores a file's bytes under their hash, once however often they are attached.
+async fn put_blob(db: &impl ConnectionTrait, sha: &str, bytes: &[u8]) -> Result<(), Error> {
+    db.execute_raw(super::sql(
+        db.get_database_backend(),
+        "INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+        vec![sha.into(), Value::Bytes(Some(bytes.to_vec()))],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct Blob {
+    bytes: Vec<u8>,
+}
+
+async fn get_blob(db: &impl ConnectionTrait, sha: &str) -> Result<Option<Vec<u8>>, Error> {
+    Ok(super::query_one::<Blob>(
+        db,
+        "SELECT bytes FROM attachment_blobs WHERE sha256 = $1",
+        vec![sha.into()],
+    )
+    .await?
+    .map(|b| b.bytes))
+}
+
 /// The use case "attach a file to a visit" (the office or the firm's coordinator).
-pub async fn store<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn store(
+    db: &super::Db,
     caller: &Caller,
-    data_dir: &Path,
     visit_id: i32,
     file_name: &str,
     bytes: &[u8],
@@ -67,58 +93,48 @@ pub async fn store<C: ConnectionTrait + TransactionTrait>(
     }
     let (content_type, ext) = sniff(bytes).ok_or_else(|| Error::field("file", K::ErrFileType))?;
     let sha = super::sha256_hex(bytes);
+    // Where the bytes used to live on disk; kept in the row for files stored before the
+    // database held them (see [`adopt_files`]).
     let relative = format!("uploads/{}/{sha}.{ext}", &sha[..2]);
-    let full: PathBuf = data_dir.join(&relative);
-    if !full.exists() {
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = full.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            // Written whole under a temporary name, then renamed: a reader never sees half a file.
-            let tmp = full.with_extension(format!("{ext}.part"));
-            std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, &full)
-        };
-        write().map_err(|e| {
-            tracing::error!(error = %e, path = %full.display(), "cannot store an attachment");
-            Error::Internal
-        })?;
-    }
-    let txn = db.begin().await?;
-    let row = attachment::ActiveModel {
-        visit_id: Set(visit_id),
-        file_name: Set(clean_name(file_name)),
-        content_type: Set(content_type.to_owned()),
-        size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
-        stored_path: Set(relative),
-        sha256: Set(sha),
-        uploaded_by: Set(Some(user.id)),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        Entry {
-            action: "create",
-            entity: "attachment",
-            entity_id: Some(row.id),
-            firm_id: Some(v.firm_id),
-            before: None,
-            after: audit::snapshot(&row),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(row)
+    let (sha, relative, firm_id) = (&sha, &relative, v.firm_id);
+    super::retry(|| async move {
+        let txn = super::Write::begin(db).await?;
+        put_blob(&txn, sha, bytes).await?;
+        let row = attachment::ActiveModel {
+            visit_id: Set(visit_id),
+            file_name: Set(clean_name(file_name)),
+            content_type: Set(content_type.to_owned()),
+            size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+            stored_path: Set(relative.clone()),
+            sha256: Set(sha.clone()),
+            uploaded_by: Set(Some(user.id)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            Entry {
+                action: "create",
+                entity: "attachment",
+                entity_id: Some(row.id),
+                firm_id: Some(firm_id),
+                before: None,
+                after: audit::snapshot(&row),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(row)
+    })
+    .await
 }
 
 /// An attachment and its bytes, for someone who may read the firm.
 pub async fn read(
     db: &impl ConnectionTrait,
-    data_dir: &Path,
     id: i32,
     user: &CurrentUser,
 ) -> Result<(attachment::Model, Vec<u8>), Error> {
@@ -131,11 +147,45 @@ pub async fn read(
         .await?
         .ok_or(Error::Internal)?;
     access::ensure_can_view_firm(db, user, v.firm_id).await?;
-    let bytes = std::fs::read(data_dir.join(&a.stored_path)).map_err(|e| {
-        tracing::error!(error = %e, id, "attachment file missing");
+    let bytes = get_blob(db, &a.sha256).await?.ok_or_else(|| {
+        tracing::error!(id, "attachment bytes missing from the database");
         Error::not_found(K::EntityAttachment)
     })?;
     Ok((a, bytes))
+}
+
+#[derive(FromQueryResult)]
+struct Stray {
+    sha256: String,
+    stored_path: String,
+}
+
+/// Moves the bytes of attachments stored on disk by earlier versions into the database (run at
+/// start-up; idempotent). A file that is gone is logged and left: its row then answers 404.
+pub async fn adopt_files(db: &super::Db, data_dir: &Path) -> Result<u64, Error> {
+    let strays = super::query_all::<Stray>(
+        db,
+        "SELECT DISTINCT a.sha256, a.stored_path FROM attachments a
+         WHERE NOT EXISTS (SELECT 1 FROM attachment_blobs b WHERE b.sha256 = a.sha256)",
+        vec![],
+    )
+    .await?;
+    let mut adopted = 0;
+    for s in strays {
+        match std::fs::read(data_dir.join(&s.stored_path)) {
+            Ok(bytes) if super::sha256_hex(&bytes) == s.sha256 => {
+                let txn = super::Write::begin_quiet(db).await?;
+                put_blob(&txn, &s.sha256, &bytes).await?;
+                txn.commit().await?;
+                adopted += 1;
+            }
+            Ok(_) => {
+                tracing::error!(path = %s.stored_path, "attachment file does not match its hash")
+            }
+            Err(e) => tracing::error!(error = %e, path = %s.stored_path, "attachment file missing"),
+        }
+    }
+    Ok(adopted)
 }
 
 /// The attachments of a firm's visits, oldest first.

@@ -7,7 +7,7 @@ use crate::auth::{Caller, Role};
 use crate::campaign::{Campaign, ValidCampaign};
 use crate::error::Error;
 use crate::i18n::K;
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionSession, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::CampaignRow as Row;
 
@@ -61,8 +61,8 @@ struct Id {
 
 /// The use case "start a later round", as every entry point calls it: only the office; the
 /// form is validated after that check.
-pub async fn start<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn start(
+    db: &super::Db,
     caller: &Caller,
     form: &crate::campaign::CampaignForm,
 ) -> Result<Campaign, Error> {
@@ -70,15 +70,17 @@ pub async fn start<C: ConnectionTrait + TransactionTrait>(
     create(db, caller, form.validate()?).await
 }
 
-/// The office starts a later round; audited with its dates and scope.
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    c: ValidCampaign,
-) -> Result<Campaign, Error> {
+/// The office starts a later round; audited with its dates and scope. Every firm gets its
+/// progress facts for the new round in the same transaction.
+pub async fn create(db: &super::Db, caller: &Caller, c: ValidCampaign) -> Result<Campaign, Error> {
     caller.require(&[Role::Office])?;
-    let (_by, actor) = (&caller.user, &Actor::of(caller));
-    let txn = db.begin().await?;
+    let id = super::retry(|| create_once(db, caller, &c)).await?;
+    get(db, id).await
+}
+
+async fn create_once(db: &super::Db, caller: &Caller, c: &ValidCampaign) -> Result<i32, Error> {
+    let actor = &Actor::of(caller);
+    let txn = super::Write::begin(db).await?;
     let id = query_one::<Id>(
         &txn,
         "INSERT INTO campaigns (name_zh, name_en, measure_id, led_by, starts_on, deadline, created_at)
@@ -122,6 +124,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         },
     )
     .await?;
+    super::progress::refresh_all(&txn).await?;
     txn.commit().await?;
-    get(db, id).await
+    Ok(id)
 }

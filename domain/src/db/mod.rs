@@ -23,6 +23,9 @@ pub mod sheets;
 #[cfg(feature = "test-util")]
 pub mod testing;
 pub mod visits;
+pub mod write;
+
+pub use write::{Write, retry};
 
 use crate::campaign::Campaign;
 use crate::error::{Error, FieldError};
@@ -91,10 +94,24 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-/// Logs a database failure with its text and returns the error users see, which has none.
+/// Logs a database failure with its text and returns the error users see, which has none:
+/// contention with other writers (which `write::retry` runs again), an unreachable database
+/// (503, try later), or anything else (500).
 pub fn internal(e: DbErr) -> Error {
-    tracing::error!(error = %e, "database error");
-    Error::Internal
+    match write::classify(&e) {
+        write::Failure::Contention => {
+            tracing::debug!(error = %e, "database contention");
+            Error::Busy
+        }
+        write::Failure::Unreachable => {
+            tracing::warn!(error = %e, "database unreachable");
+            Error::Unavailable
+        }
+        write::Failure::Other => {
+            tracing::error!(error = %e, "database error");
+            Error::Internal
+        }
+    }
 }
 
 impl From<DbErr> for Error {

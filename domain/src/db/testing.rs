@@ -17,6 +17,15 @@ pub struct TestDb {
     /// Where it is, for a second connection pool to the same database.
     pub url: String,
     drop_on_exit: Option<(String, String)>,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+fn remove_sqlite_files(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 impl std::ops::Deref for TestDb {
@@ -32,12 +41,23 @@ pub async fn test_db() -> TestDb {
         .filter(|u| u.starts_with("postgres"))
     {
         None => {
-            let db = crate::db::connect("sqlite::memory:").await.unwrap();
+            // A file, as in production (WAL, a pool of connections, writers that contend), not
+            // an in-memory database with one connection, which would hide every locking fault.
+            let path = std::env::temp_dir().join(format!(
+                "zhuqi_t_{}_{}.db",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            ));
+            remove_sqlite_files(&path);
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let db = crate::db::connect(&url).await.unwrap();
             crate::db::migrate(&db).await.unwrap();
+            crate::db::progress::ensure_current(&db).await.unwrap();
             TestDb {
                 db,
-                url: "sqlite::memory:".to_owned(),
+                url,
                 drop_on_exit: None,
+                sqlite_file: Some(path),
             }
         }
         Some(base) => {
@@ -59,10 +79,12 @@ pub async fn test_db() -> TestDb {
             let url = replace_db_name(&base, &name);
             let db = crate::db::connect(&url).await.unwrap();
             crate::db::migrate(&db).await.unwrap();
+            crate::db::progress::ensure_current(&db).await.unwrap();
             TestDb {
                 db,
                 url,
                 drop_on_exit: Some((base, name)),
+                sqlite_file: None,
             }
         }
     }
@@ -81,6 +103,9 @@ fn replace_db_name(url: &str, name: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if let Some(path) = self.sqlite_file.take() {
+            remove_sqlite_files(&path);
+        }
         // Drop can't await; a short-lived runtime on another thread removes the database even
         // when the test panicked. The test's own pool belongs to the test's runtime, which this
         // thread blocks, so it is not touched here: FORCE ends its sessions server-side.
@@ -128,7 +153,7 @@ pub async fn make_firm(
     tier: Tier,
 ) -> firm::Model {
     let now = Utc::now();
-    firm::ActiveModel {
+    let f = firm::ActiveModel {
         credit_code: Set(credit_code(region)),
         name: Set(name.to_owned()),
         region_id: Set(region.id()),
@@ -147,7 +172,18 @@ pub async fn make_firm(
     }
     .insert(db)
     .await
-    .unwrap()
+    .unwrap();
+    touched(db, &[f.id]).await;
+    f
+}
+
+/// What every business write does after changing firms' rows, for fixtures that write rows
+/// directly: the firms' progress facts recomputed, the figures version moved.
+pub async fn touched(db: &impl ConnectionTrait, firm_ids: &[i32]) {
+    crate::db::progress::refresh(db, firm_ids).await.unwrap();
+    db.execute_unprepared("UPDATE figures_version SET n = n + 1 WHERE id = 1")
+        .await
+        .unwrap();
 }
 
 pub async fn make_coordinator(db: &impl ConnectionTrait, name: &str) -> user::Model {
@@ -175,7 +211,7 @@ pub async fn assign(
     firm_id: i32,
     coordinator_id: i32,
 ) -> Result<assignment::Model, sea_orm::DbErr> {
-    assignment::ActiveModel {
+    let a = assignment::ActiveModel {
         firm_id: Set(firm_id),
         coordinator_id: Set(coordinator_id),
         started_at: Set(Utc::now()),
@@ -187,7 +223,9 @@ pub async fn assign(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    touched(db, &[firm_id]).await;
+    Ok(a)
 }
 
 /// A caller for a test user (no client address): what every use case takes.

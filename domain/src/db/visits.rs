@@ -1,17 +1,23 @@
 //! Logging a visit: one transaction that checks the firm, finds its coordinator, stores the
-//! visit and its audit entry. A repeated idempotency key returns the visit already stored.
+//! visit, its problems, their audit entries and the firm's progress facts.
+//!
+//! Idempotency works as in field-data tools (ODK, KoboToolbox): a form carries a key minted
+//! when it was opened, and the visit stores it (unique in the database, so it holds across
+//! server instances) with a hash of what was sent. The same key with the same content answers
+//! with the visit already stored; the same key with other content is refused (409), because
+//! answering it with the first visit would silently drop what the coordinator sent.
 
 use super::audit::{self, Actor, Entry};
 use super::entity::visit;
-use super::{firms, is_unique_violation};
+use super::{Db, Write, firms, is_unique_violation, progress, retry};
 use crate::auth::{Caller, Role};
 use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use crate::visit::ValidVisit;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,37 +30,69 @@ pub struct Logged {
     pub created: bool,
 }
 
+/// What a submission says, as a hash: the firm and every field the coordinator filled in (not
+/// the deadline the server adds), so a replay can be told from a different visit.
+pub fn content_hash(firm_id: i32, v: &ValidVisit) -> String {
+    let problems: Vec<(i32, &str, Option<i32>)> = v
+        .problems
+        .iter()
+        .map(|p| (p.measure_id, p.description.as_str(), p.unit_id))
+        .collect();
+    let canonical = serde_json::json!([
+        firm_id,
+        v.visit_date,
+        v.kind.code(),
+        v.participants,
+        v.summary,
+        problems
+    ]);
+    super::sha256_hex(canonical.to_string().as_bytes())
+}
+
+/// The visit already stored under `key`, if the same submission was seen before.
 async fn by_key(
     db: &impl ConnectionTrait,
     firm_id: i32,
     key: &str,
+    hash: &str,
 ) -> Result<Option<Logged>, Error> {
-    match visit::Entity::find()
+    let Some(v) = visit::Entity::find()
         .filter(visit::Column::IdempotencyKey.eq(key))
         .one(db)
         .await?
-    {
-        // The same key for another firm is a client bug or a forged key: refuse it.
-        Some(v) if v.firm_id != firm_id => Err(Error::Conflict(FieldError::new(
+    else {
+        return Ok(None);
+    };
+    // Another firm, or other content under the same key: not a replay of this submission.
+    // (Visits stored before hashes were kept have none and count as the same.)
+    if v.firm_id != firm_id || v.content_hash.as_deref().is_some_and(|h| h != hash) {
+        return Err(Error::Conflict(FieldError::new(
             "idempotency_key",
-            K::ErrBadId,
-        ))),
-        Some(v) => Ok(Some(Logged {
-            firm_id,
-            visit_id: v.id,
-            problem_ids: vec![],
-            created: false,
-        })),
-        None => Ok(None),
+            K::ErrKeyReused,
+        )));
     }
+    let problem_ids: Vec<i32> = super::entity::problem::Entity::find()
+        .select_only()
+        .column(super::entity::problem::Column::Id)
+        .filter(super::entity::problem::Column::VisitId.eq(v.id))
+        .order_by_asc(super::entity::problem::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Some(Logged {
+        firm_id,
+        visit_id: v.id,
+        problem_ids,
+        created: false,
+    }))
 }
 
 /// Logging a visit as a user asks for it, from the page, a plain form post or the JSON API
 /// alike: the firm id as it came in the path, the form as typed. Parses, checks who may log
 /// (the office, or the firm's current coordinator), validates against the campaign and writes
 /// the visit, its problems and their audit entries in one transaction ([`log`]).
-pub async fn log_for<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn log_for(
+    db: &Db,
     caller: &Caller,
     raw_firm_id: &str,
     form: &crate::visit::VisitForm,
@@ -69,18 +107,25 @@ pub async fn log_for<C: ConnectionTrait + TransactionTrait>(
     log(db, firm_id, valid, &Actor::of(caller)).await
 }
 
-pub async fn log<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+/// Stores a validated visit, again if other writers got in the way ([`retry`]).
+pub async fn log(db: &Db, firm_id: i32, input: ValidVisit, actor: &Actor) -> Result<Logged, Error> {
+    let hash = content_hash(firm_id, &input);
+    retry(|| log_once(db, firm_id, &input, &hash, actor)).await
+}
+
+async fn log_once(
+    db: &Db,
     firm_id: i32,
-    input: ValidVisit,
+    input: &ValidVisit,
+    hash: &str,
     actor: &Actor,
 ) -> Result<Logged, Error> {
     if let Some(key) = &input.idempotency_key
-        && let Some(done) = by_key(db, firm_id, key).await?
+        && let Some(done) = by_key(db, firm_id, key, hash).await?
     {
         return Ok(done);
     }
-    let txn = db.begin().await?;
+    let txn = Write::begin(db).await?;
     let firm = firms::profile(&txn, firm_id).await?;
     if firm.archived_at.is_some() {
         return Err(Error::Conflict(FieldError::new("", K::ErrFirmArchived)));
@@ -104,9 +149,10 @@ pub async fn log<C: ConnectionTrait + TransactionTrait>(
         coordinator_id: Set(coordinator.id),
         visit_date: Set(input.visit_date),
         kind: Set(input.kind.code().to_owned()),
-        participants: Set(input.participants),
+        participants: Set(input.participants.clone()),
         summary: Set(input.summary.clone()),
         idempotency_key: Set(input.idempotency_key.clone()),
+        content_hash: Set(input.idempotency_key.as_ref().map(|_| hash.to_owned())),
         created_by: Set(actor.user_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -119,8 +165,10 @@ pub async fn log<C: ConnectionTrait + TransactionTrait>(
         // Two submissions with one key raced past the check above: the other one won.
         Err(e) if is_unique_violation(&e) => {
             drop(txn);
-            let key = input.idempotency_key.unwrap_or_default();
-            return by_key(db, firm_id, &key).await?.ok_or(Error::Internal);
+            let key = input.idempotency_key.clone().unwrap_or_default();
+            return by_key(db, firm_id, &key, hash)
+                .await?
+                .ok_or(Error::Internal);
         }
         Err(e) => return Err(e.into()),
     };
@@ -145,6 +193,7 @@ pub async fn log<C: ConnectionTrait + TransactionTrait>(
                 .id,
         );
     }
+    progress::refresh(&txn, &[firm_id]).await?;
     txn.commit().await?;
     Ok(Logged {
         firm_id,
@@ -281,8 +330,8 @@ pub async fn get(db: &impl ConnectionTrait, visit_id: i32) -> Result<visit::Mode
 
 /// The use case "correct a visit", as every entry point calls it: the visit id as it came in,
 /// the form as typed, validated against the campaign, then [`correct`].
-pub async fn correct_from<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn correct_from(
+    db: &Db,
     caller: &Caller,
     raw_visit_id: &str,
     form: &crate::visit::VisitForm,
@@ -294,14 +343,23 @@ pub async fn correct_from<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Corrects a visit's date, kind, people and summary; the audit entry keeps before and after.
-pub async fn correct<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn correct(
+    db: &Db,
     caller: &Caller,
     visit_id: i32,
     input: ValidVisit,
 ) -> Result<visit::Model, Error> {
+    retry(|| correct_once(db, caller, visit_id, &input)).await
+}
+
+async fn correct_once(
+    db: &Db,
+    caller: &Caller,
+    visit_id: i32,
+    input: &ValidVisit,
+) -> Result<visit::Model, Error> {
     let actor = &Actor::of(caller);
-    let txn = db.begin().await?;
+    let txn = Write::begin(db).await?;
     let before = get(&txn, visit_id).await?;
     if !may_correct(caller, &before, Utc::now()) {
         return Err(Error::Forbidden);
@@ -309,8 +367,8 @@ pub async fn correct<C: ConnectionTrait + TransactionTrait>(
     let mut model: visit::ActiveModel = before.clone().into();
     model.visit_date = Set(input.visit_date);
     model.kind = Set(input.kind.code().to_owned());
-    model.participants = Set(input.participants);
-    model.summary = Set(input.summary);
+    model.participants = Set(input.participants.clone());
+    model.summary = Set(input.summary.clone());
     model.updated_at = Set(Utc::now());
     let after = model.update(&txn).await?;
     audit::record(
@@ -326,6 +384,7 @@ pub async fn correct<C: ConnectionTrait + TransactionTrait>(
         },
     )
     .await?;
+    progress::refresh(&txn, &[before.firm_id]).await?;
     txn.commit().await?;
     Ok(after)
 }

@@ -47,6 +47,66 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The words a note line of an office's table starts with: remarks, who filled it in or
+/// checked it, when, totals. Followed by punctuation, a space or nothing, never by more of a
+/// name (a firm called "合计科技" is a firm).
+const NOTE_MARKERS: &[&str] = &[
+    "备注",
+    "注",
+    "说明",
+    "附注",
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "经办人",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "报送日期",
+    "合计",
+    "总计",
+    "小计",
+    "共计",
+];
+
+/// Whether a row is a note rather than data: its first filled cell starts with a note word
+/// ("备注：以上企业由各市州工信部门报送", "填表人：张三", "合计 20 户"). A row with one filled cell
+/// below the last data row is a note too; that is decided by the reader, which knows what
+/// came after (see [`filled_cells`]).
+pub fn is_note_row(cells: &[String]) -> bool {
+    let Some(first) = cells.iter().map(|c| clean_cell(c)).find(|c| !c.is_empty()) else {
+        return false;
+    };
+    NOTE_MARKERS.iter().any(|m| {
+        first.strip_prefix(m).is_some_and(|rest| {
+            rest.chars().next().is_none_or(|c| {
+                c.is_whitespace() || c.is_ascii_punctuation() || "：，。；、（）".contains(c)
+            })
+        })
+    })
+}
+
+/// How many cells of a row hold something.
+pub fn filled_cells(cells: &[String]) -> usize {
+    cells.iter().filter(|c| !clean_cell(c).is_empty()).count()
+}
+
+/// A note row's text, as listed in the preview: its filled cells, joined, at most 80 characters.
+pub fn note_text(cells: &[String]) -> String {
+    cells
+        .iter()
+        .map(|c| clean_cell(c))
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(80)
+        .collect()
+}
+
 /// True for a row with nothing in it (Excel keeps formatted empty rows).
 pub fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| clean_cell(c).is_empty())

@@ -56,8 +56,21 @@ pub struct ImportReport {
     pub issue_count: u64,
     /// Headers the import does not use (shown, so a misspelt column is noticed).
     pub ignored_columns: Vec<String>,
+    /// Lines that are notes, not firms (备注, 填表人, 合计, a sentence under the table), with
+    /// their row numbers: listed in the preview, never imported, never an error.
+    #[serde(default)]
+    pub skipped: Vec<SkippedRow>,
     /// True once the rows are written; false for a dry run or when any row has a problem.
     pub committed: bool,
+}
+
+/// A line of the file that is a note under (or inside) the table, not data.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkippedRow {
+    pub row: u64,
+    /// What it says (at most 80 characters).
+    pub text: String,
 }
 
 impl ImportReport {

@@ -5,48 +5,70 @@ use crate::campaign::Campaign;
 use crate::dashboard::Dashboard;
 use crate::error::Error;
 use chrono::NaiveDate;
+use moka::future::Cache as Moka;
 use sea_orm::ConnectionTrait;
+use std::future::Future;
 use std::sync::Arc;
 
 /// What the server keeps of figures it has computed: dashboards by campaign and day, firm-list
-/// counts and pages by query. Every key carries the data version ([`data_version`]) it was
-/// computed at, so an entry is never served after a change; entries of older versions simply
-/// age out (moka evicts the least useful first).
+/// counts and pages by query. Every key carries the figures version ([`data_version`]) it was
+/// computed at, so an entry is never served after a business write; entries of older versions
+/// simply age out (moka evicts the least useful first).
+///
+/// A missing entry is computed once: requests that miss the same key while it is being
+/// computed wait for that computation instead of starting their own (moka's `try_get_with`),
+/// so a burst of leaders opening the dashboard right after a write costs one computation.
 pub struct Cache {
-    dashboards: moka::sync::Cache<(i32, NaiveDate, i64), Arc<Dashboard>>,
+    dashboards: Moka<(i32, NaiveDate, i64), Arc<Dashboard>>,
     /// Firm-list counts by query.
-    counts: moka::sync::Cache<(String, i64), u64>,
+    counts: Moka<(String, i64), u64>,
     /// Firm-list pages by query and page: a page is 20 rows, so 1024 of them stay within a few
     /// megabytes.
-    pages: moka::sync::Cache<(String, i64), crate::firm::FirmPage>,
+    pages: Moka<(String, i64), crate::firm::FirmPage>,
 }
 
 impl Default for Cache {
     fn default() -> Self {
         Cache {
-            dashboards: moka::sync::Cache::new(256),
-            counts: moka::sync::Cache::new(4096),
-            pages: moka::sync::Cache::new(1024),
+            dashboards: Moka::new(256),
+            counts: Moka::new(4096),
+            pages: Moka::new(1024),
         }
     }
 }
 
+/// Runs `init` for a missing entry, once for every request waiting on the same key.
+async fn once<K, V, F>(cache: &Moka<K, V>, key: K, init: F) -> Result<V, Error>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+    F: Future<Output = Result<V, Error>>,
+{
+    cache
+        .try_get_with(key, init)
+        .await
+        .map_err(|e: Arc<Error>| (*e).clone())
+}
+
 impl Cache {
-    /// A firm-list count kept at this data version.
-    pub fn count(&self, key: &str, version: i64) -> Option<u64> {
-        self.counts.get(&(key.to_owned(), version))
+    /// A firm-list count, computed by `init` if it is not kept at this version.
+    pub async fn count(
+        &self,
+        key: String,
+        version: i64,
+        init: impl Future<Output = Result<u64, Error>>,
+    ) -> Result<u64, Error> {
+        once(&self.counts, (key, version), init).await
     }
 
-    pub fn page(&self, key: &str, version: i64) -> Option<crate::firm::FirmPage> {
-        self.pages.get(&(key.to_owned(), version))
-    }
-
-    pub fn keep_page(&self, key: String, version: i64, page: crate::firm::FirmPage) {
-        self.pages.insert((key, version), page);
-    }
-
-    pub fn keep_count(&self, key: String, version: i64, n: u64) {
-        self.counts.insert((key, version), n);
+    /// A firm-list page, computed by `init` if it is not kept at this version.
+    pub async fn page(
+        &self,
+        key: String,
+        version: i64,
+        init: impl Future<Output = Result<crate::firm::FirmPage, Error>>,
+    ) -> Result<crate::firm::FirmPage, Error> {
+        once(&self.pages, (key, version), init).await
     }
 
     /// The two targets as of a day, from the (cached) dashboard: the same figures, one source.
@@ -67,15 +89,16 @@ impl Cache {
     ) -> Result<Arc<Dashboard>, Error> {
         let version = data_version(db).await?;
         let key = (campaign.id, as_of, version);
-        if let Some(d) = self.dashboards.get(&key)
-            && d.campaign == *campaign
-        {
-            return Ok(d);
+        let d = once(&self.dashboards, key, async {
+            Ok(Arc::new(compute(db, campaign, as_of).await?))
+        })
+        .await?;
+        // A round's name or dates changed at the same version cannot happen (that is a write),
+        // but a stale entry must never be shown for another campaign row: recompute if so.
+        if d.campaign == *campaign {
+            Ok(d)
+        } else {
+            Ok(Arc::new(compute(db, campaign, as_of).await?))
         }
-        // Computed outside any lock: a slow computation holds up no other request. (Two
-        // requests missing at once both compute; the figures are the same.)
-        let fresh = Arc::new(compute(db, campaign, as_of).await?);
-        self.dashboards.insert(key, fresh.clone());
-        Ok(fresh)
     }
 }

@@ -25,7 +25,7 @@ pub(super) async fn firms_missing(
     visited: bool,
 ) -> Result<Vec<FirmFlag>, Error> {
     let mut values = Vec::new();
-    let t = w.kpi.sql(&mut values);
+    let t = w.kpi.facts_sql(&mut values);
     let missing = if visited { &t.visited } else { &t.solved };
     values.push((LIST_ROWS as i64).into());
     let limit = values.len();
@@ -33,11 +33,12 @@ pub(super) async fn firms_missing(
         db,
         &format!(
             "SELECT f.id AS firm_id, f.name AS firm_name, f.region_id, u.name AS coordinator
-             FROM firms f
-             LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
-             LEFT JOIN users u ON u.id = a.coordinator_id
-             WHERE {counted} AND NOT {missing}
-             ORDER BY f.region_id, f.id LIMIT ${limit}",
+             FROM firm_progress fp
+             JOIN firms f ON f.id = fp.firm_id
+             LEFT JOIN users u ON u.id = fp.coordinator_id
+             WHERE {campaign} AND {counted} AND NOT {missing}
+             ORDER BY fp.region_id, fp.firm_id LIMIT ${limit}",
+            campaign = t.join,
             counted = t.counted
         ),
         values,

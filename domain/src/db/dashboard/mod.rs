@@ -1,6 +1,7 @@
-//! The leadership dashboard's figures, by aggregate SQL (one pass per breakdown, no per-firm
-//! queries), and a cache that stays correct after writes: entries are keyed by the audit log's
-//! newest id, and every change to the data writes an audit entry in its own transaction.
+//! The leadership dashboard's figures, by aggregate SQL over the progress facts and the
+//! problems (one pass per breakdown, no per-firm queries), and a cache that stays correct after
+//! writes: entries are keyed by the figures version, which every business write moves in its
+//! own transaction.
 
 mod breakdowns;
 mod cache;
@@ -13,7 +14,7 @@ pub use lists::overdue_list;
 use breakdowns::{by_unit, problem_figures};
 use lists::firms_missing;
 
-use super::{query_all, query_one};
+use super::query_all;
 use crate::campaign::Campaign;
 use crate::clock::day_end_utc;
 use crate::dashboard::*;
@@ -61,7 +62,8 @@ fn n(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-/// Counted firms and their two targets, grouped by `group` (an expression over `f` and `join`).
+/// Counted firms and their two targets from the progress facts, grouped by `group` (an
+/// expression over `fp` and `join`).
 async fn targets_by(
     db: &impl ConnectionTrait,
     w: &Window,
@@ -69,7 +71,7 @@ async fn targets_by(
     join: &str,
 ) -> Result<Vec<GroupTargets>, Error> {
     let mut values = Vec::new();
-    let t = w.kpi.sql(&mut values);
+    let t = w.kpi.facts_sql(&mut values);
     let (visited, solved) = (flag(&t.visited), flag(&t.solved));
     query_all::<GroupTargets>(
         db,
@@ -78,11 +80,12 @@ async fn targets_by(
                     COALESCE(SUM({visited}), 0) AS visited,
                     COALESCE(SUM({solved}), 0) AS solved,
                     COALESCE(SUM(CASE WHEN {v} AND {s} THEN 1 ELSE 0 END), 0) AS both
-             FROM firms f {join}
-             WHERE {counted}
+             FROM firm_progress fp {join}
+             WHERE {campaign} AND {counted}
              GROUP BY {group}",
             v = t.visited,
             s = t.solved,
+            campaign = t.join,
             counted = t.counted,
         ),
         values,
@@ -125,36 +128,82 @@ struct CoordinatorName {
     unit: Option<String>,
 }
 
+/// Counted firms by region, tier and current coordinator with their targets met: one pass
+/// over the campaign's facts gives every firm-level total and breakdown.
 #[derive(FromQueryResult)]
-struct FirmFact {
+struct Cell {
     region_id: i32,
     tier_id: i32,
     coordinator_id: Option<i32>,
-    /// The first on-site visit in the campaign, up to the counted day.
-    first_visit: Option<NaiveDate>,
-    /// The first problem confirmed solved, up to the counted day.
-    first_solved: Option<DateTime<Utc>>,
+    firms: i64,
+    visited: i64,
+    solved: i64,
+    both: i64,
 }
 
-/// One row per counted firm with the dates its targets were first met: every firm-level
-/// figure (totals, breakdowns, the burn-up) is counted from these in one pass.
-async fn firm_facts(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<FirmFact>, Error> {
+async fn cells(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<Cell>, Error> {
     let mut values = Vec::new();
-    let t = w.kpi.sql(&mut values);
-    query_all::<FirmFact>(
+    let t = w.kpi.facts_sql(&mut values);
+    query_all::<Cell>(
         db,
         &format!(
-            "SELECT f.region_id, f.tier_id, a.coordinator_id, fv.first_visit, fs.first_solved
-             FROM firms f
-             LEFT JOIN {} fv ON fv.firm_id = f.id
-             LEFT JOIN {} fs ON fs.firm_id = f.id
-             LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
-             WHERE {}",
-            t.first_visits, t.first_solutions, t.counted
+            "SELECT fp.region_id, fp.tier_id, fp.coordinator_id, COUNT(*) AS firms,
+                    COALESCE(SUM({visited}), 0) AS visited,
+                    COALESCE(SUM({solved}), 0) AS solved,
+                    COALESCE(SUM(CASE WHEN {v} AND {s} THEN 1 ELSE 0 END), 0) AS both
+             FROM firm_progress fp
+             WHERE {campaign} AND {counted}
+             GROUP BY fp.region_id, fp.tier_id, fp.coordinator_id",
+            visited = flag(&t.visited),
+            solved = flag(&t.solved),
+            v = t.visited,
+            s = t.solved,
+            campaign = t.join,
+            counted = t.counted,
         ),
         values,
     )
     .await
+}
+
+#[derive(FromQueryResult)]
+struct DayCount {
+    day: NaiveDate,
+    n: i64,
+}
+
+/// How many counted firms first met a target on each day, up to the counted day: `column` is
+/// `first_visit` or `first_solved`.
+async fn firsts_by_day(
+    db: &impl ConnectionTrait,
+    w: &Window,
+    column: &str,
+) -> Result<Vec<DayCount>, Error> {
+    let mut values = Vec::new();
+    let t = w.kpi.facts_sql(&mut values);
+    values.push(w.kpi.upto.into());
+    let upto = values.len();
+    query_all::<DayCount>(
+        db,
+        &format!(
+            "SELECT fp.{column} AS day, COUNT(*) AS n FROM firm_progress fp
+             WHERE {campaign} AND {counted} AND fp.{column} <= ${upto}
+             GROUP BY fp.{column} ORDER BY fp.{column}",
+            campaign = t.join,
+            counted = t.counted,
+        ),
+        values,
+    )
+    .await
+}
+
+/// The cumulative count on `day` of a per-day count sorted by day.
+fn cumulative(counts: &[DayCount], day: NaiveDate) -> u64 {
+    counts
+        .iter()
+        .take_while(|c| c.day <= day)
+        .map(|c| n(c.n))
+        .sum()
 }
 
 /// Every figure of the dashboard as of a day (see `crate::dashboard` for the definitions).
@@ -164,29 +213,23 @@ pub async fn compute(
     as_of: NaiveDate,
 ) -> Result<Dashboard, Error> {
     let w = Window::new(campaign, as_of);
-    let facts = firm_facts(db, &w).await?;
     let mut regions: HashMap<i32, TargetRow> = HashMap::new();
     let mut tiers: HashMap<i32, TargetRow> = HashMap::new();
     let mut coordinators: HashMap<i32, TargetRow> = HashMap::new();
-    let mut first_visits: Vec<NaiveDate> = Vec::new();
-    let mut first_solves: Vec<DateTime<Utc>> = Vec::new();
     let mut unassigned = 0;
-    for f in &facts {
-        let (v, s) = (f.first_visit.is_some(), f.first_solved.is_some());
+    for c in cells(db, &w).await? {
         let add = |row: &mut TargetRow| {
-            row.in_scope += 1;
-            row.visited += u64::from(v);
-            row.solved += u64::from(s);
-            row.both += u64::from(v && s);
+            row.in_scope += n(c.firms);
+            row.visited += n(c.visited);
+            row.solved += n(c.solved);
+            row.both += n(c.both);
         };
-        add(regions.entry(f.region_id).or_default());
-        add(tiers.entry(f.tier_id).or_default());
-        match f.coordinator_id {
-            Some(c) => add(coordinators.entry(c).or_default()),
-            None => unassigned += 1,
+        add(regions.entry(c.region_id).or_default());
+        add(tiers.entry(c.tier_id).or_default());
+        match c.coordinator_id {
+            Some(id) => add(coordinators.entry(id).or_default()),
+            None => unassigned += n(c.firms),
         }
-        first_visits.extend(f.first_visit);
-        first_solves.extend(f.first_solved);
     }
     let by_region: Vec<TargetRow> = Region::ALL
         .into_iter()
@@ -248,17 +291,14 @@ pub async fn compute(
     let coordinators_behind: Vec<TargetRow> =
         league.iter().rev().take(LIST_ROWS).cloned().collect();
     league.truncate(LIST_ROWS);
-    first_visits.sort_unstable();
-    first_solves.sort_unstable();
+    let first_visits = firsts_by_day(db, &w, "first_visit").await?;
+    let first_solves = firsts_by_day(db, &w, "first_solved").await?;
     let burnup: Vec<BurnPoint> = burn_days(&w)
         .into_iter()
-        .map(|d| {
-            let end = day_end_utc(d);
-            BurnPoint {
-                date: d,
-                visited: first_visits.partition_point(|v| *v <= d) as u64,
-                solved: first_solves.partition_point(|s| *s < end) as u64,
-            }
+        .map(|d| BurnPoint {
+            date: d,
+            visited: cumulative(&first_visits, d),
+            solved: cumulative(&first_solves, d),
         })
         .collect();
     let total = problem_figures(db, &w, "0", "", "", vec![]).await?;
@@ -311,9 +351,9 @@ pub async fn unit_targets(
     let rows = targets_by(
         db,
         &w,
-        "cu.member_unit_id",
-        "JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
-         JOIN users cu ON cu.id = a.coordinator_id",
+        // A coordinator without a unit falls under 0, which no unit has.
+        "COALESCE(cu.member_unit_id, 0)",
+        "JOIN users cu ON cu.id = fp.coordinator_id",
     )
     .await?;
     Ok(rows
@@ -323,18 +363,5 @@ pub async fn unit_targets(
         .collect())
 }
 
-#[derive(FromQueryResult)]
-struct Version {
-    v: Option<i64>,
-}
-
-/// The data's version: the newest audit entry. Every change writes one in its transaction, so
-/// a figure computed at one version stays true until the version moves.
-pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, Error> {
-    Ok(
-        query_one::<Version>(db, "SELECT MAX(id) AS v FROM audit_log", vec![])
-            .await?
-            .and_then(|r| r.v)
-            .unwrap_or(0),
-    )
-}
+/// The version cached figures are keyed by (see `progress::figures_version`).
+pub use super::progress::figures_version as data_version;

@@ -17,10 +17,7 @@ use super::query_all;
 use crate::clock;
 use crate::error::Error;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, TransactionSession,
-    TransactionTrait,
-};
+use sea_orm::{EntityTrait, FromQueryResult, PaginatorTrait};
 use std::collections::{BTreeMap, HashSet};
 use tables::{REGIONS, Rng, d};
 
@@ -79,14 +76,14 @@ struct Generator<'t, T> {
 }
 
 /// Creates the demo province unless the database already holds firms (then it does nothing).
-pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summary, Error> {
+pub async fn seed(db: &crate::db::Db) -> Result<Summary, Error> {
     if firm::Entity::find().count(db).await? > 0 {
         return Ok(Summary {
             skipped: true,
             ..Summary::default()
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::Write::begin(db).await?;
     let units = query_all::<UnitRow>(
         &txn,
         "SELECT id, name_zh FROM member_units ORDER BY id",
@@ -141,6 +138,7 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<Summa
         },
     )
     .await?;
+    crate::db::progress::refresh_all(&txn).await?;
     txn.commit().await?;
     Ok(summary)
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub participants: String,
     pub summary: String,
     pub idempotency_key: Option<String>,
+    /// What was sent with the key (`db::visits::content_hash`).
+    pub content_hash: Option<String>,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

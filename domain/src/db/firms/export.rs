@@ -61,20 +61,22 @@ pub async fn export_rows(
     let only_of = (!user.sees_all_firms()).then_some(user.id);
     let window = window(campaign, q);
     let mut values: Vec<Value> = Vec::new();
-    let columns = target_columns(&window.sql(&mut values));
-    let where_sql = filters(q, &window, only_of, &mut values);
+    let t = window.sql(&mut values);
+    let columns = target_columns(&t);
+    let where_sql = filters(q, &t, only_of, &mut values);
     let rows = query_all::<ExportRow>(
         db,
         &format!(
             "SELECT f.name, f.credit_code, f.region_id, f.county, f.industry, f.tier_id,
                     f.contact_name, f.contact_phone, f.address,
                     u.name AS coordinator, {columns}
-             FROM firms f
+             FROM firms f{join}
              LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
              LEFT JOIN users u ON u.id = a.coordinator_id
              {where_sql}
              ORDER BY {order}",
             order = order_by(q.sort),
+            join = t.join,
         ),
         values,
     )

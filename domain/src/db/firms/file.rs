@@ -269,7 +269,8 @@ pub async fn my_firms(
 ) -> Result<MyFirms, Error> {
     let window = kpi::Window::new(campaign, campaign.default_as_of(today));
     let mut values: Vec<Value> = Vec::new();
-    let columns = target_columns(&window.sql(&mut values));
+    let t = window.sql(&mut values);
+    let columns = target_columns(&t);
     values.push(coordinator_id.into());
     let me = values.len();
     let open = ProblemStatus::ALL
@@ -286,9 +287,10 @@ pub async fn my_firms(
                        AND p.status IN ({open})) AS open_problems,
                     (SELECT MIN(p.deadline) FROM problems p WHERE p.firm_id = f.id
                        AND p.status IN ({open})) AS next_deadline
-             FROM firms f
+             FROM firms f{join}
              JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = ${me}
-             WHERE f.archived_at IS NULL"
+             WHERE f.archived_at IS NULL",
+            join = t.join,
         ),
         values,
     )

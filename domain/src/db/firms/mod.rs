@@ -38,11 +38,12 @@ struct Count {
     n: i64,
 }
 
-/// Builds the WHERE clause shared by the page of rows, their count and the export. `only_of`
-/// limits the list to one coordinator's current firms.
+/// Builds the WHERE clause shared by the page of rows, their count and the export, over firm
+/// `f` and the facts `t` reads (the query joins `t.join`). `only_of` limits the list to one
+/// coordinator's current firms.
 fn filters(
     q: &FirmQuery,
-    window: &kpi::Window,
+    t: &kpi::sql::TargetSql,
     only_of: Option<i32>,
     values: &mut Vec<Value>,
 ) -> String {
@@ -97,7 +98,6 @@ fn filters(
     if let Some(status) = q.status {
         // The targets are about counted firms; so are these filters, which is what makes the
         // dashboard's figures and the lists behind them agree.
-        let t = window.sql(values);
         sql.push_str(&format!(" AND {}", t.counted));
         sql.push_str(&match status {
             TargetStatus::InScope => String::new(),
@@ -166,12 +166,13 @@ async fn count(
     q: &FirmQuery,
     only_of: Option<i32>,
 ) -> Result<u64, Error> {
-    let mut count_values = Vec::new();
-    let count_where = filters(q, &window(campaign, q), only_of, &mut count_values);
+    let mut values = Vec::new();
+    let t = window(campaign, q).sql(&mut values);
+    let count_where = filters(q, &t, only_of, &mut values);
     Ok(query_one::<Count>(
         db,
-        &format!("SELECT COUNT(*) AS n FROM firms f{count_where}"),
-        count_values,
+        &format!("SELECT COUNT(*) AS n FROM firms f{}{count_where}", t.join),
+        values,
     )
     .await?
     .map_or(0, |c| u64::try_from(c.n).unwrap_or(0)))
@@ -211,20 +212,14 @@ pub async fn list_for_cached(
     );
     let page_key = format!("{key}|{}", q.page);
     let version = super::dashboard::data_version(db).await?;
-    if let Some(page) = cache.page(&page_key, version) {
-        return Ok(page);
-    }
-    let total = match cache.count(&key, version) {
-        Some(n) => n,
-        None => {
-            let n = count(db, campaign, q, only_of).await?;
-            cache.keep_count(key, version, n);
-            n
-        }
-    };
-    let page = page_of(db, campaign, q, only_of, total).await?;
-    cache.keep_page(page_key, version, page.clone());
-    Ok(page)
+    cache
+        .page(page_key, version, async {
+            let total = cache
+                .count(key, version, count(db, campaign, q, only_of))
+                .await?;
+            page_of(db, campaign, q, only_of, total).await
+        })
+        .await
 }
 
 async fn list_scoped(
@@ -246,8 +241,12 @@ async fn page_of(
 ) -> Result<FirmPage, Error> {
     let window = window(campaign, q);
     let mut values: Vec<Value> = Vec::new();
-    let columns = target_columns(&window.sql(&mut values));
-    let where_sql = filters(q, &window, only_of, &mut values);
+    // The page's ids are chosen in a subquery, the columns read outside it: each level joins
+    // the facts itself.
+    let outer = window.sql(&mut values);
+    let columns = target_columns(&outer);
+    let inner = window.sql(&mut values);
+    let where_sql = filters(q, &inner, only_of, &mut values);
     values.push(i64::try_from(PAGE_SIZE).unwrap_or(20).into());
     let limit = values.len();
     values.push(i64::try_from((q.page - 1) * PAGE_SIZE).unwrap_or(0).into());
@@ -257,12 +256,14 @@ async fn page_of(
         // target flags are probes per firm, not worth making for the rows skipped over.
         "SELECT f.id, f.name, f.credit_code, f.region_id, f.county, f.tier_id,
                 u.name AS coordinator, {columns}
-         FROM (SELECT f.id FROM firms f {where_sql} ORDER BY {order} LIMIT ${limit} OFFSET ${offset}) page
-         JOIN firms f ON f.id = page.id
+         FROM (SELECT f.id FROM firms f{inner_join} {where_sql} ORDER BY {order} LIMIT ${limit} OFFSET ${offset}) page
+         JOIN firms f ON f.id = page.id{outer_join}
          LEFT JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
          LEFT JOIN users u ON u.id = a.coordinator_id
          ORDER BY {order}",
-        order = order_by(q.sort)
+        order = order_by(q.sort),
+        inner_join = inner.join,
+        outer_join = outer.join,
     );
     let rows = query_all::<Row>(db, &sql, values).await?;
     Ok(FirmPage {

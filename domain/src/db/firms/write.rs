@@ -5,11 +5,12 @@ use crate::auth::{Caller, Role};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::entity::firm;
 use crate::db::parse_id;
+use crate::db::{Db, Write, progress, retry};
 use crate::error::Error;
 use crate::firm::{FirmForm, ValidFirm};
 use crate::i18n::K;
 use crate::reference::Tier;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 /// The firm form's starting values, for the office: empty for a new firm (`id` absent or
 /// empty), the stored profile for a correction.
@@ -52,8 +53,8 @@ pub async fn form_for(
 
 /// The use case "save the firm form": registers a firm when `id` is empty, otherwise corrects
 /// that firm. Only the office; the form is validated after that check.
-pub async fn save<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn save(
+    db: &Db,
     caller: &Caller,
     id: &str,
     form: &FirmForm,
@@ -68,37 +69,29 @@ pub async fn save<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// The use case "register a firm" (the JSON API's POST).
-pub async fn register<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    form: &FirmForm,
-) -> Result<firm::Model, Error> {
+pub async fn register(db: &Db, caller: &Caller, form: &FirmForm) -> Result<firm::Model, Error> {
     caller.require(&[Role::Office])?;
     create(db, caller, form.validate()?).await
 }
 
 /// The use case "archive a firm", with the id as it came in.
-pub async fn archive_from<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: &str,
-) -> Result<firm::Model, Error> {
+pub async fn archive_from(db: &Db, caller: &Caller, id: &str) -> Result<firm::Model, Error> {
     caller.require(&[Role::Office])?;
     archive(db, caller, parse_id("id", id)?).await
 }
 
-fn apply(model: &mut firm::ActiveModel, f: ValidFirm) {
+fn apply(model: &mut firm::ActiveModel, f: &ValidFirm) {
     model.credit_code = Set(f.credit_code.to_string());
-    model.name = Set(f.name);
+    model.name = Set(f.name.clone());
     model.region_id = Set(f.region.id());
-    model.county = Set(f.county);
-    model.industry = Set(f.industry);
+    model.county = Set(f.county.clone());
+    model.industry = Set(f.industry.clone());
     model.tier_id = Set(f.tier.id());
     model.in_scope = Set(f.in_scope);
-    model.scope_reason = Set(f.scope_reason);
-    model.contact_name = Set(f.contact_name);
-    model.contact_phone = Set(f.contact_phone);
-    model.address = Set(f.address);
+    model.scope_reason = Set(f.scope_reason.clone());
+    model.contact_name = Set(f.contact_name.clone());
+    model.contact_phone = Set(f.contact_phone.clone());
+    model.address = Set(f.address.clone());
     model.updated_at = Set(chrono::Utc::now());
 }
 
@@ -114,14 +107,14 @@ fn duplicate(e: sea_orm::DbErr) -> Error {
 }
 
 /// The office registers a firm (一户一档); its credit code must be valid and new.
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    f: ValidFirm,
-) -> Result<firm::Model, Error> {
+pub async fn create(db: &Db, caller: &Caller, f: ValidFirm) -> Result<firm::Model, Error> {
     caller.require(&[Role::Office])?;
+    retry(|| create_once(db, caller, &f)).await
+}
+
+async fn create_once(db: &Db, caller: &Caller, f: &ValidFirm) -> Result<firm::Model, Error> {
     let actor = &Actor::of(caller);
-    let txn = db.begin().await?;
+    let txn = Write::begin(db).await?;
     let mut model = firm::ActiveModel {
         archived_at: Set(None),
         created_at: Set(chrono::Utc::now()),
@@ -142,21 +135,33 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         },
     )
     .await?;
+    progress::refresh(&txn, &[created.id]).await?;
     txn.commit().await?;
     Ok(created)
 }
 
-/// Changes one firm as the office, in one transaction with its before/after audit entry.
-async fn change<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+/// Changes one firm as the office, in one transaction with its before/after audit entry and
+/// the firm's progress facts (its scope, tier, region or archiving may have changed).
+async fn change(
+    db: &Db,
     caller: &Caller,
     id: i32,
     action: &str,
-    edit: impl FnOnce(&mut firm::ActiveModel),
+    edit: impl Fn(&mut firm::ActiveModel),
 ) -> Result<firm::Model, Error> {
     caller.require(&[Role::Office])?;
+    retry(|| change_once(db, caller, id, action, &edit)).await
+}
+
+async fn change_once(
+    db: &Db,
+    caller: &Caller,
+    id: i32,
+    action: &str,
+    edit: &impl Fn(&mut firm::ActiveModel),
+) -> Result<firm::Model, Error> {
     let actor = &Actor::of(caller);
-    let txn = db.begin().await?;
+    let txn = Write::begin(db).await?;
     let before = super::profile(&txn, id).await?;
     let mut model: firm::ActiveModel = before.clone().into();
     edit(&mut model);
@@ -170,26 +175,18 @@ async fn change<C: ConnectionTrait + TransactionTrait>(
         after: audit::snapshot(&after),
     };
     audit::record(&txn, actor, entry).await?;
+    progress::refresh(&txn, &[id]).await?;
     txn.commit().await?;
     Ok(after)
 }
 
 /// The office corrects a firm's profile; the audit keeps before and after.
-pub async fn update<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: i32,
-    f: ValidFirm,
-) -> Result<firm::Model, Error> {
-    change(db, caller, id, "update", |m| apply(m, f)).await
+pub async fn update(db: &Db, caller: &Caller, id: i32, f: ValidFirm) -> Result<firm::Model, Error> {
+    change(db, caller, id, "update", |m| apply(m, &f)).await
 }
 
 /// Archives a firm: it leaves lists and counts, its file and history stay.
-pub async fn archive<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: i32,
-) -> Result<firm::Model, Error> {
+pub async fn archive(db: &Db, caller: &Caller, id: i32) -> Result<firm::Model, Error> {
     change(db, caller, id, "archive", |m| {
         m.archived_at = Set(Some(chrono::Utc::now()))
     })

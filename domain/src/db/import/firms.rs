@@ -10,7 +10,7 @@ use crate::import::*;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
-    TransactionSession, TransactionTrait, Value,
+    Value,
 };
 use std::collections::HashMap;
 
@@ -139,8 +139,8 @@ async fn insert_firms(
 /// Imports a firm list (xlsx, xls or CSV). With `commit` false, or when any row has a problem,
 /// nothing is written and the report says what would happen; otherwise every row is written in
 /// one transaction, each firm with its audit entry.
-pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn import_firms(
+    db: &crate::db::Db,
     file_name: &str,
     bytes: &[u8],
     commit: bool,
@@ -167,7 +167,11 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         rows = report.rows,
         "import: file read and checked"
     );
-    let txn = db.begin().await?;
+    let txn = crate::db::Write::begin_if(db, commit).await?;
+    if commit {
+        // Before anything is written, so the bulk write cannot deadlock with single-firm writers.
+        crate::db::progress::lock_register(&txn).await?;
+    }
     let mut existing: HashMap<String, firm::Model> = HashMap::new();
     for chunk in records.chunks(LOOKUP_CHUNK) {
         let codes: Vec<String> = chunk
@@ -210,12 +214,14 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
     } else {
         BATCH
     };
+    let mut changed: Vec<i32> = Vec::with_capacity(creates.len() + updates.len());
     for batch in creates.chunks(batch_rows) {
         let inserted = insert_firms(&txn, batch, now).await?;
         let ids: HashMap<String, i32> = inserted
             .into_iter()
             .map(|r| (r.credit_code, r.id))
             .collect();
+        changed.extend(ids.values());
         // Each firm's audit entry goes in with its batch, so memory stays one batch deep.
         let mut entries = Vec::with_capacity(batch.len());
         for f in batch {
@@ -250,6 +256,7 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
     let mut entries = Vec::with_capacity(BATCH);
     for (before, f) in updates {
         let id = before.id;
+        changed.push(id);
         let in_scope = scope_after(&before, &f);
         let mut model: firm::ActiveModel = before.clone().into();
         model.name = Set(f.name);
@@ -290,6 +297,7 @@ pub async fn import_firms<C: ConnectionTrait + TransactionTrait>(
         },
     )
     .await?;
+    crate::db::progress::refresh(&txn, &changed).await?;
     txn.commit().await?;
     report.committed = true;
     Ok(report)

@@ -16,7 +16,6 @@ use crate::auth::{Caller, Role};
 use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use crate::import::*;
-use sea_orm::{ConnectionTrait, TransactionTrait};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -39,6 +38,8 @@ fn read_rows<C: Columns, T>(
     let mut search = HeaderSearch::<C>::default();
     let mut records = Vec::new();
     let mut file_problem: Option<FieldError> = None;
+    // Rows with one filled cell: a note if no data row follows them, else a broken data row.
+    let mut single: Vec<(u64, String, Vec<RowIssue>)> = Vec::new();
     sheets::for_each_row(file_name, bytes, |row, cells| {
         match search.feed(row, cells) {
             Err(e) => {
@@ -51,6 +52,13 @@ fn read_rows<C: Columns, T>(
         if is_blank(cells) {
             return ControlFlow::Continue(());
         }
+        if search.found.is_some() && is_note_row(cells) {
+            report.skipped.push(SkippedRow {
+                row,
+                text: note_text(cells),
+            });
+            return ControlFlow::Continue(());
+        }
         report.rows += 1;
         if report.rows as usize > MAX_IMPORT_ROWS {
             file_problem =
@@ -60,12 +68,27 @@ fn read_rows<C: Columns, T>(
         let Some(header) = search.found.as_ref() else {
             return ControlFlow::Continue(());
         };
-        match parse(header, row, cells) {
+        let parsed = parse(header, row, cells);
+        let lone = filled_cells(cells) == 1;
+        if !lone || parsed.is_ok() {
+            // Data follows: the lone-cell rows before it were broken data rows after all.
+            for (_, _, issues) in single.drain(..) {
+                issues.into_iter().for_each(|i| report.push_issue(i));
+            }
+        }
+        match parsed {
             Ok(t) => records.push((row, t)),
+            Err(issues) if lone => single.push((row, note_text(cells), issues)),
             Err(issues) => issues.into_iter().for_each(|i| report.push_issue(i)),
         }
         ControlFlow::Continue(())
     })?;
+    // What is left had no data after it: notes under the table.
+    for (row, text, _) in single {
+        report.rows -= 1;
+        report.skipped.push(SkippedRow { row, text });
+    }
+    report.skipped.sort_by_key(|s| s.row);
     if let Some(e) = file_problem {
         return Err(Error::Validation(vec![e]));
     }
@@ -131,9 +154,9 @@ impl ImportKind {
         }
     }
 
-    pub async fn run<C: ConnectionTrait + TransactionTrait>(
+    pub async fn run(
         self,
-        db: &C,
+        db: &crate::db::Db,
         file_name: &str,
         bytes: &[u8],
         commit: bool,
@@ -152,8 +175,8 @@ impl ImportKind {
 /// office, only its own uploads. A commit that no longer fits (the database changed since the
 /// preview) is refused with the row count, and the staged file is kept for another look; a
 /// commit that landed spends it.
-pub async fn run_staged<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn run_staged(
+    db: &crate::db::Db,
     caller: &Caller,
     data_dir: &Path,
     kind: &str,

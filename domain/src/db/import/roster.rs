@@ -7,10 +7,7 @@ use crate::error::{Error, FieldError};
 use crate::i18n::K;
 use crate::import::*;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Set};
 use std::collections::HashMap;
 
 use super::{LOOKUP_CHUNK, flag_repeats, read_rows, sort_issues};
@@ -25,8 +22,8 @@ struct UnitRow {
 /// Imports a coordinator roster (name, mobile number, member unit). New numbers become
 /// coordinator accounts without a password (the office sets one in 用户管理 before they log in);
 /// known numbers update the name and unit. The same all-or-nothing rule as firm lists.
-pub async fn import_coordinators<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn import_coordinators(
+    db: &crate::db::Db,
     file_name: &str,
     bytes: &[u8],
     commit: bool,
@@ -79,7 +76,7 @@ pub async fn import_coordinators<C: ConnectionTrait + TransactionTrait>(
         &mut report,
     );
 
-    let txn = db.begin().await?;
+    let txn = crate::db::Write::begin_if(db, commit).await?;
     let mut existing: HashMap<String, user::Model> = HashMap::new();
     for chunk in records.chunks(LOOKUP_CHUNK) {
         let phones: Vec<String> = chunk.iter().map(|(_, (e, _))| e.phone.clone()).collect();

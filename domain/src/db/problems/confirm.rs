@@ -5,7 +5,7 @@
 use crate::auth::Caller;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::entity::{confirmation_link, problem};
-use crate::db::{access, parse_id, query_one};
+use crate::db::{Db, Write, access, parse_id, progress, query_one, retry};
 use crate::error::{Error, FieldError, text};
 use crate::i18n::K;
 use crate::problem::{
@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult,
-    QueryFilter, Set, TransactionSession, TransactionTrait,
+    QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +26,8 @@ pub const LINK_DAYS: i64 = 14;
 
 /// The use case "record a follow-up call", as every entry point calls it: parses what the user
 /// sent, then [`confirm_by_call`].
-pub async fn record_call<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn record_call(
+    db: &Db,
     caller: &Caller,
     form: &AnswerForm,
 ) -> Result<problem::Model, Error> {
@@ -40,8 +40,8 @@ pub async fn record_call<C: ConnectionTrait + TransactionTrait>(
 
 /// The use case "the firm answers through its link" (no account: the token is the authority,
 /// and the audit trail records the address it came from).
-pub async fn record_link_answer<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn record_link_answer(
+    db: &Db,
     token: &str,
     form: &AnswerForm,
     client_addr: Option<String>,
@@ -130,13 +130,15 @@ async fn record_confirmation(
         },
     )
     .await?;
+    // A "solved" answer may be the firm's first counted solution.
+    progress::refresh(txn, &[before.firm_id]).await?;
     Ok(after)
 }
 
 /// A follow-up call (回访): the office or the firm's coordinator records what the firm said.
 #[allow(clippy::too_many_arguments)]
-pub async fn confirm_by_call<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn confirm_by_call(
+    db: &Db,
     caller: &Caller,
     problem_id: i32,
     version: i32,
@@ -144,28 +146,31 @@ pub async fn confirm_by_call<C: ConnectionTrait + TransactionTrait>(
     satisfaction: Satisfaction,
     comment: &str,
 ) -> Result<problem::Model, Error> {
-    let actor = &Actor::of(caller);
-    let txn = db.begin().await?;
-    let before = problem::Entity::find_by_id(problem_id)
-        .one(&txn)
-        .await?
-        .ok_or(Error::not_found(K::EntityProblem))?;
-    access::ensure_office_or_coordinator(&txn, caller, before.firm_id).await?;
-    if before.version != version {
-        return Err(Error::Conflict(FieldError::new("", K::ErrStale)));
-    }
-    let after = record_confirmation(
-        &txn,
-        before,
-        solved,
-        satisfaction,
-        comment,
-        Via::Call,
-        actor,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    retry(|| async move {
+        let actor = &Actor::of(caller);
+        let txn = Write::begin(db).await?;
+        let before = problem::Entity::find_by_id(problem_id)
+            .one(&txn)
+            .await?
+            .ok_or(Error::not_found(K::EntityProblem))?;
+        access::ensure_office_or_coordinator(&txn, caller, before.firm_id).await?;
+        if before.version != version {
+            return Err(Error::Conflict(FieldError::new("", K::ErrStale)));
+        }
+        let after = record_confirmation(
+            &txn,
+            before,
+            solved,
+            satisfaction,
+            comment,
+            Via::Call,
+            actor,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    })
+    .await
 }
 
 fn sha256_hex(token: &str) -> String {
@@ -174,14 +179,14 @@ fn sha256_hex(token: &str) -> String {
 
 /// The use case "make the firm's link": a one-time link for the firm to confirm a closed
 /// problem (the problem id as it came in); returns the token for the URL.
-pub async fn create_link<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    problem_id: &str,
-) -> Result<String, Error> {
+pub async fn create_link(db: &Db, caller: &Caller, problem_id: &str) -> Result<String, Error> {
     let problem_id = parse_id("problem_id", problem_id)?;
+    retry(|| create_link_once(db, caller, problem_id)).await
+}
+
+async fn create_link_once(db: &Db, caller: &Caller, problem_id: i32) -> Result<String, Error> {
     let actor = &Actor::of(caller);
-    let txn = db.begin().await?;
+    let txn = Write::begin(db).await?;
     let p = problem::Entity::find_by_id(problem_id)
         .one(&txn)
         .await?
@@ -264,15 +269,36 @@ pub async fn link_view(db: &impl ConnectionTrait, token: &str) -> Result<LinkVie
 }
 
 /// The firm answers through its link; the link is then spent.
-pub async fn confirm_by_link<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn confirm_by_link(
+    db: &Db,
     token: &str,
     solved: bool,
     satisfaction: Satisfaction,
     comment: &str,
     client_addr: Option<String>,
 ) -> Result<(), Error> {
-    let txn = db.begin().await?;
+    retry(|| {
+        confirm_by_link_once(
+            db,
+            token,
+            solved,
+            satisfaction,
+            comment,
+            client_addr.clone(),
+        )
+    })
+    .await
+}
+
+async fn confirm_by_link_once(
+    db: &Db,
+    token: &str,
+    solved: bool,
+    satisfaction: Satisfaction,
+    comment: &str,
+    client_addr: Option<String>,
+) -> Result<(), Error> {
+    let txn = Write::begin(db).await?;
     let link = valid_link(&txn, token).await?;
     // Spend the link first, conditionally, so two submissions of one link record one answer.
     let spend = Query::update()

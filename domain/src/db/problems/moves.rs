@@ -6,21 +6,18 @@ use crate::auth::{Caller, CurrentUser, Role};
 use crate::clock;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::entity::problem;
+use crate::db::{Db, Write, progress, retry};
 use crate::db::{firms, parse_id};
 use crate::error::{Error, FieldError, text};
 use crate::i18n::K;
 use crate::problem::{MAX_NOTE, Move, MoveForm, ProblemStatus, parse_version};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, ExprTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, ExprTrait};
 
 /// The use case "move a problem", as every entry point calls it: parses what the user sent,
 /// then [`act`].
-pub async fn make_move<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    caller: &Caller,
-    form: &MoveForm,
-) -> Result<problem::Model, Error> {
+pub async fn make_move(db: &Db, caller: &Caller, form: &MoveForm) -> Result<problem::Model, Error> {
     let id = parse_id("problem_id", &form.problem_id)?;
     let version = parse_version("version", &form.version)?;
     let mv = Move::parse("mv", &form.mv)?;
@@ -59,8 +56,21 @@ async fn ensure_may(
 }
 
 /// Applies a move if the problem is still at `version`; a stale version is a Conflict.
-pub async fn act<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn act(
+    db: &Db,
+    caller: &Caller,
+    problem_id: i32,
+    version: i32,
+    mv: Move,
+    note: &str,
+) -> Result<problem::Model, Error> {
+    let note =
+        text("note", note, mv.needs_note(), MAX_NOTE).map_err(|e| Error::Validation(vec![e]))?;
+    retry(|| act_once(db, caller, problem_id, version, mv, &note)).await
+}
+
+async fn act_once(
+    db: &Db,
     caller: &Caller,
     problem_id: i32,
     version: i32,
@@ -68,9 +78,8 @@ pub async fn act<C: ConnectionTrait + TransactionTrait>(
     note: &str,
 ) -> Result<problem::Model, Error> {
     let actor = &Actor::of(caller);
-    let note =
-        text("note", note, mv.needs_note(), MAX_NOTE).map_err(|e| Error::Validation(vec![e]))?;
-    let txn = db.begin().await?;
+    let note = note.to_owned();
+    let txn = Write::begin(db).await?;
     let before = problem::Entity::find_by_id(problem_id)
         .one(&txn)
         .await?
@@ -155,6 +164,7 @@ pub async fn act<C: ConnectionTrait + TransactionTrait>(
         },
     )
     .await?;
+    progress::refresh(&txn, &[before.firm_id]).await?;
     txn.commit().await?;
     Ok(after)
 }
