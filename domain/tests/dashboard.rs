@@ -347,6 +347,58 @@ async fn the_cache_serves_until_the_data_changes() {
     );
 }
 
+/// Logins (and failed ones) are audited but change no business figure: the dashboard stays
+/// cached. Many leaders opening it at once after a write cost one computation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn logins_keep_the_figures_and_a_burst_of_readers_computes_once() {
+    let db = test_db().await;
+    demo::seed(&db).await.unwrap();
+    let campaign = current_campaign(&*db).await.unwrap();
+    let cache = std::sync::Arc::new(dashboard::Cache::default());
+    let day = date("2022-12-31");
+    cache.get(&*db, &campaign, day).await.unwrap();
+    assert_eq!(cache.computed(), 1);
+    let version = domain::db::progress::figures_version(&*db).await.unwrap();
+    let login =
+        domain::db::accounts::authenticate(&db, "office", demo::DEMO_PASSWORD, "10.0.0.9").await;
+    assert!(login.is_ok());
+    let failed =
+        domain::db::accounts::authenticate(&db, "office", "wrong password", "10.0.0.9").await;
+    assert!(failed.is_err());
+    assert_eq!(
+        domain::db::progress::figures_version(&*db).await.unwrap(),
+        version,
+        "logins do not move the figures version"
+    );
+    cache.get(&*db, &campaign, day).await.unwrap();
+    assert_eq!(cache.computed(), 1, "served from the cache after logins");
+
+    // A business write moves it; then 16 readers at once share one computation.
+    let f = make_firm(
+        &*db,
+        "突发读者测试企业",
+        domain::Region::Xining,
+        domain::Tier::Reserve,
+    )
+    .await;
+    assert!(domain::db::progress::figures_version(&*db).await.unwrap() > version);
+    let mut readers = Vec::new();
+    for _ in 0..16 {
+        let (db, cache, campaign) = (db.db.clone(), cache.clone(), campaign.clone());
+        readers.push(tokio::spawn(async move {
+            cache.get(&db, &campaign, day).await.unwrap().in_scope
+        }));
+    }
+    let mut seen = Vec::new();
+    for r in readers {
+        seen.push(r.await.unwrap());
+    }
+    assert_eq!(cache.computed(), 2, "one computation for the burst");
+    seen.dedup();
+    assert_eq!(seen.len(), 1);
+    let _ = f;
+}
+
 #[tokio::test]
 async fn a_later_round_counts_the_firms_of_its_own_tiers() {
     let db = test_db().await;

@@ -405,3 +405,129 @@ async fn list_filters_by_status_county_coordinator_and_sorts() {
     .await;
     assert_eq!(by_phone.len(), 3, "search covers the contact's phone");
 }
+
+/// A firm list as offices send it, with what they write under the table: a note, who filled
+/// it in, a total. Those lines are listed as skipped, the firms import, the commit goes
+/// through. A line with one filled cell between firms is a broken firm row and still blocks.
+#[tokio::test]
+async fn notes_under_the_table_are_skipped_and_do_not_block_the_commit() {
+    let db = test_db().await;
+    let codes = codes(5);
+    let mut csv = office_list(&codes);
+    csv.push_str("备注：以上企业由各市州工信部门报送,,,,,,,,\n");
+    csv.push_str(",填表人：张三,,联系电话：0971-6301234,,,,,\n");
+    csv.push_str("合计,3 户,,,,,,,\n");
+    csv.push_str("以上名单经市州工信部门审核,,,,,,,,\n");
+    let preview = run(&db, "名单.csv", csv.as_bytes(), false).await;
+    assert_eq!(preview.issue_count, 0, "{:?}", preview.issues);
+    assert_eq!(preview.rows, 3);
+    assert_eq!(preview.created, 3);
+    let skipped: Vec<(u64, &str)> = preview
+        .skipped
+        .iter()
+        .map(|s| (s.row, s.text.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (6, "备注：以上企业由各市州工信部门报送"),
+            (7, "填表人：张三 联系电话：0971-6301234"),
+            (8, "合计 3 户"),
+            (9, "以上名单经市州工信部门审核"),
+        ]
+    );
+    let done = run(&db, "名单.csv", csv.as_bytes(), true).await;
+    assert!(done.committed);
+    assert_eq!(done.created, 3);
+
+    // A lone name between firm rows is a firm row with its other cells missing: it blocks.
+    let mut csv = String::from("统一社会信用代码,企业名称,所属市州,企业层级\n");
+    csv.push_str(&format!(
+        "{},甲企业,西宁市,省级专精特新中小企业\n",
+        codes[3]
+    ));
+    csv.push_str(",只有名称的企业,,\n");
+    csv.push_str(&format!(
+        "{},乙企业,西宁市,省级专精特新中小企业\n",
+        codes[4]
+    ));
+    let before = counts(&db).await;
+    let report = run(&db, "断行.csv", csv.as_bytes(), true).await;
+    assert!(!report.committed);
+    assert!(report.skipped.is_empty());
+    assert!(
+        report.issues.iter().all(|i| i.row == 3),
+        "{:?}",
+        report.issues
+    );
+    assert!(report.issue_count > 0);
+    assert_eq!(counts(&db).await, before);
+}
+
+/// The same in an xlsx workbook laid out by hand as offices do: a merged title row, a serial
+/// number column, phone numbers stored as numbers, a merged note row at the bottom.
+#[tokio::test]
+async fn an_xlsx_with_a_merged_title_and_a_merged_note_imports() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let db = test_db().await;
+    let codes = codes(2);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = Format::new();
+    sheet
+        .merge_range(0, 0, 0, 8, "2022年省级专精特新中小企业名单", &plain)
+        .unwrap();
+    let headers = [
+        "序号",
+        "企业名称",
+        "统一社会信用代码",
+        "所属市州",
+        "所属县区",
+        "所属行业",
+        "企业层级",
+        "联系人",
+        "联系电话",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    for (i, code) in codes.iter().enumerate() {
+        let r = 2 + i as u32;
+        sheet.write_number(r, 0, (i + 1) as f64).unwrap();
+        sheet
+            .write_string(r, 1, format!("青海第{i}号材料有限公司"))
+            .unwrap();
+        sheet.write_string(r, 2, code).unwrap();
+        sheet.write_string(r, 3, "西宁市").unwrap();
+        sheet.write_string(r, 4, "城北区").unwrap();
+        sheet.write_string(r, 5, "新材料").unwrap();
+        sheet.write_string(r, 6, "省级专精特新中小企业").unwrap();
+        sheet.write_string(r, 7, "王伟").unwrap();
+        sheet
+            .write_number(r, 8, 13_909_710_001.0 + i as f64)
+            .unwrap();
+    }
+    sheet
+        .merge_range(
+            5,
+            0,
+            5,
+            8,
+            "注：以上企业由各市州工信部门报送，排名不分先后。",
+            &plain,
+        )
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let report = run(&db, "名单.xlsx", &bytes, true).await;
+    assert!(report.committed, "{:?}", report.issues);
+    assert_eq!((report.rows, report.created), (2, 2));
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].row, 6);
+    let stored = firm::Entity::find()
+        .filter(firm::Column::CreditCode.eq(codes[0].clone()))
+        .one(&*db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.contact_phone, "13909710001");
+}

@@ -740,3 +740,237 @@ async fn absurd_as_of_days_are_refused() {
     let (status, _, _) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// A request with a body, as the API's clients send it (the office's session, same origin).
+fn with_body(
+    app: &(axum::Router, String),
+    method: &str,
+    uri: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::COOKIE, &app.1)
+        .header("sec-fetch-site", "same-origin")
+        .body(body.into())
+        .unwrap()
+}
+
+fn assert_problem(status: StatusCode, headers: &http::HeaderMap, body: &str, want: StatusCode) {
+    assert_eq!(status, want, "{body}");
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/problem+json",
+        "{body}"
+    );
+    let p = json(body);
+    assert_eq!(p["status"], want.as_u16());
+    assert!(!p["detail"].as_str().unwrap().is_empty());
+    assert!(!p["detail_en"].as_str().unwrap().is_empty());
+}
+
+/// NUL bytes and other control characters (PostgreSQL cannot store a NUL in text at all), huge
+/// and out-of-range values: a 422 naming the field, in both languages, and nothing written.
+#[tokio::test]
+async fn control_characters_and_huge_values_are_422_and_nothing_is_written() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let db = test_db().await;
+    let app = app(&db).await;
+    let f = make_firm(
+        &*db,
+        "控制字符测试企业",
+        Region::Xining,
+        Tier::ProvincialSrdi,
+    )
+    .await;
+    let c = make_coordinator(&*db, "协调员").await;
+    assign(&*db, f.id, c.id).await.unwrap();
+    let firms_before = domain::db::entity::firm::Entity::find()
+        .count(&*db)
+        .await
+        .unwrap();
+    let visits_before = domain::db::entity::visit::Entity::find()
+        .count(&*db)
+        .await
+        .unwrap();
+
+    let firm = |name: &str| {
+        serde_json::json!({
+            "credit_code": domain::db::testing::credit_code(Region::Xining),
+            "name": name, "region": "1", "tier": "2",
+        })
+        .to_string()
+    };
+    for name in ["青海\u{0}科技", "青海\u{1b}[31m科技", "青海\u{85}科技"] {
+        let (status, headers, body) = send(
+            &app.0,
+            with_body(
+                &app,
+                "POST",
+                "/api/v1/firms",
+                "application/json",
+                firm(name),
+            ),
+        )
+        .await;
+        assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json(&body)["errors"][0]["field"], "name", "{body}");
+        assert!(
+            json(&body)["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("控制字符")
+        );
+    }
+    let visit = |summary: String| {
+        serde_json::json!({
+            "visit_date": "2022-05-10", "kind": "on_site", "participants": "",
+            "summary": summary, "idempotency_key": "",
+        })
+        .to_string()
+    };
+    let uri = format!("/api/v1/firms/{}/visits", f.id);
+    for (summary, field) in [
+        ("走访\u{0}记录".to_owned(), "summary"),
+        ("长".repeat(100_000), "summary"),
+    ] {
+        let (status, headers, body) = send(
+            &app.0,
+            with_body(&app, "POST", &uri, "application/json", visit(summary)),
+        )
+        .await;
+        assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json(&body)["errors"][0]["field"], field, "{body}");
+    }
+    for q in [
+        "/api/v1/firms?q=%00",
+        "/api/v1/firms?county=a%00b",
+        "/api/v1/firms?page=99999999999999999999",
+        "/api/v1/firms/99999999999",
+        "/api/v1/visits?from=%2B99999-01-01",
+    ] {
+        let (status, headers, body) = get(&app, q).await;
+        assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let assignment = serde_json::json!({
+        "firm_ids": [f.id.to_string()], "coordinator_id": c.id.to_string(), "reason": "调整\u{0}",
+    });
+    let (status, headers, body) = send(
+        &app.0,
+        with_body(
+            &app,
+            "POST",
+            "/api/v1/assignments",
+            "application/json",
+            assignment.to_string(),
+        ),
+    )
+    .await;
+    assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        domain::db::entity::firm::Entity::find()
+            .count(&*db)
+            .await
+            .unwrap(),
+        firms_before
+    );
+    assert_eq!(
+        domain::db::entity::visit::Entity::find()
+            .count(&*db)
+            .await
+            .unwrap(),
+        visits_before
+    );
+}
+
+/// Answers made before any handler runs are problem+json too: a body over the limit, a URI
+/// over the limit, a method a route does not take, an unknown route, a body that is not JSON.
+#[tokio::test]
+async fn every_api_error_is_problem_json() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let (status, headers, body) = send(
+        &app.0,
+        with_body(&app, "POST", "/api/v1/firms", "application/json", big),
+    )
+    .await;
+    assert_problem(status, &headers, &body, StatusCode::PAYLOAD_TOO_LARGE);
+    let long = format!("/api/v1/firms?q={}", "a".repeat(10_000));
+    let (status, headers, body) = get(&app, &long).await;
+    assert_problem(status, &headers, &body, StatusCode::URI_TOO_LONG);
+    let (status, headers, body) = send(
+        &app.0,
+        with_body(&app, "DELETE", "/api/v1/firms", "application/json", ""),
+    )
+    .await;
+    assert_problem(status, &headers, &body, StatusCode::METHOD_NOT_ALLOWED);
+    let (status, headers, body) = get(&app, "/api/v1/no-such-thing").await;
+    assert_problem(status, &headers, &body, StatusCode::NOT_FOUND);
+    let (status, headers, body) = send(
+        &app.0,
+        with_body(
+            &app,
+            "POST",
+            "/api/v1/firms",
+            "application/json",
+            "{not json",
+        ),
+    )
+    .await;
+    assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    // A cross-site post is refused as problem+json as well.
+    let req = Request::post("/api/v1/firms")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, &app.1)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from("{}"))
+        .unwrap();
+    let (status, headers, body) = send(&app.0, req).await;
+    assert_problem(status, &headers, &body, StatusCode::FORBIDDEN);
+}
+
+/// A server function given a body it cannot read answers 4xx with the bilingual message, not 500
+/// (its error used to be raised before the function could set a status).
+#[tokio::test]
+async fn server_functions_answer_malformed_bodies_with_4xx() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    for (uri, body) in [
+        ("/api/login", ""),
+        ("/api/login", "login=office"),
+        ("/api/login", "%zz=%%%"),
+        ("/api/change_password", ""),
+        ("/api/change_password", "current_password=%FF%FE"),
+    ] {
+        let req = with_body(
+            &app,
+            "POST",
+            uri,
+            "application/x-www-form-urlencoded",
+            body.to_owned(),
+        );
+        let (status, _, text) = send(&app.0, req).await;
+        assert!(
+            status.is_client_error(),
+            "{uri} with {body:?}: {status} {text}"
+        );
+        assert!(
+            text.contains("ErrValidation") || text.contains("Validation"),
+            "{text}"
+        );
+    }
+    // A NUL in the login name fails like an unknown account, on both databases.
+    let req = with_body(
+        &app,
+        "POST",
+        "/api/login",
+        "application/x-www-form-urlencoded",
+        "login=off%00ice&password=x&next=%2F",
+    );
+    let (status, _, text) = send(&app.0, req).await;
+    assert!(status.is_client_error(), "{status} {text}");
+}

@@ -35,16 +35,24 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromR
 pub struct J<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for J<T> {
-    type Rejection = ApiError;
+    type Rejection = axum::response::Response;
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
         Json::<T>::from_request(req, state)
             .await
             .map(|Json(v)| J(v))
-            .map_err(|_| {
-                ApiError(Error::Validation(vec![domain::FieldError::new(
-                    "",
-                    domain::K::ErrValidation,
-                )]))
+            .map_err(|e| {
+                // A body cut off by the size limit is 413 (made problem+json by the API's error
+                // layer); anything else that is not the JSON asked for is bad input.
+                if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+                    http::StatusCode::PAYLOAD_TOO_LARGE.into_response()
+                } else {
+                    ApiError(Error::Validation(vec![domain::FieldError::new(
+                        "",
+                        domain::K::ErrValidation,
+                    )]))
+                    .into_response()
+                }
             })
     }
 }

@@ -25,6 +25,8 @@ pub struct Cache {
     /// Firm-list pages by query and page: a page is 20 rows, so 1024 of them stay within a few
     /// megabytes.
     pages: Moka<(String, i64), crate::firm::FirmPage>,
+    /// How many dashboards were computed (not served from the cache) since start.
+    computed: std::sync::atomic::AtomicU64,
 }
 
 impl Default for Cache {
@@ -33,6 +35,7 @@ impl Default for Cache {
             dashboards: Moka::new(256),
             counts: Moka::new(4096),
             pages: Moka::new(1024),
+            computed: Default::default(),
         }
     }
 }
@@ -51,6 +54,11 @@ where
 }
 
 impl Cache {
+    /// How many dashboards this cache computed since it was made (the rest were served).
+    pub fn computed(&self) -> u64 {
+        self.computed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// A firm-list count, computed by `init` if it is not kept at this version.
     pub async fn count(
         &self,
@@ -90,6 +98,8 @@ impl Cache {
         let version = data_version(db).await?;
         let key = (campaign.id, as_of, version);
         let d = once(&self.dashboards, key, async {
+            self.computed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok(Arc::new(compute(db, campaign, as_of).await?))
         })
         .await?;
