@@ -192,6 +192,40 @@ async fn dashboard_figures_equal_independent_counts_through_the_replay() {
         }
         let per_measure: u64 = d.by_measure.iter().map(|m| m.raised).sum();
         assert_eq!(per_measure, d.problems.raised);
+        for m in &d.by_measure {
+            let f = figures(&w, start, as_of, |p| p.measure_id == m.measure_no);
+            assert_eq!(
+                (m.raised, m.solved, m.open),
+                (f.raised, f.solved, f.raised - f.concluded),
+                "{day} measure {}",
+                m.measure_no
+            );
+        }
+        // Each unit's median days to conclude, over the problems it concluded by the day.
+        for u in &d.by_unit {
+            let mut days: Vec<i64> = w
+                .problems
+                .iter()
+                .filter(|p| {
+                    w.units
+                        .iter()
+                        .any(|pu| pu.problem_id == p.id && pu.member_unit_id == u.id)
+                })
+                .filter(|p| {
+                    let raised = date_of(p.raised_at);
+                    raised >= start && raised <= as_of && p.status != "withdrawn"
+                })
+                .filter_map(|p| p.concluded_on.filter(|c| *c <= as_of).map(|c| (p, c)))
+                .map(|(p, c)| (c - date_of(p.raised_at)).num_days().max(0))
+                .collect();
+            days.sort_unstable();
+            let expected = match days.len() {
+                0 => None,
+                n if n % 2 == 1 => Some(days[n / 2] as f64),
+                n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+            };
+            assert_eq!(u.median_days_to_conclude, expected, "{day} unit {}", u.id);
+        }
         // The oldest overdue problems lead the red list.
         let mut overdue: Vec<(NaiveDate, i32)> = w
             .problems
@@ -375,7 +409,7 @@ async fn logins_keep_the_figures_and_a_burst_of_readers_computes_once() {
 
     // A business write moves it; then 16 readers at once share one computation.
     let f = make_firm(
-        &*db,
+        &db,
         "突发读者测试企业",
         domain::Region::Xining,
         domain::Tier::Reserve,

@@ -263,12 +263,12 @@ async fn files_without_the_needed_columns_are_refused_with_a_reason() {
 #[tokio::test]
 async fn an_import_keeps_the_offices_scope_override_and_skips_archived_firms() {
     let db = test_db().await;
-    let kept = make_firm(&*db, "保留范围", Region::Xining, Tier::Innovative).await;
+    let kept = make_firm(&db, "保留范围", Region::Xining, Tier::Innovative).await;
     let mut m: firm::ActiveModel = kept.clone().into();
     m.in_scope = sea_orm::Set(true);
     m.scope_reason = sea_orm::Set(Some("省领导点名帮扶".into()));
     let kept = sea_orm::ActiveModelTrait::update(m, &*db).await.unwrap();
-    let gone = make_firm(&*db, "已归档", Region::Xining, Tier::ProvincialSrdi).await;
+    let gone = make_firm(&db, "已归档", Region::Xining, Tier::ProvincialSrdi).await;
     let mut m: firm::ActiveModel = gone.clone().into();
     m.archived_at = sea_orm::Set(Some(chrono::Utc::now()));
     sea_orm::ActiveModelTrait::update(m, &*db).await.unwrap();
@@ -333,11 +333,11 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
 async fn list_filters_by_status_county_coordinator_and_sorts() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
-    let a = make_firm(&*db, "乙企业", Region::Xining, Tier::ProvincialSrdi).await;
-    let b = make_firm(&*db, "甲企业", Region::Haidong, Tier::ProvincialSrdi).await;
-    let out = make_firm(&*db, "丙企业", Region::Xining, Tier::Innovative).await;
+    let a = make_firm(&db, "乙企业", Region::Xining, Tier::ProvincialSrdi).await;
+    let b = make_firm(&db, "甲企业", Region::Haidong, Tier::ProvincialSrdi).await;
+    let out = make_firm(&db, "丙企业", Region::Xining, Tier::Innovative).await;
     let c = make_coordinator(&*db, "王协调").await;
-    assign(&*db, a.id, c.id).await.unwrap();
+    assign(&db, a.id, c.id).await.unwrap();
     // An on-site visit to `a` inside the campaign.
     domain::db::visits::log(
         &db,

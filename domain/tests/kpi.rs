@@ -508,9 +508,9 @@ async fn a_later_round_counts_only_its_own_window_and_tiers() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let office = office(&db).await;
-    let firm = make_firm(&*db, "第二轮企业", domain::Region::Xining, Tier::Reserve).await;
+    let firm = make_firm(&db, "第二轮企业", domain::Region::Xining, Tier::Reserve).await;
     let coordinator = make_coordinator(&*db, "协调员甲").await;
-    assign(&*db, firm.id, coordinator.id).await.unwrap();
+    assign(&db, firm.id, coordinator.id).await.unwrap();
     let later = domain::db::campaigns::create(
         &db,
         &caller(&office),

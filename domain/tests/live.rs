@@ -362,26 +362,36 @@ async fn one_write(
             }
         }
         3 | 4 => {
-            // A problem of the firm takes its next step, or the firm answers a closed one.
-            let ps = problem::Entity::find()
+            // A problem of the firm that can still move takes a legal next step, or the firm
+            // answers a closed one.
+            let ps: Vec<problem::Model> = problem::Entity::find()
                 .filter(problem::Column::FirmId.eq(firm_id))
                 .all(&db)
                 .await
-                .unwrap();
+                .unwrap()
+                .into_iter()
+                .filter(|p| !matches!(p.status.as_str(), "solved" | "withdrawn"))
+                .collect();
             match ps.get(dice.below(ps.len().max(1))) {
-                Some(p) if p.status == "closed" => problems::confirm_by_call(
+                Some(p) if p.status == "closed" && dice.below(4) > 0 => problems::confirm_by_call(
                     &db,
                     &office,
                     p.id,
                     p.version,
                     dice.below(3) > 0,
-                    Satisfaction::Satisfied,
+                    [Satisfaction::Satisfied, Satisfaction::Dissatisfied][dice.below(2)],
                     "回访记录",
                 )
                 .await
                 .map(|_| ()),
                 Some(p) => {
-                    let mv = [Move::Claim, Move::Respond, Move::Close, Move::Reopen][dice.below(4)];
+                    let choices: &[Move] = match p.status.as_str() {
+                        "routed" => &[Move::Claim, Move::Claim, Move::Withdraw],
+                        "claimed" => &[Move::Respond, Move::Respond, Move::Unsolvable],
+                        "responded" => &[Move::Close, Move::Close, Move::Reopen, Move::Withdraw],
+                        _ => &[Move::Reopen],
+                    };
+                    let mv = choices[dice.below(choices.len())];
                     problems::act(&db, &office, p.id, p.version, mv, "办理情况说明")
                         .await
                         .map(|_| ())
@@ -511,5 +521,41 @@ async fn progress_facts_equal_a_recount_after_a_random_mix_of_writes() {
     assert!(
         wrong.is_empty(),
         "facts differ from the recount: {wrong:#?}"
+    );
+    // The problem facts and the tallies the writes left equal what a rebuild computes.
+    let key = |f: &domain::db::progress::ProblemFact| (f.campaign_id, f.problem_id);
+    let mut stored = domain::db::progress::problems::stored(&*db, None)
+        .await
+        .unwrap();
+    let mut computed = domain::db::progress::problems::computed(&*db, None)
+        .await
+        .unwrap();
+    stored.sort_by_key(key);
+    computed.sort_by_key(key);
+    assert!(!computed.is_empty());
+    let differing: Vec<_> = computed
+        .iter()
+        .filter(|c| !stored.contains(c))
+        .map(|c| (c, stored.iter().find(|s| key(s) == key(c))))
+        .collect();
+    assert!(differing.is_empty(), "problem facts differ: {differing:#?}");
+    assert_eq!(stored.len(), computed.len());
+    let tallies = domain::db::progress::tally::stored(&*db).await.unwrap();
+    let recounted = domain::db::progress::recount_tallies(&*db).await.unwrap();
+    assert!(recounted.len() > 100);
+    let drifted: Vec<_> = recounted
+        .iter()
+        .filter(|r| !tallies.contains(r))
+        .map(|r| (r, tallies.iter().find(|t| t.0 == r.0)))
+        .chain(
+            tallies
+                .iter()
+                .filter(|t| !recounted.iter().any(|r| r.0 == t.0))
+                .map(|t| (t, None)),
+        )
+        .collect();
+    assert!(
+        drifted.is_empty(),
+        "the tallies drifted from a recount: {drifted:#?}"
     );
 }

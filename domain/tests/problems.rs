@@ -76,14 +76,14 @@ async fn unit_id(db: &TestDb, name: &str) -> i32 {
 async fn fixture() -> Fixture {
     let db = test_db().await;
     let f = make_firm(
-        &*db,
+        &db,
         "海东稳岗扩岗测试有限公司",
         Region::Haidong,
         Tier::ProvincialSrdi,
     )
     .await;
     let c = make_coordinator(&*db, "才让").await;
-    assign(&*db, f.id, c.id).await.unwrap();
+    assign(&db, f.id, c.id).await.unwrap();
     let hr = unit_id(&db, "省人力资源社会保障厅").await;
     let tax = unit_id(&db, "国家税务总局青海省税务局").await;
     Fixture {

@@ -99,18 +99,18 @@ async fn migrations_seed_the_reference_data_of_the_notice() {
 #[tokio::test]
 async fn the_database_allows_one_active_coordinator_per_firm() {
     let db = test_db().await;
-    let f = make_firm(&*db, "青海测试机械有限公司", Region::Xining, Tier::Reserve).await;
+    let f = make_firm(&db, "青海测试机械有限公司", Region::Xining, Tier::Reserve).await;
     let a = make_coordinator(&*db, "甲").await;
     let b = make_coordinator(&*db, "乙").await;
-    let first = assign(&*db, f.id, a.id).await.unwrap();
-    let second = assign(&*db, f.id, b.id).await.unwrap_err();
+    let first = assign(&db, f.id, a.id).await.unwrap();
+    let second = assign(&db, f.id, b.id).await.unwrap_err();
     assert!(is_unique_violation(&second), "{second:?}");
 
     // Ending the first assignment (a handover) frees the slot and keeps the history.
     let mut ended: domain::db::entity::assignment::ActiveModel = first.into();
     ended.ended_at = Set(Some(chrono::Utc::now()));
     ended.update(&*db).await.unwrap();
-    assign(&*db, f.id, b.id).await.unwrap();
+    assign(&db, f.id, b.id).await.unwrap();
     assert_eq!(
         firms::coordinator_of(&*db, f.id).await.unwrap().unwrap().id,
         b.id
@@ -120,8 +120,8 @@ async fn the_database_allows_one_active_coordinator_per_firm() {
 #[tokio::test]
 async fn credit_codes_are_unique() {
     let db = test_db().await;
-    let f = make_firm(&*db, "甲公司", Region::Xining, Tier::Reserve).await;
-    let mut copy: firm::ActiveModel = make_firm(&*db, "乙公司", Region::Xining, Tier::Reserve)
+    let f = make_firm(&db, "甲公司", Region::Xining, Tier::Reserve).await;
+    let mut copy: firm::ActiveModel = make_firm(&db, "乙公司", Region::Xining, Tier::Reserve)
         .await
         .into();
     copy.credit_code = Set(f.credit_code.clone());
@@ -145,22 +145,22 @@ async fn logging_an_on_site_visit_moves_progress_and_is_audited() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let f = make_firm(
-        &*db,
+        &db,
         "海东高原乳业有限公司",
         Region::Haidong,
         Tier::ProvincialSrdi,
     )
     .await;
     let other = make_firm(
-        &*db,
+        &db,
         "海东创新科技有限公司",
         Region::Haidong,
         Tier::Innovative,
     )
     .await;
     let c = make_coordinator(&*db, "马协调").await;
-    assign(&*db, f.id, c.id).await.unwrap();
-    assign(&*db, other.id, c.id).await.unwrap();
+    assign(&db, f.id, c.id).await.unwrap();
+    assign(&db, other.id, c.id).await.unwrap();
     let today = date("2022-06-30");
 
     let before = progress::compute(&*db, &campaign, today).await.unwrap();
@@ -245,14 +245,14 @@ async fn the_same_idempotency_key_twice_makes_one_visit() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let f = make_firm(
-        &*db,
+        &db,
         "西宁重复提交测试有限公司",
         Region::Xining,
         Tier::Reserve,
     )
     .await;
     let c = make_coordinator(&*db, "韩").await;
-    assign(&*db, f.id, c.id).await.unwrap();
+    assign(&db, f.id, c.id).await.unwrap();
     let today = date("2022-07-01");
     let form = visit_form("2022-06-15", VisitKind::OnSite, "double-tap-1");
     let first = visits::log(
@@ -284,8 +284,8 @@ async fn the_same_idempotency_key_twice_makes_one_visit() {
     );
 
     // The same key for another firm is refused rather than silently answered.
-    let g = make_firm(&*db, "另一家公司", Region::Xining, Tier::Reserve).await;
-    assign(&*db, g.id, c.id).await.unwrap();
+    let g = make_firm(&db, "另一家公司", Region::Xining, Tier::Reserve).await;
+    assign(&db, g.id, c.id).await.unwrap();
     let err = visits::log(
         &db,
         g.id,
@@ -302,7 +302,7 @@ async fn refused_visits_write_nothing() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let today = date("2022-07-01");
-    let lonely = make_firm(&*db, "玉树无人分配有限公司", Region::Yushu, Tier::Reserve).await;
+    let lonely = make_firm(&db, "玉树无人分配有限公司", Region::Yushu, Tier::Reserve).await;
     let form = visit_form("2022-06-15", VisitKind::OnSite, "");
 
     let err = visits::log(
@@ -328,13 +328,13 @@ async fn refused_visits_write_nothing() {
     assert_eq!(err, Error::not_found(K::EntityFirm));
 
     let mut archived: firm::ActiveModel =
-        make_firm(&*db, "已归档公司", Region::Xining, Tier::Reserve)
+        make_firm(&db, "已归档公司", Region::Xining, Tier::Reserve)
             .await
             .into();
     archived.archived_at = Set(Some(chrono::Utc::now()));
     let archived = archived.update(&*db).await.unwrap();
     let c = make_coordinator(&*db, "祁").await;
-    assign(&*db, archived.id, c.id).await.unwrap();
+    assign(&db, archived.id, c.id).await.unwrap();
     let err = visits::log(
         &db,
         archived.id,
@@ -355,7 +355,7 @@ async fn the_firm_list_filters_searches_and_pages() {
     let campaign = current_campaign(&*db).await.unwrap();
     for i in 0..25 {
         make_firm(
-            &*db,
+            &db,
             &format!("西宁第{i}机械有限公司"),
             Region::Xining,
             Tier::Reserve,
@@ -363,14 +363,14 @@ async fn the_firm_list_filters_searches_and_pages() {
         .await;
     }
     let haixi = make_firm(
-        &*db,
+        &db,
         "格尔木盐湖50%化工有限公司",
         Region::Haixi,
         Tier::LittleGiant,
     )
     .await;
     let c = make_coordinator(&*db, "索南").await;
-    assign(&*db, haixi.id, c.id).await.unwrap();
+    assign(&db, haixi.id, c.id).await.unwrap();
 
     let all = firms::list(
         &*db,
@@ -584,10 +584,10 @@ async fn a_coordinator_corrects_their_own_recent_visit_and_the_audit_keeps_befor
     use domain::auth::{CurrentUser, Role};
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
-    let f = make_firm(&*db, "西宁更正测试有限公司", Region::Xining, Tier::Reserve).await;
+    let f = make_firm(&db, "西宁更正测试有限公司", Region::Xining, Tier::Reserve).await;
     let c = make_coordinator(&*db, "马").await;
     let other = make_coordinator(&*db, "李").await;
-    assign(&*db, f.id, c.id).await.unwrap();
+    assign(&db, f.id, c.id).await.unwrap();
     let me = CurrentUser {
         id: c.id,
         name: c.name.clone(),
@@ -679,7 +679,7 @@ async fn assignment_and_handover_keep_one_coordinator_and_the_history() {
     for i in 0..10 {
         firms.push(
             make_firm(
-                &*db,
+                &db,
                 &format!("批量分配{i}号有限公司"),
                 Region::Haidong,
                 Tier::Reserve,
@@ -779,11 +779,11 @@ async fn workload_counts_each_coordinators_firms_and_the_unassigned() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let c = make_coordinator(&*db, "工作量").await;
-    let a = make_firm(&*db, "甲有限公司", Region::Xining, Tier::Reserve).await;
-    let b = make_firm(&*db, "乙有限公司", Region::Xining, Tier::Reserve).await;
-    make_firm(&*db, "丙有限公司", Region::Golog, Tier::Reserve).await;
-    assign(&*db, a.id, c.id).await.unwrap();
-    assign(&*db, b.id, c.id).await.unwrap();
+    let a = make_firm(&db, "甲有限公司", Region::Xining, Tier::Reserve).await;
+    let b = make_firm(&db, "乙有限公司", Region::Xining, Tier::Reserve).await;
+    make_firm(&db, "丙有限公司", Region::Golog, Tier::Reserve).await;
+    assign(&db, a.id, c.id).await.unwrap();
+    assign(&db, b.id, c.id).await.unwrap();
     let me = CurrentUser {
         id: c.id,
         name: c.name.clone(),

@@ -6,6 +6,9 @@
 //!   rows in its own transaction (`domain::db::progress`), so the dashboard, the lists and the
 //!   reports aggregate this narrow table instead of visits and problems. The rows are filled by
 //!   the server at start-up (the rule lives in the domain crate, not here).
+//! - `problem_progress`: per campaign and problem, the day from which it counts toward each
+//!   problem figure, and `tallies`, the figures kept as counts by day; both maintained in the
+//!   transaction of every write, so the dashboard reads a few thousand rows.
 //! - `figures_version`: a counter every business write moves in its transaction; cached figures
 //!   are keyed by it, so logins and other audit-only events no longer discard them.
 //! - `visits.content_hash`: what a visit sent with an idempotency key said, so a replay with the
@@ -51,6 +54,82 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // The red and yellow lists: the first counted firms (by region) not visited, or with
+        // nothing solved, straight from an index.
+        for (name, column) in [
+            ("ix_firm_progress_unvisited", "first_visit"),
+            ("ix_firm_progress_unsolved", "first_solved"),
+        ] {
+            m.create_index(
+                Index::create()
+                    .name(name)
+                    .table("firm_progress")
+                    .col("campaign_id")
+                    .col("counted")
+                    .col(column)
+                    .col("region_id")
+                    .col("firm_id")
+                    .to_owned(),
+            )
+            .await?;
+        }
+        // Per campaign and problem, the day from which the problem counts toward each problem
+        // figure (`domain::kpi::problems::ProblemDays`); no row for a withdrawn problem.
+        db.execute_unprepared(&format!(
+            "CREATE TABLE problem_progress (
+                campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+                problem_id INTEGER NOT NULL REFERENCES problems (id),
+                measure_id INTEGER NOT NULL,
+                deadline DATE NOT NULL,
+                raised DATE NOT NULL,
+                concluded DATE NULL,
+                on_time DATE NULL,
+                solved DATE NULL,
+                due DATE NOT NULL,
+                due_concluded DATE NULL,
+                answered DATE NULL,
+                satisfied DATE NULL,
+                days_to_conclude INTEGER NULL,
+                PRIMARY KEY (campaign_id, problem_id)
+            ){tail}"
+        ))
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_problem_progress_open")
+                .table("problem_progress")
+                .col("campaign_id")
+                .col("due_concluded")
+                .col("deadline")
+                .col("problem_id")
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_problem_progress_problem_id")
+                .table("problem_progress")
+                .col("problem_id")
+                .to_owned(),
+        )
+        .await?;
+        // The figures themselves, kept as counts by day: how many firms or problems started to
+        // count toward each figure on each day, per campaign and breakdown (`domain::db::tally`).
+        // A figure as of a day is the sum of its rows up to that day: a few thousand rows, not
+        // the whole register.
+        db.execute_unprepared(&format!(
+            "CREATE TABLE tallies (
+                campaign_id INTEGER NOT NULL,
+                kind INTEGER NOT NULL,
+                key1 INTEGER NOT NULL,
+                key2 INTEGER NOT NULL,
+                day DATE NOT NULL,
+                n1 BIGINT NOT NULL, n2 BIGINT NOT NULL, n3 BIGINT NOT NULL, n4 BIGINT NOT NULL,
+                n5 BIGINT NOT NULL, n6 BIGINT NOT NULL, n7 BIGINT NOT NULL, n8 BIGINT NOT NULL,
+                PRIMARY KEY (campaign_id, kind, key1, key2, day)
+            ){tail}"
+        ))
+        .await?;
         m.create_index(
             Index::create()
                 .name("ix_firm_progress_coordinator")
@@ -88,34 +167,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        // The problem figures scan the problems raised in a campaign; this index holds every
-        // column they read, so the scan never touches the wide rows (descriptions, responses).
-        m.create_index(
-            Index::create()
-                .name("ix_problems_figures")
-                .table("problems")
-                .col("raised_at")
-                .col("status")
-                .col("deadline")
-                .col("concluded_on")
-                .col("solved_at")
-                .col("satisfaction")
-                .col("measure_id")
-                .col("updated_at")
-                .to_owned(),
-        )
-        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(
-            Index::drop()
-                .name("ix_problems_figures")
-                .table("problems")
-                .to_owned(),
-        )
-        .await?;
         m.drop_table(Table::drop().table("attachment_blobs").to_owned())
             .await?;
         m.alter_table(
@@ -126,6 +181,10 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.drop_table(Table::drop().table("figures_version").to_owned())
+            .await?;
+        m.drop_table(Table::drop().table("tallies").to_owned())
+            .await?;
+        m.drop_table(Table::drop().table("problem_progress").to_owned())
             .await?;
         m.drop_table(Table::drop().table("firm_progress").to_owned())
             .await

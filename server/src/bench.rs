@@ -166,7 +166,7 @@ pub async fn generate(
 ) -> Result<(), String> {
     use chrono::{Duration, NaiveDate, Utc};
     use domain::clock;
-    use sea_orm::{ConnectionTrait, TransactionTrait};
+    use sea_orm::ConnectionTrait;
     let started = Instant::now();
     let campaign = domain::db::current_campaign(db)
         .await
@@ -174,7 +174,9 @@ pub async fn generate(
     let days = (campaign.deadline - campaign.starts_on).num_days().max(1) as u64;
     let day = |n: u64| campaign.starts_on + Duration::days(i64::try_from(n).unwrap_or(0));
     let now = Utc::now();
-    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let txn = domain::db::Write::begin(db)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     let first_user: i32 = 1_000;
     insert_rows(
         &txn,
@@ -376,7 +378,7 @@ pub async fn generate(
     )
     .await?;
     // The progress facts of the whole register, as every write keeps them.
-    domain::db::progress::refresh_all(&txn)
+    domain::db::progress::rebuild_all(&txn)
         .await
         .map_err(|e| format!("{e:?}"))?;
     // PostgreSQL's sequences must move past the ids given above.
@@ -392,7 +394,7 @@ pub async fn generate(
             .await
             .map_err(|e| e.to_string())?;
     }
-    txn.commit().await.map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| format!("{e:?}"))?;
     if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
         db.execute_unprepared("ANALYZE")
             .await

@@ -137,10 +137,10 @@ async fn world() -> World {
             .unwrap()
             .id
     };
-    let own = make_firm(&*db, "西宁自有企业有限公司", Region::Xining, Tier::Reserve).await;
-    let other = make_firm(&*db, "海东他人企业有限公司", Region::Haidong, Tier::Reserve).await;
-    assign(&*db, own.id, coordinator).await.unwrap();
-    assign(&*db, other.id, other_coordinator).await.unwrap();
+    let own = make_firm(&db, "西宁自有企业有限公司", Region::Xining, Tier::Reserve).await;
+    let other = make_firm(&db, "海东他人企业有限公司", Region::Haidong, Tier::Reserve).await;
+    assign(&db, own.id, coordinator).await.unwrap();
+    assign(&db, other.id, other_coordinator).await.unwrap();
     World {
         db,
         own_firm: own.id,
@@ -828,7 +828,7 @@ async fn the_office_bulk_assigns_firms_from_the_list() {
     for i in 0..10 {
         ids.push(
             make_firm(
-                &*w.db,
+                &w.db,
                 &format!("待分配{i}号有限公司"),
                 Region::Yushu,
                 Tier::Reserve,

@@ -98,15 +98,15 @@ async fn progress_api_counts_as_of_a_day() {
     let db = test_db().await;
     let app = app(&db).await;
     let f = make_firm(
-        &*db,
+        &db,
         "西宁进度测试有限公司",
         Region::Xining,
         Tier::ProvincialSrdi,
     )
     .await;
-    make_firm(&*db, "西宁范围外有限公司", Region::Xining, Tier::Innovative).await;
+    make_firm(&db, "西宁范围外有限公司", Region::Xining, Tier::Innovative).await;
     let c = make_coordinator(&*db, "王").await;
-    assign(&*db, f.id, c.id).await.unwrap();
+    assign(&db, f.id, c.id).await.unwrap();
     let campaign = domain::db::current_campaign(&*db).await.unwrap();
     let form = domain::visit::VisitForm {
         visit_date: "2022-05-10".into(),
@@ -191,13 +191,13 @@ async fn firm_api_lists_and_shows_firms() {
     let db = test_db().await;
     let app = app(&db).await;
     let f = make_firm(
-        &*db,
+        &db,
         "海西柴达木锂业有限公司",
         Region::Haixi,
         Tier::LittleGiant,
     )
     .await;
-    make_firm(&*db, "西宁某公司", Region::Xining, Tier::Reserve).await;
+    make_firm(&db, "西宁某公司", Region::Xining, Tier::Reserve).await;
     let (status, _, body) = get(&app, "/api/v1/firms?region=8").await;
     assert_eq!(status, StatusCode::OK);
     let page = json(&body);
@@ -218,7 +218,7 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
     let db = test_db().await;
     let app = app(&db).await;
     let f = make_firm(
-        &*db,
+        &db,
         "互助<script>alert(1)</script>青稞食品有限公司",
         Region::Haidong,
         Tier::Reserve,
@@ -245,7 +245,7 @@ async fn pages_are_rendered_on_the_server_with_the_database_numbers() {
 
     // A visit summary with a script in it is shown as text on the firm file.
     let c = domain::db::testing::make_coordinator(&*db, "韩").await;
-    domain::db::testing::assign(&*db, f.id, c.id).await.unwrap();
+    domain::db::testing::assign(&db, f.id, c.id).await.unwrap();
     let campaign = domain::db::current_campaign(&*db).await.unwrap();
     let form = domain::visit::VisitForm {
         visit_date: "2022-06-01".into(),
@@ -591,9 +591,9 @@ async fn every_entry_point_of_assignment_audits_the_caller_and_address() {
     let db = test_db().await;
     let app = app(&db).await;
     let firms = [
-        make_firm(&*db, "入口一企业", Region::Xining, Tier::Reserve).await,
-        make_firm(&*db, "入口二企业", Region::Haidong, Tier::Reserve).await,
-        make_firm(&*db, "入口三企业", Region::Haixi, Tier::Reserve).await,
+        make_firm(&db, "入口一企业", Region::Xining, Tier::Reserve).await,
+        make_firm(&db, "入口二企业", Region::Haidong, Tier::Reserve).await,
+        make_firm(&db, "入口三企业", Region::Haixi, Tier::Reserve).await,
     ];
     let coordinator = make_coordinator(&*db, "协调员丙").await;
     let form_post = |uri: &str, body: String| {
@@ -780,14 +780,14 @@ async fn control_characters_and_huge_values_are_422_and_nothing_is_written() {
     let db = test_db().await;
     let app = app(&db).await;
     let f = make_firm(
-        &*db,
+        &db,
         "控制字符测试企业",
         Region::Xining,
         Tier::ProvincialSrdi,
     )
     .await;
     let c = make_coordinator(&*db, "协调员").await;
-    assign(&*db, f.id, c.id).await.unwrap();
+    assign(&db, f.id, c.id).await.unwrap();
     let firms_before = domain::db::entity::firm::Entity::find()
         .count(&*db)
         .await

@@ -124,7 +124,7 @@ async fn create_once(db: &super::Db, caller: &Caller, c: &ValidCampaign) -> Resu
         },
     )
     .await?;
-    super::progress::refresh_all(&txn).await?;
+    super::progress::rebuild_all(&txn).await?;
     txn.commit().await?;
     Ok(id)
 }

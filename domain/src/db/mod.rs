@@ -43,9 +43,11 @@ pub use sea_orm::DatabaseConnection as Db;
 /// the database is opened in WAL mode, so readers are not blocked by the one writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opt = ConnectOptions::new(url.to_owned());
+    // While the database is down (a restart), a request waits this long for a connection and
+    // then answers 503: long enough to ride out a quick restart, short enough for a person.
     opt.sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10));
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
         if let Some(path) = sqlite_file(url) {
             if let Some(dir) = std::path::Path::new(&path)

@@ -147,7 +147,7 @@ pub fn credit_code(region: Region) -> String {
 }
 
 pub async fn make_firm(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     name: &str,
     region: Region,
     tier: Tier,
@@ -178,12 +178,11 @@ pub async fn make_firm(
 }
 
 /// What every business write does after changing firms' rows, for fixtures that write rows
-/// directly: the firms' progress facts recomputed, the figures version moved.
-pub async fn touched(db: &impl ConnectionTrait, firm_ids: &[i32]) {
-    crate::db::progress::refresh(db, firm_ids).await.unwrap();
-    db.execute_unprepared("UPDATE figures_version SET n = n + 1 WHERE id = 1")
-        .await
-        .unwrap();
+/// directly: the firms' progress facts and tallies recomputed, the figures version moved.
+pub async fn touched(db: &DatabaseConnection, firm_ids: &[i32]) {
+    let w = crate::db::Write::begin(db).await.unwrap();
+    crate::db::progress::refresh(&w, firm_ids).await.unwrap();
+    w.commit().await.unwrap();
 }
 
 pub async fn make_coordinator(db: &impl ConnectionTrait, name: &str) -> user::Model {
@@ -207,7 +206,7 @@ pub async fn make_coordinator(db: &impl ConnectionTrait, name: &str) -> user::Mo
 }
 
 pub async fn assign(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     firm_id: i32,
     coordinator_id: i32,
 ) -> Result<assignment::Model, sea_orm::DbErr> {

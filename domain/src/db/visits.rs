@@ -193,6 +193,7 @@ async fn log_once(
                 .id,
         );
     }
+    progress::refresh_problems(&txn, &problem_ids).await?;
     progress::refresh(&txn, &[firm_id]).await?;
     txn.commit().await?;
     Ok(Logged {

@@ -38,6 +38,8 @@ fn sqlite_gate() -> Arc<Mutex<()>> {
 pub struct Write {
     txn: DatabaseTransaction,
     moves_figures: bool,
+    /// The change of the tallies this transaction's facts made, applied at commit.
+    pending: std::sync::Mutex<super::progress::tally::Delta>,
     // Declared after the transaction so it is released after the rollback of a dropped one.
     _gate: Option<OwnedMutexGuard<()>>,
 }
@@ -59,6 +61,7 @@ impl Write {
         Ok(Write {
             txn: db.begin().await?,
             moves_figures: false,
+            pending: Default::default(),
             _gate: None,
         })
     }
@@ -88,13 +91,35 @@ impl Write {
         Ok(Write {
             txn,
             moves_figures,
+            pending: Default::default(),
             _gate: gate,
         })
     }
 
-    /// Commits. A business write first moves the figures version, as its last statement, so
-    /// on PostgreSQL the counter's row is held only for the commit itself.
+    /// Notes a change of the tallies, to be applied at commit.
+    pub fn tally(&self, delta: super::progress::tally::Delta) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .merge(delta);
+    }
+
+    /// Forgets the noted changes of the tally kinds `which` selects (a rebuild counted them).
+    pub fn drop_pending(&self, which: impl Fn(i32) -> bool) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|kind| !which(kind));
+    }
+
+    /// Commits. A business write first applies its change of the tallies (rows in key order,
+    /// so writers take their locks in one order) and then moves the figures version, as its
+    /// last statement, so on PostgreSQL those rows are held only for the commit itself.
     pub async fn commit(self) -> Result<(), Error> {
+        let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
+        if !pending.is_empty() {
+            pending.apply(&self.txn).await?;
+        }
         if self.moves_figures {
             self.txn
                 .execute_unprepared("UPDATE figures_version SET n = n + 1 WHERE id = 1")

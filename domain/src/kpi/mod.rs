@@ -16,6 +16,7 @@
 //! a firm's rows are already in memory, and by the tests' recounts) and, behind the `db`
 //! feature, as the one SQL fragment every query embeds (`sql`); tests hold the two together.
 
+pub mod problems;
 #[cfg(feature = "db")]
 pub mod sql;
 

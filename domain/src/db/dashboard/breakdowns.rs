@@ -1,92 +1,99 @@
-//! The problem figures and the breakdowns by member unit and by measure.
+//! The problem figures and the breakdowns by member unit and by measure, from the problem tallies
+//! (`progress::tally`): sums of a few thousand dated rows, whatever the size of the register.
 
-use super::{Window, n};
+use super::n;
 use crate::campaign::Campaign;
-use crate::clock::date_of;
 use crate::dashboard::*;
+use crate::db::progress::tally::{self, Kind, Sum};
 use crate::db::query_all;
 use crate::error::Error;
-use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 
-#[derive(FromQueryResult)]
-pub(super) struct Figures {
-    gid: i32,
-    raised: i64,
-    concluded: i64,
-    on_time: i64,
-    solved: i64,
-    overdue: i64,
-    answered: i64,
-    satisfied: i64,
+fn figures(t: &Sum) -> ProblemFigures {
+    ProblemFigures {
+        raised: n(t.n1),
+        concluded: n(t.n2),
+        concluded_on_time: n(t.n3),
+        solved: n(t.n4),
+        overdue: n(t.n5 - t.n6),
+        answered: n(t.n7),
+        satisfied: n(t.n8),
+    }
 }
 
-impl From<&Figures> for ProblemFigures {
-    fn from(f: &Figures) -> Self {
-        ProblemFigures {
-            raised: n(f.raised),
-            concluded: n(f.concluded),
-            concluded_on_time: n(f.on_time),
-            solved: n(f.solved),
-            overdue: n(f.overdue),
-            answered: n(f.answered),
-            satisfied: n(f.satisfied),
+/// The problem figures of a campaign as of a day: in total, by unit, by measure, and the days
+/// units took to conclude (for the medians).
+#[derive(Default)]
+pub(super) struct ProblemTallies {
+    pub total: ProblemFigures,
+    units: HashMap<i32, ProblemFigures>,
+    measures: HashMap<i32, ProblemFigures>,
+    /// Per unit: (whole days to conclude, how many problems).
+    durations: HashMap<i32, Vec<(i64, u64)>>,
+}
+
+pub(super) async fn problem_tallies(
+    db: &impl ConnectionTrait,
+    campaign: &Campaign,
+    as_of: NaiveDate,
+) -> Result<ProblemTallies, Error> {
+    let sums = tally::sums(
+        db,
+        campaign.id,
+        &[
+            Kind::ProblemTotal,
+            Kind::ProblemUnit,
+            Kind::ProblemMeasure,
+            Kind::ProblemDuration,
+        ],
+        as_of,
+    )
+    .await?;
+    let mut out = ProblemTallies::default();
+    for t in &sums {
+        match t.kind {
+            k if k == Kind::ProblemTotal.id() => out.total = figures(t),
+            k if k == Kind::ProblemUnit.id() => {
+                out.units.insert(t.key1, figures(t));
+            }
+            k if k == Kind::ProblemMeasure.id() => {
+                out.measures.insert(t.key1, figures(t));
+            }
+            k if k == Kind::ProblemDuration.id() && t.n1 > 0 => out
+                .durations
+                .entry(t.key1)
+                .or_default()
+                .push((i64::from(t.key2), n(t.n1))),
+            _ => {}
         }
     }
+    Ok(out)
 }
 
-/// The problem figures (see `crate::dashboard`) of the problems raised in the campaign by the
-/// as-of day, grouped by `group` ("0" for one total). `filter` narrows the problems further.
-pub(super) async fn problem_figures(
-    db: &impl ConnectionTrait,
-    w: &Window,
-    group: &str,
-    join: &str,
-    filter: &str,
-    extra: Vec<Value>,
-) -> Result<Vec<Figures>, Error> {
-    let mut values: Vec<Value> = vec![w.start_utc.into(), w.end_utc.into(), w.as_of.into()];
-    values.extend(extra);
-    query_all::<Figures>(
-        db,
-        &format!(
-            "SELECT {group} AS gid, COUNT(*) AS raised,
-                COALESCE(SUM(CASE WHEN p.concluded_on <= $3 THEN 1 ELSE 0 END), 0) AS concluded,
-                COALESCE(SUM(CASE WHEN p.concluded_on <= $3 AND p.concluded_on <= p.deadline THEN 1 ELSE 0 END), 0) AS on_time,
-                COALESCE(SUM(CASE WHEN p.status = 'solved' AND p.solved_at < $2 THEN 1 ELSE 0 END), 0) AS solved,
-                COALESCE(SUM(CASE WHEN (p.concluded_on IS NULL OR p.concluded_on > $3) AND p.deadline < $3 THEN 1 ELSE 0 END), 0) AS overdue,
-                COALESCE(SUM(CASE WHEN p.satisfaction IS NOT NULL AND COALESCE(p.solved_at, p.updated_at) < $2 THEN 1 ELSE 0 END), 0) AS answered,
-                COALESCE(SUM(CASE WHEN p.satisfaction IN ('satisfied', 'basically_satisfied')
-                                   AND COALESCE(p.solved_at, p.updated_at) < $2 THEN 1 ELSE 0 END), 0) AS satisfied
-             FROM problems p {join}
-             WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn' {filter}
-             {group_by}",
-            // One total needs no grouping ("GROUP BY 0" would name a column position).
-            group_by = if group == "0" { String::new() } else { format!("GROUP BY {group}") }
-        ),
-        values,
-    )
-    .await
-}
-
-#[derive(FromQueryResult)]
-struct Conclusion {
-    gid: i32,
-    raised_at: DateTime<Utc>,
-    concluded_on: NaiveDate,
-}
-
-fn median(mut days: Vec<i64>) -> Option<f64> {
-    if days.is_empty() {
+/// The median of a multiset given as (value, count) pairs.
+fn median(mut counts: Vec<(i64, u64)>) -> Option<f64> {
+    counts.sort_unstable();
+    let total: u64 = counts.iter().map(|c| c.1).sum();
+    if total == 0 {
         return None;
     }
-    days.sort_unstable();
-    let mid = days.len() / 2;
-    Some(if days.len().is_multiple_of(2) {
-        (days[mid - 1] + days[mid]) as f64 / 2.0
+    // The value at a 0-based position of the sorted multiset.
+    let at = |pos: u64| {
+        let mut seen = 0;
+        for (v, c) in &counts {
+            seen += c;
+            if pos < seen {
+                return *v;
+            }
+        }
+        0
+    };
+    Some(if total.is_multiple_of(2) {
+        (at(total / 2 - 1) + at(total / 2)) as f64 / 2.0
     } else {
-        days[mid] as f64
+        at(total / 2) as f64
     })
 }
 
@@ -97,38 +104,24 @@ struct UnitName {
     name_en: String,
 }
 
-pub(super) async fn by_unit(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<UnitRow>, Error> {
-    let join = "JOIN problem_units pu ON pu.problem_id = p.id";
-    let figures = problem_figures(db, w, "pu.member_unit_id", join, "", vec![]).await?;
-    let concluded = query_all::<Conclusion>(
-        db,
-        "SELECT pu.member_unit_id AS gid, p.raised_at, p.concluded_on
-         FROM problems p JOIN problem_units pu ON pu.problem_id = p.id
-         WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn' AND p.concluded_on <= $3",
-        vec![w.start_utc.into(), w.end_utc.into(), w.as_of.into()],
-    )
-    .await?;
-    let mut days: HashMap<i32, Vec<i64>> = HashMap::new();
-    for c in concluded {
-        days.entry(c.gid)
-            .or_default()
-            .push((c.concluded_on - date_of(c.raised_at)).num_days().max(0));
-    }
+pub(super) async fn by_unit(
+    db: &impl ConnectionTrait,
+    t: &mut ProblemTallies,
+) -> Result<Vec<UnitRow>, Error> {
     let units = query_all::<UnitName>(
         db,
         "SELECT id, name_zh, name_en FROM member_units ORDER BY id",
         vec![],
     )
     .await?;
-    let by_id: HashMap<i32, &Figures> = figures.iter().map(|f| (f.gid, f)).collect();
     let mut rows: Vec<UnitRow> = units
         .into_iter()
         .filter_map(|u| {
-            let f = by_id.get(&u.id)?;
+            let figures = t.units.remove(&u.id).filter(|f| f.raised > 0)?;
             Some(UnitRow {
                 id: u.id,
-                figures: ProblemFigures::from(*f),
-                median_days_to_conclude: median(days.remove(&u.id).unwrap_or_default()),
+                figures,
+                median_days_to_conclude: median(t.durations.remove(&u.id).unwrap_or_default()),
                 name_zh: u.name_zh,
                 name_en: u.name_en,
             })
@@ -146,60 +139,117 @@ pub(super) async fn by_unit(db: &impl ConnectionTrait, w: &Window) -> Result<Vec
 }
 
 #[derive(FromQueryResult)]
-struct MeasureCount {
-    measure_no: i32,
+struct MeasureName {
+    id: i32,
     area_zh: String,
     area_en: String,
     name_zh: String,
     name_en: String,
-    raised: i64,
-    solved: i64,
-    open: i64,
 }
 
-/// Problems by measure of the notice, the most common first (共性问题).
+/// Measure rows, the most common first (共性问题), from figures by measure id.
+async fn measure_rows(
+    db: &impl ConnectionTrait,
+    by_measure: &HashMap<i32, ProblemFigures>,
+) -> Result<Vec<MeasureRow>, Error> {
+    let names = query_all::<MeasureName>(
+        db,
+        "SELECT m.id, pa.name_zh AS area_zh, pa.name_en AS area_en, m.name_zh, m.name_en
+         FROM measures m JOIN policy_areas pa ON pa.id = m.policy_area_id",
+        vec![],
+    )
+    .await?;
+    let mut rows: Vec<MeasureRow> = names
+        .into_iter()
+        .filter_map(|m| {
+            let f = by_measure.get(&m.id).filter(|f| f.raised > 0)?;
+            Some(MeasureRow {
+                measure_no: m.id,
+                area_zh: m.area_zh,
+                area_en: m.area_en,
+                name_zh: m.name_zh,
+                name_en: m.name_en,
+                raised: f.raised,
+                solved: f.solved,
+                open: f.raised - f.concluded,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.raised
+            .cmp(&a.raised)
+            .then(a.measure_no.cmp(&b.measure_no))
+    });
+    Ok(rows)
+}
+
+pub(super) async fn measures_of(
+    db: &impl ConnectionTrait,
+    t: &ProblemTallies,
+) -> Result<Vec<MeasureRow>, Error> {
+    measure_rows(db, &t.measures).await
+}
+
+#[derive(FromQueryResult)]
+struct UnitMeasure {
+    measure_id: i32,
+    raised: i64,
+    concluded: i64,
+    solved: i64,
+}
+
+/// Problems by measure of the notice, the most common first (共性问题): the province's from the
+/// tallies, one unit's (its half-year report) from the problem facts of the problems routed to
+/// it. Both count a problem from the same days.
 pub async fn by_measure(
     db: &impl ConnectionTrait,
     c: &Campaign,
     as_of: NaiveDate,
     unit: Option<i32>,
 ) -> Result<Vec<MeasureRow>, Error> {
-    let w = Window::new(c, as_of);
-    let mut values: Vec<Value> = vec![w.start_utc.into(), w.end_utc.into(), w.as_of.into()];
-    let filter = match unit {
-        Some(u) => {
-            values.push(u.into());
-            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = p.id AND pu.member_unit_id = $4)"
-        }
-        None => "",
+    let Some(unit) = unit else {
+        return measures_of(db, &problem_tallies(db, c, as_of).await?).await;
     };
-    let rows = query_all::<MeasureCount>(
+    let counts = query_all::<UnitMeasure>(
         db,
-        &format!(
-            "SELECT m.id AS measure_no, pa.name_zh AS area_zh, pa.name_en AS area_en,
-                    m.name_zh, m.name_en, COUNT(*) AS raised,
-                    COALESCE(SUM(CASE WHEN p.status = 'solved' AND p.solved_at < $2 THEN 1 ELSE 0 END), 0) AS solved,
-                    COALESCE(SUM(CASE WHEN p.concluded_on IS NULL OR p.concluded_on > $3 THEN 1 ELSE 0 END), 0) AS open
-             FROM problems p JOIN measures m ON m.id = p.measure_id
-             JOIN policy_areas pa ON pa.id = m.policy_area_id
-             WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn'{filter}
-             GROUP BY m.id, pa.name_zh, pa.name_en, m.name_zh, m.name_en
-             ORDER BY COUNT(*) DESC, m.id"
-        ),
-        values,
+        "SELECT pp.measure_id,
+                COALESCE(SUM(CASE WHEN pp.raised <= $3 THEN 1 ELSE 0 END), 0) AS raised,
+                COALESCE(SUM(CASE WHEN pp.concluded <= $3 THEN 1 ELSE 0 END), 0) AS concluded,
+                COALESCE(SUM(CASE WHEN pp.solved <= $3 THEN 1 ELSE 0 END), 0) AS solved
+         FROM problem_progress pp
+         JOIN problem_units pu ON pu.problem_id = pp.problem_id AND pu.member_unit_id = $2
+         WHERE pp.campaign_id = $1
+         GROUP BY pp.measure_id",
+        vec![c.id.into(), unit.into(), as_of.into()],
     )
     .await?;
-    Ok(rows
+    let by_measure: HashMap<i32, ProblemFigures> = counts
         .into_iter()
-        .map(|r| MeasureRow {
-            measure_no: r.measure_no,
-            area_zh: r.area_zh,
-            area_en: r.area_en,
-            name_zh: r.name_zh,
-            name_en: r.name_en,
-            raised: n(r.raised),
-            solved: n(r.solved),
-            open: n(r.open),
+        .map(|m| {
+            (
+                m.measure_id,
+                ProblemFigures {
+                    raised: n(m.raised),
+                    concluded: n(m.concluded),
+                    solved: n(m.solved),
+                    ..Default::default()
+                },
+            )
         })
-        .collect())
+        .collect();
+    measure_rows(db, &by_measure).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn medians_of_counted_values() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![(5, 1)]), Some(5.0));
+        assert_eq!(median(vec![(9, 1), (3, 1)]), Some(6.0));
+        assert_eq!(median(vec![(2, 3), (10, 1)]), Some(2.0));
+        assert_eq!(median(vec![(2, 2), (10, 2)]), Some(6.0));
+    }
 }

@@ -1,11 +1,11 @@
 //! The red and yellow lists: firms missing a target, problems past their deadline.
 
 use super::LIST_ROWS;
-use super::Window;
 use crate::campaign::Campaign;
 use crate::dashboard::*;
 use crate::db::query_all;
 use crate::error::Error;
+use crate::kpi::Window;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::HashMap;
@@ -18,15 +18,23 @@ struct FlagRow {
     coordinator: Option<String>,
 }
 
-/// The first counted firms (by region, then registration) missing a target.
+/// The first counted firms (by region, then registration) missing a target. On the latest day
+/// the facts can hold (`latest`), "not met" is "no day stored", which an index answers at once.
 pub(super) async fn firms_missing(
     db: &impl ConnectionTrait,
     w: &Window,
     visited: bool,
+    latest: bool,
 ) -> Result<Vec<FirmFlag>, Error> {
     let mut values = Vec::new();
-    let t = w.kpi.facts_sql(&mut values);
-    let missing = if visited { &t.visited } else { &t.solved };
+    let t = w.facts_sql(&mut values);
+    let met = match (visited, latest) {
+        (true, true) => "fp.first_visit IS NOT NULL".to_owned(),
+        (false, true) => "fp.first_solved IS NOT NULL".to_owned(),
+        (true, false) => t.visited.clone(),
+        (false, false) => t.solved.clone(),
+    };
+    let missing = &met;
     values.push((LIST_ROWS as i64).into());
     let limit = values.len();
     let rows = query_all::<FlagRow>(
@@ -71,6 +79,9 @@ struct ProblemUnit {
 }
 
 /// Problems overdue as of the day, the longest overdue first; `unit` narrows to one unit's.
+/// Read from the problem facts: past the deadline by the day (`due`) and not concluded by it.
+/// The ones never concluded and the ones concluded later are two index ranges, each read in
+/// deadline order only as far as needed.
 pub async fn overdue_list(
     db: &impl ConnectionTrait,
     c: &Campaign,
@@ -78,32 +89,28 @@ pub async fn overdue_list(
     unit: Option<i32>,
     limit: usize,
 ) -> Result<Vec<OverdueFlag>, Error> {
-    let w = Window::new(c, as_of);
-    let mut values: Vec<Value> = vec![
-        w.start_utc.into(),
-        w.end_utc.into(),
-        w.as_of.into(),
-        (limit as i64).into(),
-    ];
+    let mut values: Vec<Value> = vec![c.id.into(), as_of.into(), (limit as i64).into()];
     let filter = match unit {
         Some(u) => {
             values.push(u.into());
-            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = p.id AND pu.member_unit_id = $5)"
+            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = pp.problem_id AND pu.member_unit_id = $4)"
         }
         None => "",
     };
-    let rows = query_all::<OverdueRow>(
-        db,
-        &format!(
-            "SELECT p.id AS problem_id, f.id AS firm_id, f.name AS firm_name, p.deadline, p.status
-             FROM problems p JOIN firms f ON f.id = p.firm_id
-             WHERE p.raised_at >= $1 AND p.raised_at < $2 AND p.status <> 'withdrawn'
-               AND (p.concluded_on IS NULL OR p.concluded_on > $3) AND p.deadline < $3{filter}
-             ORDER BY p.deadline, p.id LIMIT $4"
-        ),
-        values,
-    )
-    .await?;
+    let part = |open: &str| {
+        format!(
+            "SELECT pp.problem_id, f.id AS firm_id, f.name AS firm_name, pp.deadline, p.status
+             FROM problem_progress pp
+             JOIN problems p ON p.id = pp.problem_id JOIN firms f ON f.id = p.firm_id
+             WHERE pp.campaign_id = $1 AND {open} AND pp.due <= $2{filter}
+             ORDER BY pp.deadline, pp.problem_id LIMIT $3"
+        )
+    };
+    let mut rows =
+        query_all::<OverdueRow>(db, &part("pp.due_concluded IS NULL"), values.clone()).await?;
+    rows.extend(query_all::<OverdueRow>(db, &part("pp.due_concluded > $2"), values).await?);
+    rows.sort_by_key(|r| (r.deadline, r.problem_id));
+    rows.truncate(limit);
     let ids: Vec<String> = rows.iter().map(|r| r.problem_id.to_string()).collect();
     let mut units: HashMap<i32, Vec<String>> = HashMap::new();
     if !ids.is_empty() {

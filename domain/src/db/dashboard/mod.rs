@@ -11,43 +11,23 @@ pub use breakdowns::by_measure;
 pub use cache::Cache;
 pub use lists::overdue_list;
 
-use breakdowns::{by_unit, problem_figures};
 use lists::firms_missing;
 
+use super::progress::tally;
 use super::query_all;
 use crate::campaign::Campaign;
-use crate::clock::day_end_utc;
 use crate::dashboard::*;
 use crate::error::Error;
 use crate::kpi::{self, sql::flag};
 use crate::reference::{Region, Tier};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
 
 /// Rows shown in each red or yellow list and in each end of the league table.
 pub const LIST_ROWS: usize = 10;
 
-/// The targets' window (`crate::kpi`), and the instants the problem figures are counted over.
-struct Window {
-    kpi: kpi::Window,
-    as_of: NaiveDate,
-    /// The first instant of the campaign's first day, and the first instant after `as_of`.
-    start_utc: DateTime<Utc>,
-    end_utc: DateTime<Utc>,
-}
-
-impl Window {
-    fn new(c: &Campaign, as_of: NaiveDate) -> Window {
-        let kpi = kpi::Window::new(c, as_of);
-        Window {
-            as_of,
-            start_utc: kpi.start_utc(),
-            end_utc: day_end_utc(as_of),
-            kpi,
-        }
-    }
-}
+use kpi::Window;
 
 #[derive(FromQueryResult)]
 struct GroupTargets {
@@ -71,7 +51,7 @@ async fn targets_by(
     join: &str,
 ) -> Result<Vec<GroupTargets>, Error> {
     let mut values = Vec::new();
-    let t = w.kpi.facts_sql(&mut values);
+    let t = w.facts_sql(&mut values);
     let (visited, solved) = (flag(&t.visited), flag(&t.solved));
     query_all::<GroupTargets>(
         db,
@@ -109,7 +89,7 @@ fn target_row(g: &GroupTargets, name_zh: &str, name_en: &str, note: &str) -> Tar
 /// The burn-up series: weekly from the start, and the last counted day.
 fn burn_days(w: &Window) -> Vec<NaiveDate> {
     let mut days = Vec::new();
-    let (start, upto) = (w.kpi.start, w.kpi.upto);
+    let (start, upto) = (w.start, w.upto);
     let mut d = start;
     while d < upto {
         days.push(d);
@@ -128,81 +108,23 @@ struct CoordinatorName {
     unit: Option<String>,
 }
 
-/// Counted firms by region, tier and current coordinator with their targets met: one pass
-/// over the campaign's facts gives every firm-level total and breakdown.
-#[derive(FromQueryResult)]
-struct Cell {
-    region_id: i32,
-    tier_id: i32,
-    coordinator_id: Option<i32>,
-    firms: i64,
-    visited: i64,
-    solved: i64,
-    both: i64,
+/// A tally row's four firm counters as a target row.
+fn firm_row(t: &tally::Sum) -> TargetRow {
+    TargetRow {
+        id: t.key1,
+        in_scope: n(t.n1),
+        visited: n(t.n2),
+        solved: n(t.n3),
+        both: n(t.n4),
+        ..Default::default()
+    }
 }
 
-async fn cells(db: &impl ConnectionTrait, w: &Window) -> Result<Vec<Cell>, Error> {
-    let mut values = Vec::new();
-    let t = w.kpi.facts_sql(&mut values);
-    query_all::<Cell>(
-        db,
-        &format!(
-            "SELECT fp.region_id, fp.tier_id, fp.coordinator_id, COUNT(*) AS firms,
-                    COALESCE(SUM({visited}), 0) AS visited,
-                    COALESCE(SUM({solved}), 0) AS solved,
-                    COALESCE(SUM(CASE WHEN {v} AND {s} THEN 1 ELSE 0 END), 0) AS both
-             FROM firm_progress fp
-             WHERE {campaign} AND {counted}
-             GROUP BY fp.region_id, fp.tier_id, fp.coordinator_id",
-            visited = flag(&t.visited),
-            solved = flag(&t.solved),
-            v = t.visited,
-            s = t.solved,
-            campaign = t.join,
-            counted = t.counted,
-        ),
-        values,
-    )
-    .await
-}
-
-#[derive(FromQueryResult)]
-struct DayCount {
-    day: NaiveDate,
-    n: i64,
-}
-
-/// How many counted firms first met a target on each day, up to the counted day: `column` is
-/// `first_visit` or `first_solved`.
-async fn firsts_by_day(
-    db: &impl ConnectionTrait,
-    w: &Window,
-    column: &str,
-) -> Result<Vec<DayCount>, Error> {
-    let mut values = Vec::new();
-    let t = w.kpi.facts_sql(&mut values);
-    values.push(w.kpi.upto.into());
-    let upto = values.len();
-    query_all::<DayCount>(
-        db,
-        &format!(
-            "SELECT fp.{column} AS day, COUNT(*) AS n FROM firm_progress fp
-             WHERE {campaign} AND {counted} AND fp.{column} <= ${upto}
-             GROUP BY fp.{column} ORDER BY fp.{column}",
-            campaign = t.join,
-            counted = t.counted,
-        ),
-        values,
-    )
-    .await
-}
-
-/// The cumulative count on `day` of a per-day count sorted by day.
-fn cumulative(counts: &[DayCount], day: NaiveDate) -> u64 {
-    counts
-        .iter()
-        .take_while(|c| c.day <= day)
-        .map(|c| n(c.n))
+/// The cumulative count of one counter of dated tally rows (oldest first) up to `day`.
+fn cumulative(rows: &[tally::DayRow], day: NaiveDate, counter: fn(&tally::DayRow) -> i64) -> u64 {
+    rows.iter()
+        .take_while(|r| r.day <= day)
+        .map(|r| n(counter(r)))
         .sum()
 }
 
@@ -213,24 +135,48 @@ pub async fn compute(
     as_of: NaiveDate,
 ) -> Result<Dashboard, Error> {
     let w = Window::new(campaign, as_of);
+    // The firm tallies by region and tier are dated, so they answer any day. The tally by
+    // coordinator holds the figures as of the latest day a firm's facts can hold (the deadline,
+    // or today while the campaign runs); a replay of an earlier day counts those from the facts.
+    let latest = w.upto >= campaign.deadline.min(crate::clock::today());
+    let sums = tally::sums(
+        db,
+        campaign.id,
+        &[
+            tally::Kind::FirmTotal,
+            tally::Kind::FirmRegion,
+            tally::Kind::FirmTier,
+            tally::Kind::FirmCoordinator,
+        ],
+        w.upto,
+    )
+    .await?;
     let mut regions: HashMap<i32, TargetRow> = HashMap::new();
     let mut tiers: HashMap<i32, TargetRow> = HashMap::new();
     let mut coordinators: HashMap<i32, TargetRow> = HashMap::new();
-    let mut unassigned = 0;
-    for c in cells(db, &w).await? {
-        let add = |row: &mut TargetRow| {
-            row.in_scope += n(c.firms);
-            row.visited += n(c.visited);
-            row.solved += n(c.solved);
-            row.both += n(c.both);
-        };
-        add(regions.entry(c.region_id).or_default());
-        add(tiers.entry(c.tier_id).or_default());
-        match c.coordinator_id {
-            Some(id) => add(coordinators.entry(id).or_default()),
-            None => unassigned += n(c.firms),
+    for t in &sums {
+        let row = firm_row(t);
+        match t.kind {
+            k if k == tally::Kind::FirmRegion.id() => {
+                regions.insert(t.key1, row);
+            }
+            k if k == tally::Kind::FirmTier.id() => {
+                tiers.insert(t.key1, row);
+            }
+            k if k == tally::Kind::FirmCoordinator.id() && latest => {
+                coordinators.insert(t.key1, row);
+            }
+            _ => {}
         }
     }
+    if !latest {
+        for g in targets_by(db, &w, "COALESCE(fp.coordinator_id, 0)", "").await? {
+            coordinators.insert(g.gid, target_row(&g, "", "", ""));
+        }
+    }
+    // Key 0: the counted firms without a coordinator.
+    let unassigned = coordinators.remove(&0).map_or(0, |r| r.in_scope);
+    coordinators.retain(|_, r| r.in_scope > 0);
     let by_region: Vec<TargetRow> = Region::ALL
         .into_iter()
         .map(|r| TargetRow {
@@ -291,18 +237,17 @@ pub async fn compute(
     let coordinators_behind: Vec<TargetRow> =
         league.iter().rev().take(LIST_ROWS).cloned().collect();
     league.truncate(LIST_ROWS);
-    let first_visits = firsts_by_day(db, &w, "first_visit").await?;
-    let first_solves = firsts_by_day(db, &w, "first_solved").await?;
+    let days = tally::days(db, campaign.id, tally::Kind::FirmTotal, 0).await?;
     let burnup: Vec<BurnPoint> = burn_days(&w)
         .into_iter()
         .map(|d| BurnPoint {
             date: d,
-            visited: cumulative(&first_visits, d),
-            solved: cumulative(&first_solves, d),
+            visited: cumulative(&days, d, |r| r.n2),
+            solved: cumulative(&days, d, |r| r.n3),
         })
         .collect();
-    let total = problem_figures(db, &w, "0", "", "", vec![]).await?;
-    let problems = total.first().map(ProblemFigures::from).unwrap_or_default();
+    let mut tallies = breakdowns::problem_tallies(db, campaign, as_of).await?;
+    let problems = tallies.total.clone();
     let in_scope: u64 = by_region.iter().map(|r| r.in_scope).sum();
     let visited: u64 = by_region.iter().map(|r| r.visited).sum();
     let solved_firms: u64 = by_region.iter().map(|r| r.solved).sum();
@@ -319,15 +264,15 @@ pub async fn compute(
         burnup,
         projected_visited,
         projected_solved,
-        by_unit: by_unit(db, &w).await?,
-        by_measure: by_measure(db, campaign, as_of, None).await?,
+        by_unit: breakdowns::by_unit(db, &mut tallies).await?,
+        by_measure: breakdowns::measures_of(db, &tallies).await?,
         not_visited: Flags {
             total: in_scope - visited,
-            rows: firms_missing(db, &w, true).await?,
+            rows: firms_missing(db, &w, true, latest).await?,
         },
         nothing_solved: Flags {
             total: in_scope - solved_firms,
-            rows: firms_missing(db, &w, false).await?,
+            rows: firms_missing(db, &w, false, latest).await?,
         },
         overdue: Flags {
             total: problems.overdue,

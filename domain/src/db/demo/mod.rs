@@ -138,7 +138,7 @@ pub async fn seed(db: &crate::db::Db) -> Result<Summary, Error> {
         },
     )
     .await?;
-    crate::db::progress::refresh_all(&txn).await?;
+    crate::db::progress::rebuild_all(&txn).await?;
     txn.commit().await?;
     Ok(summary)
 }

@@ -70,7 +70,7 @@ impl Via {
 /// Records the firm's answer on a closed problem: solved (the target counts it) or not solved
 /// (the problem is reopened for the unit), with the firm's satisfaction.
 async fn record_confirmation(
-    txn: &impl ConnectionTrait,
+    txn: &Write,
     before: problem::Model,
     solved: bool,
     satisfaction: Satisfaction,
@@ -131,6 +131,7 @@ async fn record_confirmation(
     )
     .await?;
     // A "solved" answer may be the firm's first counted solution.
+    progress::refresh_problems(txn, &[before.id]).await?;
     progress::refresh(txn, &[before.firm_id]).await?;
     Ok(after)
 }

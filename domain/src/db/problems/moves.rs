@@ -164,6 +164,7 @@ async fn act_once(
         },
     )
     .await?;
+    progress::refresh_problems(&txn, &[problem_id]).await?;
     progress::refresh(&txn, &[before.firm_id]).await?;
     txn.commit().await?;
     Ok(after)

@@ -1,19 +1,93 @@
-//! The progress facts (`firm_progress`): per campaign and firm, whether the firm counts and the
-//! days it first met each target, kept up to date in the transaction of every write that
-//! changes them. Everything that counts firms (dashboard, lists, roster, reports) reads these
-//! rows instead of recounting visits and problems, so figures stay live and cheap under writes.
+//! The progress facts, kept up to date in the transaction of every write that changes them:
 //!
-//! A firm's facts are always recomputed whole from the one definition (`kpi::sql::FactSql`),
-//! never patched by increments: a corrected visit date, a reopened or withdrawn problem, a
-//! handover or a scope override all take the same path, and the facts cannot drift from a
-//! recount (a test recounts after a random mix of writes).
+//! - `firm_progress`: per campaign and firm, whether the firm counts and the days it first met
+//!   each target (the rule in SQL: `kpi::sql::FactSql`);
+//! - `problem_progress` (`problems`): per campaign and problem, the day from which it counts
+//!   toward each problem figure (the rule in Rust: `kpi::problems::ProblemDays`);
+//! - `tallies` (`tally`): the figures themselves as counts by day, changed by the difference
+//!   between a fact's old and new contribution.
+//!
+//! Everything that counts (dashboard, lists, roster, reports) reads these rows instead of
+//! recounting visits and problems, so figures stay live and cheap under writes. Facts are
+//! always recomputed whole from their rule, never patched: a corrected visit date, a reopened
+//! or withdrawn problem, a handover or a scope override all take the same path, and the facts
+//! cannot drift from a recount (a test recounts after a random mix of concurrent writes).
 
-use super::query_all;
+pub mod problems;
+pub mod tally;
+
+pub use problems::{ProblemFact, rebuild_problems, refresh_problems};
+
+use super::{Write, query_all};
 use crate::campaign::{Campaign, Progress};
 use crate::error::Error;
 use crate::kpi::Window;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
+use tally::Delta;
+
+/// One firm's facts in one campaign, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirmFact {
+    pub campaign_id: i32,
+    pub firm_id: i32,
+    pub region_id: i32,
+    pub tier_id: i32,
+    pub coordinator_id: Option<i32>,
+    pub in_scope: bool,
+    pub counted: bool,
+    pub first_visit: Option<NaiveDate>,
+    pub first_solved: Option<NaiveDate>,
+}
+
+#[derive(FromQueryResult)]
+struct FactRow {
+    campaign_id: i32,
+    firm_id: i32,
+    region_id: i32,
+    tier_id: i32,
+    coordinator_id: Option<i32>,
+    in_scope: i32,
+    counted: i32,
+    first_visit: Option<NaiveDate>,
+    first_solved: Option<NaiveDate>,
+}
+
+/// The stored facts of these firms (or all), every campaign.
+pub async fn firm_facts(
+    db: &impl ConnectionTrait,
+    firm_ids: Option<&[i32]>,
+) -> Result<Vec<FirmFact>, Error> {
+    let which = match firm_ids {
+        Some(ids) => format!("WHERE firm_id IN ({})", id_list(ids)),
+        None => String::new(),
+    };
+    let rows = query_all::<FactRow>(
+        db,
+        &format!(
+            "SELECT campaign_id, firm_id, region_id, tier_id, coordinator_id,
+                    CASE WHEN in_scope THEN 1 ELSE 0 END AS in_scope,
+                    CASE WHEN counted THEN 1 ELSE 0 END AS counted, first_visit, first_solved
+             FROM firm_progress {which}"
+        ),
+        vec![],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FirmFact {
+            campaign_id: r.campaign_id,
+            firm_id: r.firm_id,
+            region_id: r.region_id,
+            tier_id: r.tier_id,
+            coordinator_id: r.coordinator_id,
+            in_scope: r.in_scope != 0,
+            counted: r.counted != 0,
+            first_visit: r.first_visit,
+            first_solved: r.first_solved,
+        })
+        .collect())
+}
 
 /// The version of the facts' rule. Raise it whenever `kpi::sql::FactSql` (or what is stored)
 /// changes: the server then rebuilds every facts row when it starts.
@@ -29,7 +103,7 @@ struct CampaignWindow {
     deadline: NaiveDate,
 }
 
-async fn campaigns(db: &impl ConnectionTrait) -> Result<Vec<Window>, Error> {
+pub(crate) async fn campaigns(db: &impl ConnectionTrait) -> Result<Vec<Window>, Error> {
     let rows = query_all::<CampaignWindow>(
         db,
         "SELECT id, starts_on, deadline FROM campaigns ORDER BY id",
@@ -60,10 +134,11 @@ enum Firms<'a> {
     Some(&'a [i32]),
 }
 
-/// Recomputes the facts of these firms, in every campaign, inside the caller's transaction.
-/// Call it after the write that changed them (a visit, a problem's status, a confirmation, the
-/// firm's profile, scope or archiving, its coordinator), before committing.
-pub async fn refresh(db: &impl ConnectionTrait, firm_ids: &[i32]) -> Result<(), Error> {
+/// Recomputes the facts of these firms, in every campaign, inside the caller's transaction,
+/// and notes the change of the tallies for its commit. Call it after the write that changed
+/// them (a visit, a problem's status, a confirmation, the firm's profile, scope or archiving,
+/// its coordinator), before committing.
+pub async fn refresh(w: &Write, firm_ids: &[i32]) -> Result<(), Error> {
     let mut ids: Vec<i32> = firm_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -71,13 +146,26 @@ pub async fn refresh(db: &impl ConnectionTrait, firm_ids: &[i32]) -> Result<(), 
         return Ok(());
     }
     if ids.len() > FEW {
-        return refresh_all(db).await;
+        return refresh_all(w).await;
     }
-    lock(db, Firms::Some(&ids)).await?;
-    for w in campaigns(db).await? {
-        upsert(db, &w, Firms::Some(&ids)).await?;
+    lock(w, Firms::Some(&ids)).await?;
+    let before = firm_facts(w, Some(&ids)).await?;
+    for c in campaigns(w).await? {
+        upsert(w, &c, Firms::Some(&ids)).await?;
     }
+    let after = firm_facts(w, Some(&ids)).await?;
+    let mut delta = Delta::default();
+    before.iter().for_each(|f| delta.firm(f, -1));
+    after.iter().for_each(|f| delta.firm(f, 1));
+    w.tally(delta);
     Ok(())
+}
+
+/// Recomputes every fact, firms' and problems', and counts every tally again (a new campaign,
+/// bulk loads, a rule change).
+pub async fn rebuild_all(w: &Write) -> Result<(), Error> {
+    refresh_all(w).await?;
+    rebuild_problems(w).await
 }
 
 /// Holds the whole register against other writers until the transaction ends (PostgreSQL; on
@@ -87,13 +175,25 @@ pub async fn lock_register(db: &impl ConnectionTrait) -> Result<(), Error> {
     lock(db, Firms::All).await
 }
 
-/// Recomputes every firm's facts in every campaign (bulk imports, a new campaign, rebuilds).
-pub async fn refresh_all(db: &impl ConnectionTrait) -> Result<(), Error> {
-    lock(db, Firms::All).await?;
-    for w in campaigns(db).await? {
-        upsert(db, &w, Firms::All).await?;
+/// Recomputes every firm's facts in every campaign and counts the firm tallies again (bulk
+/// imports, a new campaign, rebuilds).
+pub async fn refresh_all(w: &Write) -> Result<(), Error> {
+    lock(w, Firms::All).await?;
+    for c in campaigns(w).await? {
+        upsert(w, &c, Firms::All).await?;
     }
-    Ok(())
+    w.execute_unprepared(&format!(
+        "DELETE FROM tallies WHERE kind < {}",
+        tally::Kind::ProblemTotal.id()
+    ))
+    .await?;
+    // Changes noted before are part of what is counted now.
+    w.drop_pending(|k| k < tally::Kind::ProblemTotal.id());
+    let mut delta = Delta::default();
+    for f in firm_facts(w, None).await? {
+        delta.firm(&f, 1);
+    }
+    delta.apply(w).await
 }
 
 /// On PostgreSQL, two writers to one firm could each compute its facts from a snapshot without
@@ -124,7 +224,7 @@ async fn lock(db: &impl ConnectionTrait, firms: Firms<'_>) -> Result<(), Error> 
 }
 
 /// A list of ids for an IN clause: integers this module holds, never user text.
-fn id_list(ids: &[i32]) -> String {
+pub(crate) fn id_list(ids: &[i32]) -> String {
     ids.iter()
         .map(i32::to_string)
         .collect::<Vec<_>>()
@@ -164,6 +264,26 @@ async fn upsert(db: &impl ConnectionTrait, w: &Window, firms: Firms<'_>) -> Resu
     Ok(())
 }
 
+/// The tallies counted from scratch: from the stored firm facts and the problems' rows (what a
+/// rebuild writes). Tests compare it with what the writes left.
+pub async fn recount_tallies(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(tally::Key, tally::Counts)>, Error> {
+    let mut delta = Delta::default();
+    for f in firm_facts(db, None).await? {
+        delta.firm(&f, 1);
+    }
+    let units = problems::units_of(db, None).await?;
+    for p in problems::computed(db, None).await? {
+        let routed = units
+            .get(&p.problem_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        delta.problem(&p, routed, 1);
+    }
+    Ok(delta.rows())
+}
+
 #[derive(FromQueryResult)]
 struct Rule {
     facts_rule: i32,
@@ -183,7 +303,7 @@ pub async fn ensure_current(db: &super::Db) -> Result<bool, Error> {
         return Ok(false);
     }
     let txn = super::Write::begin(db).await?;
-    refresh_all(&txn).await?;
+    rebuild_all(&txn).await?;
     txn.execute_raw(super::sql(
         txn.get_database_backend(),
         "UPDATE figures_version SET facts_rule = $1 WHERE id = 1",
