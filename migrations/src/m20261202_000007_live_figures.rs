@@ -55,22 +55,16 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // The red and yellow lists: the first counted firms (by region) not visited, or with
-        // nothing solved, straight from an index.
+        // nothing solved, straight from an index. Partial indexes, because an `IS NULL` column
+        // ahead of the sort columns does not let PostgreSQL read them in order.
         for (name, column) in [
             ("ix_firm_progress_unvisited", "first_visit"),
             ("ix_firm_progress_unsolved", "first_solved"),
         ] {
-            m.create_index(
-                Index::create()
-                    .name(name)
-                    .table("firm_progress")
-                    .col("campaign_id")
-                    .col("counted")
-                    .col(column)
-                    .col("region_id")
-                    .col("firm_id")
-                    .to_owned(),
-            )
+            db.execute_unprepared(&format!(
+                "CREATE INDEX {name} ON firm_progress (campaign_id, region_id, firm_id)
+                 WHERE counted AND {column} IS NULL"
+            ))
             .await?;
         }
         // Per campaign and problem, the day from which the problem counts toward each problem
@@ -94,12 +88,20 @@ impl MigrationTrait for Migration {
             ){tail}"
         ))
         .await?;
+        // The overdue list: problems never concluded, in deadline order (partial, as above),
+        // and those concluded later than a day, by that day.
+        db.execute_unprepared(
+            "CREATE INDEX ix_problem_progress_never_concluded
+             ON problem_progress (campaign_id, deadline, problem_id) WHERE due_concluded IS NULL",
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("ix_problem_progress_open")
                 .table("problem_progress")
                 .col("campaign_id")
                 .col("due_concluded")
+                .col("due")
                 .col("deadline")
                 .col("problem_id")
                 .to_owned(),
@@ -129,6 +131,17 @@ impl MigrationTrait for Migration {
                 PRIMARY KEY (campaign_id, kind, key1, key2, day)
             ){tail}"
         ))
+        .await?;
+        // A month's daily rows of a kind also kept by month (`tally::sums`).
+        m.create_index(
+            Index::create()
+                .name("ix_tallies_day")
+                .table("tallies")
+                .col("campaign_id")
+                .col("kind")
+                .col("day")
+                .to_owned(),
+        )
         .await?;
         m.create_index(
             Index::create()

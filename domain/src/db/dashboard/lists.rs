@@ -28,13 +28,13 @@ pub(super) async fn firms_missing(
 ) -> Result<Vec<FirmFlag>, Error> {
     let mut values = Vec::new();
     let t = w.facts_sql(&mut values);
-    let met = match (visited, latest) {
-        (true, true) => "fp.first_visit IS NOT NULL".to_owned(),
-        (false, true) => "fp.first_solved IS NOT NULL".to_owned(),
-        (true, false) => t.visited.clone(),
-        (false, false) => t.solved.clone(),
+    // Spelled as the partial indexes' predicates, so both databases use them.
+    let missing = match (visited, latest) {
+        (true, true) => "fp.first_visit IS NULL".to_owned(),
+        (false, true) => "fp.first_solved IS NULL".to_owned(),
+        (true, false) => format!("NOT {}", t.visited),
+        (false, false) => format!("NOT {}", t.solved),
     };
-    let missing = &met;
     values.push((LIST_ROWS as i64).into());
     let limit = values.len();
     let rows = query_all::<FlagRow>(
@@ -44,7 +44,7 @@ pub(super) async fn firms_missing(
              FROM firm_progress fp
              JOIN firms f ON f.id = fp.firm_id
              LEFT JOIN users u ON u.id = fp.coordinator_id
-             WHERE {campaign} AND {counted} AND NOT {missing}
+             WHERE {campaign} AND {counted} AND {missing}
              ORDER BY fp.region_id, fp.firm_id LIMIT ${limit}",
             campaign = t.join,
             counted = t.counted

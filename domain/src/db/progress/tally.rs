@@ -9,7 +9,7 @@
 
 use super::{FirmFact, ProblemFact};
 use crate::error::Error;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use std::collections::BTreeMap;
 
@@ -31,12 +31,30 @@ pub enum Kind {
     ProblemMeasure = 13,
     /// Concluded problems by unit (key1) and whole days to conclude (key2); counter: n.
     ProblemDuration = 14,
+    /// The same by the first day of the month they were concluded in: units × days to conclude
+    /// × days of the year is the one breakdown with a hundred thousand rows at national scale,
+    /// so a sum up to a day reads the months before from here and only that month's days from
+    /// `ProblemDuration` ([`sums`]).
+    ProblemDurationByMonth = 15,
 }
 
 impl Kind {
     pub const fn id(self) -> i32 {
         self as i32
     }
+
+    /// The kind that holds this one's rows summed by month, if it has one.
+    const fn by_month(self) -> Option<Kind> {
+        match self {
+            Kind::ProblemDuration => Some(Kind::ProblemDurationByMonth),
+            _ => None,
+        }
+    }
+}
+
+/// The first day of the month of `day`.
+fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
 }
 
 /// The day of rows that hold no day (counted firms: scope is not dated).
@@ -166,6 +184,12 @@ impl Delta {
                     day,
                 };
                 self.add(key, one(0), sign);
+                let month = Key {
+                    kind: Kind::ProblemDurationByMonth.id(),
+                    day: month_of(day),
+                    ..key
+                };
+                self.add(month, one(0), sign);
             }
         }
     }
@@ -258,18 +282,51 @@ pub struct Sum {
     pub n8: i64,
 }
 
-/// The tallies of these kinds summed over days up to `upto`, per breakdown.
+/// The tallies of these kinds summed over days up to `upto`, per breakdown. A kind kept by
+/// month too is read from its monthly rows before `upto`'s month and its daily rows within it.
 pub async fn sums(
     db: &impl ConnectionTrait,
     campaign_id: i32,
     kinds: &[Kind],
     upto: NaiveDate,
 ) -> Result<Vec<Sum>, Error> {
-    let list = kinds
+    const COUNTERS: &str = "n1, n2, n3, n4, n5, n6, n7, n8";
+    let plain = kinds
         .iter()
+        .filter(|k| k.by_month().is_none())
         .map(|k| k.id().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect::<Vec<_>>();
+    // $1 campaign, $2 the day, $3 the first day of its month; kind ids are this enum's.
+    let mut parts = Vec::new();
+    if !plain.is_empty() {
+        parts.push(format!(
+            "SELECT kind, key1, key2, {COUNTERS} FROM tallies
+             WHERE campaign_id = $1 AND kind IN ({}) AND day <= $2",
+            plain.join(", ")
+        ));
+    }
+    for k in kinds {
+        if let Some(m) = k.by_month() {
+            parts.push(format!(
+                "SELECT {k} AS kind, key1, key2, {COUNTERS} FROM tallies
+                 WHERE campaign_id = $1 AND kind = {m} AND day < $3",
+                k = k.id(),
+                m = m.id()
+            ));
+            parts.push(format!(
+                "SELECT kind, key1, key2, {COUNTERS} FROM tallies
+                 WHERE campaign_id = $1 AND kind = {k} AND day >= $3 AND day <= $2",
+                k = k.id()
+            ));
+        }
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut values: Vec<Value> = vec![campaign_id.into(), upto.into()];
+    if kinds.iter().any(|k| k.by_month().is_some()) {
+        values.push(month_of(upto).into());
+    }
     crate::db::query_all::<Sum>(
         db,
         &format!(
@@ -277,10 +334,11 @@ pub async fn sums(
                     CAST(SUM(n3) AS BIGINT) AS n3, CAST(SUM(n4) AS BIGINT) AS n4,
                     CAST(SUM(n5) AS BIGINT) AS n5, CAST(SUM(n6) AS BIGINT) AS n6,
                     CAST(SUM(n7) AS BIGINT) AS n7, CAST(SUM(n8) AS BIGINT) AS n8
-             FROM tallies WHERE campaign_id = $1 AND kind IN ({list}) AND day <= $2
-             GROUP BY kind, key1, key2"
+             FROM ({}) t
+             GROUP BY kind, key1, key2",
+            parts.join(" UNION ALL ")
         ),
-        vec![campaign_id.into(), upto.into()],
+        values,
     )
     .await
 }
@@ -442,5 +500,15 @@ mod tests {
             .map(|k| (k.key1, k.key2))
             .collect();
         assert_eq!(durations, vec![(2, 10), (6, 10)]);
+        let by_month: Vec<(i32, i32, NaiveDate)> = delta
+            .0
+            .keys()
+            .filter(|k| k.kind == Kind::ProblemDurationByMonth.id())
+            .map(|k| (k.key1, k.key2, k.day))
+            .collect();
+        assert_eq!(
+            by_month,
+            vec![(2, 10, d("2022-05-01")), (6, 10, d("2022-05-01"))]
+        );
     }
 }
