@@ -165,6 +165,13 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("INSERT INTO figures_version (id, n, facts_rule) VALUES (1, 0, 0)")
             .await?;
+        // On PostgreSQL the version is a sequence, moved right after each commit: a row that
+        // every writer updates is held until its commit is on disk, which queued all writers
+        // behind one another (`domain::db::write`).
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            db.execute_unprepared("CREATE SEQUENCE figures_version_seq")
+                .await?;
+        }
         m.alter_table(
             Table::alter()
                 .table("visits")
@@ -193,6 +200,11 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        if m.get_connection().get_database_backend() == sea_orm::DbBackend::Postgres {
+            m.get_connection()
+                .execute_unprepared("DROP SEQUENCE IF EXISTS figures_version_seq")
+                .await?;
+        }
         m.drop_table(Table::drop().table("figures_version").to_owned())
             .await?;
         m.drop_table(Table::drop().table("tallies").to_owned())

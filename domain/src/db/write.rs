@@ -37,6 +37,8 @@ fn sqlite_gate() -> Arc<Mutex<()>> {
 /// end it with [`Write::commit`] (dropping it rolls back).
 pub struct Write {
     txn: DatabaseTransaction,
+    /// The pool, to move the figures version after the commit on PostgreSQL.
+    db: DatabaseConnection,
     moves_figures: bool,
     /// The change of the tallies this transaction's facts made, applied at commit.
     pending: std::sync::Mutex<super::progress::tally::Delta>,
@@ -60,6 +62,7 @@ impl Write {
     pub async fn begin_read(db: &DatabaseConnection) -> Result<Write, Error> {
         Ok(Write {
             txn: db.begin().await?,
+            db: db.clone(),
             moves_figures: false,
             pending: Default::default(),
             _gate: None,
@@ -90,6 +93,7 @@ impl Write {
             .await?;
         Ok(Write {
             txn,
+            db: db.clone(),
             moves_figures,
             pending: Default::default(),
             _gate: gate,
@@ -113,19 +117,30 @@ impl Write {
     }
 
     /// Commits. A business write first applies its change of the tallies (rows in key order,
-    /// so writers take their locks in one order) and then moves the figures version, as its
-    /// last statement, so on PostgreSQL those rows are held only for the commit itself.
+    /// so writers take their locks in one order) and then moves the figures version: on SQLite
+    /// as its last statement, on PostgreSQL right after the commit (`progress::figures_version`).
     pub async fn commit(self) -> Result<(), Error> {
         let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
         if !pending.is_empty() {
             pending.apply(&self.txn).await?;
         }
-        if self.moves_figures {
+        let postgres = self.db.get_database_backend() == DbBackend::Postgres;
+        if self.moves_figures && !postgres {
             self.txn
                 .execute_unprepared("UPDATE figures_version SET n = n + 1 WHERE id = 1")
                 .await?;
         }
         self.txn.commit().await?;
+        if self.moves_figures
+            && postgres
+            && let Err(e) = self
+                .db
+                .execute_unprepared("SELECT nextval('figures_version_seq')")
+                .await
+        {
+            // The write stands; cached figures stay as they were until the next write.
+            tracing::warn!(error = %e, "the figures version could not be moved after a commit");
+        }
         Ok(())
     }
 }

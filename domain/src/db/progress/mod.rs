@@ -320,15 +320,20 @@ struct Version {
     n: i64,
 }
 
-/// The version of the business figures: moved by every business write in its transaction
-/// (`write::Write::commit`), so a figure computed at one version is true until it moves.
-/// Logins and other account events do not move it.
+/// The version of the business figures, moved by every business write (`write::Write::commit`),
+/// so a figure computed at one version is true until it moves. Logins and other account events
+/// do not move it. On SQLite a row moved inside the write's transaction (writers take turns
+/// anyway); on PostgreSQL a sequence moved right after the commit, so writers never queue on it.
+/// A reader that reads the old version after the commit computes newer figures than it names,
+/// which the next version replaces; no reader can name a version its figures are older than.
 pub async fn figures_version(db: &impl ConnectionTrait) -> Result<i64, Error> {
-    Ok(
-        super::query_one::<Version>(db, "SELECT n FROM figures_version WHERE id = 1", vec![])
-            .await?
-            .map_or(0, |v| v.n),
-    )
+    let text = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "SELECT last_value AS n FROM figures_version_seq",
+        _ => "SELECT n FROM figures_version WHERE id = 1",
+    };
+    Ok(super::query_one::<Version>(db, text, vec![])
+        .await?
+        .map_or(0, |v| v.n))
 }
 
 /// The campaign's two targets as of any day, so the 2022 campaign can be replayed. They are the
