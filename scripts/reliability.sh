@@ -130,9 +130,10 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
   "$VENV/bin/pip" install -q schemathesis
 fi
 set +e
-"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
+# Run from the scratch directory: schemathesis keeps a cache of crashes where it runs.
+(cd "$work" && "$OLDPWD/$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --header "Authorization: Bearer $TOKEN" --checks not_a_server_error \
-  --max-examples "${RELIABILITY_EXAMPLES:-60}" >"$work/schemathesis" 2>&1
+  --max-examples "${RELIABILITY_EXAMPLES:-60}") >"$work/schemathesis" 2>&1
 st=$?
 set -e
 tail -15 "$work/schemathesis" >&2
