@@ -124,22 +124,12 @@ impl Write {
         if !pending.is_empty() {
             pending.apply(&self.txn).await?;
         }
-        let postgres = self.db.get_database_backend() == DbBackend::Postgres;
-        if self.moves_figures && !postgres {
-            self.txn
-                .execute_unprepared("UPDATE figures_version SET n = n + 1 WHERE id = 1")
-                .await?;
+        if self.moves_figures {
+            super::progress::move_version_in(&self.txn).await?;
         }
         self.txn.commit().await?;
-        if self.moves_figures
-            && postgres
-            && let Err(e) = self
-                .db
-                .execute_unprepared("SELECT nextval('figures_version_seq')")
-                .await
-        {
-            // The write stands; cached figures stay as they were until the next write.
-            tracing::warn!(error = %e, "the figures version could not be moved after a commit");
+        if self.moves_figures {
+            super::progress::move_version_after(&self.db).await;
         }
         Ok(())
     }

@@ -336,6 +336,29 @@ pub async fn figures_version(db: &impl ConnectionTrait) -> Result<i64, Error> {
         .map_or(0, |v| v.n))
 }
 
+/// Moves the figures version inside a business write's transaction, as its last statement:
+/// on SQLite, where writers take turns anyway. Nothing on PostgreSQL ([`move_version_after`]).
+pub(crate) async fn move_version_in(txn: &impl ConnectionTrait) -> Result<(), Error> {
+    if txn.get_database_backend() != sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("UPDATE figures_version SET n = n + 1 WHERE id = 1")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Moves the figures version right after a business write committed: on PostgreSQL, where a
+/// row every writer updates would be held until each commit reached the disk.
+pub(crate) async fn move_version_after(db: &impl ConnectionTrait) {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres
+        && let Err(e) = db
+            .execute_unprepared("SELECT nextval('figures_version_seq')")
+            .await
+    {
+        // The write stands; cached figures stay as they were until the next write.
+        tracing::warn!(error = %e, "the figures version could not be moved after a commit");
+    }
+}
+
 /// The campaign's two targets as of any day, so the 2022 campaign can be replayed. They are the
 /// dashboard's firm-level figures (one definition, one query path); pages and the API take them
 /// from the dashboard cache; this uncached form is for callers without one (the tests).
