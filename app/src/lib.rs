@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/firms/:id/edit") view=pages::firm_form::FirmFormPage ssr=SsrMode::Async />
                     <Route path=path!("/firms/:id/visit") view=pages::visit::LogVisitPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage ssr=SsrMode::Async />
+                    <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reports") view=pages::report::ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=pages::account::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=pages::account::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/problems") view=pages::problem_list::ProblemListPage ssr=SsrMode::Async />
                     <Route path=path!("/queue") view=pages::problems::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/my") view=pages::my_firms::MyFirmsPage ssr=SsrMode::Async />
                     <Route path=path!("/workload") view=pages::workload::WorkloadPage ssr=SsrMode::Async />

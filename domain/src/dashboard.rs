@@ -76,6 +76,76 @@ impl TargetRow {
     }
 }
 
+/// The supervision colour of a row in the dashboard's league tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowColour {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl RowColour {
+    pub const fn class(self) -> &'static str {
+        match self {
+            RowColour::Green => "row-green",
+            RowColour::Yellow => "row-yellow",
+            RowColour::Red => "row-red",
+        }
+    }
+}
+
+/// A region's (or tier's) weaker target share, which is what keeps it from being done.
+fn weaker_share(r: &TargetRow) -> f64 {
+    r.visited_percent().min(r.solved_percent())
+}
+
+/// Regions worst first: by the weaker of their two target shares, then by more firms to go.
+pub fn rank_regions_worst_first(rows: &mut [TargetRow]) {
+    rows.sort_by(|a, b| {
+        weaker_share(a)
+            .total_cmp(&weaker_share(b))
+            .then_with(|| b.in_scope.cmp(&a.in_scope))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// A region's colour as of a day: its weaker target share against the campaign's pace line.
+pub fn region_colour(c: &Campaign, r: &TargetRow, as_of: NaiveDate) -> RowColour {
+    match c.pace(weaker_share(r), as_of) {
+        crate::campaign::Pace::Done | crate::campaign::Pace::OnTrack => RowColour::Green,
+        crate::campaign::Pace::Warning => RowColour::Yellow,
+        crate::campaign::Pace::Behind => RowColour::Red,
+    }
+}
+
+/// Units worst first: by their share of problems overdue, then by the share not concluded.
+pub fn rank_units_worst_first(rows: &mut [UnitRow]) {
+    rows.sort_by(|a, b| {
+        b.figures
+            .overdue_percent()
+            .total_cmp(&a.figures.overdue_percent())
+            .then_with(|| {
+                a.figures
+                    .concluded_percent()
+                    .total_cmp(&b.figures.concluded_percent())
+            })
+            .then_with(|| b.figures.raised.cmp(&a.figures.raised))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// A unit's colour: red with anything overdue, yellow while less than four in five of its
+/// problems are concluded, green otherwise (or with nothing routed to it).
+pub fn unit_colour(u: &UnitRow) -> RowColour {
+    if u.figures.overdue > 0 {
+        RowColour::Red
+    } else if u.figures.raised > 0 && u.figures.concluded_percent() < 80.0 {
+        RowColour::Yellow
+    } else {
+        RowColour::Green
+    }
+}
+
 /// A member unit's handling of the problems routed to it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -120,6 +190,7 @@ pub struct OverdueFlag {
     pub firm_name: String,
     pub units: String,
     pub deadline: NaiveDate,
+    /// Working days past the deadline by the day (`Calendar::working_days_between`).
     pub days_overdue: i64,
     pub status: String,
 }
@@ -141,10 +212,10 @@ pub struct BurnPoint {
     pub solved: u64,
 }
 
-/// Where a straight continuation of the last four weeks' pace lands at the deadline.
-pub fn project(points: &[BurnPoint], deadline: NaiveDate, in_scope: u64) -> (u64, u64) {
+/// The pace of the last four weeks (firms per day) of one target's burn-up, up to its last point.
+fn recent_rate(points: &[BurnPoint], pick: fn(&BurnPoint) -> u64) -> f64 {
     let Some(last) = points.last() else {
-        return (0, 0);
+        return 0.0;
     };
     let window = points
         .iter()
@@ -154,18 +225,109 @@ pub fn project(points: &[BurnPoint], deadline: NaiveDate, in_scope: u64) -> (u64
         .copied()
         .unwrap_or(*last);
     let span = (last.date - window.date).num_days();
-    let left = (deadline - last.date).num_days().max(0);
-    let ahead = |now: u64, then: u64| {
-        if span <= 0 {
-            return now;
-        }
-        let rate = now.saturating_sub(then) as f64 / span as f64;
-        ((now as f64 + rate * left as f64).round() as u64).min(in_scope)
+    if span <= 0 {
+        return 0.0;
+    }
+    pick(last).saturating_sub(pick(&window)) as f64 / span as f64
+}
+
+/// Where a straight continuation of the last four weeks' pace lands at the deadline.
+pub fn project(points: &[BurnPoint], deadline: NaiveDate, in_scope: u64) -> (u64, u64) {
+    let Some(last) = points.last() else {
+        return (0, 0);
     };
-    (
-        ahead(last.visited, window.visited),
-        ahead(last.solved, window.solved),
-    )
+    let left = (deadline - last.date).num_days().max(0) as f64;
+    let ahead = |pick: fn(&BurnPoint) -> u64| {
+        let now = pick(last);
+        ((now as f64 + recent_rate(points, pick) * left).round() as u64).min(in_scope)
+    };
+    (ahead(|p| p.visited), ahead(|p| p.solved))
+}
+
+/// The verdict on one target, the leaders' first question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Outlook {
+    /// Every firm in scope counted.
+    Met,
+    /// The last four weeks' pace, kept up, reaches every firm by the deadline.
+    WillBeMet,
+    /// Not at the current pace, but at most half as fast again would do it.
+    AtRisk,
+    /// It needs more than half as fast again as the last four weeks.
+    WillBeMissed,
+    /// The deadline has passed short of the target.
+    Missed,
+}
+
+/// How much faster than the recent pace the rest may need before a target is "will be missed".
+pub const AT_RISK_SPEED_UP: f64 = 1.5;
+
+/// One target's verdict with the numbers behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verdict {
+    pub outlook: Outlook,
+    /// Firms counted as of the day, of the firms in scope.
+    pub done: u64,
+    pub in_scope: u64,
+    /// Firms still to reach.
+    pub gap: u64,
+    /// Where the recent pace lands by the deadline.
+    pub projected: u64,
+    /// Firms a week over the last four weeks.
+    pub weekly_pace: f64,
+    /// Firms a week needed from now to the deadline (0 once met or over).
+    pub weekly_needed: f64,
+    /// The deadline has passed by the day: the figures are the result, not a projection.
+    pub final_result: bool,
+}
+
+impl Verdict {
+    /// The verdict on the target `pick` reads from a burn-up whose last point is the as-of day.
+    pub fn of(
+        points: &[BurnPoint],
+        pick: fn(&BurnPoint) -> u64,
+        deadline: NaiveDate,
+        in_scope: u64,
+    ) -> Verdict {
+        let last = points.last().copied();
+        let done = last.map(|p| pick(&p)).unwrap_or(0).min(in_scope);
+        let gap = in_scope - done;
+        let final_result = last.is_some_and(|p| p.date >= deadline);
+        let rate = recent_rate(points, pick);
+        let days_left = last
+            .map(|p| (deadline - p.date).num_days().max(0))
+            .unwrap_or(0) as f64;
+        let projected = ((done as f64 + rate * days_left).round() as u64).min(in_scope);
+        let weekly_needed = if gap == 0 || final_result {
+            0.0
+        } else {
+            // On the deadline itself one day is left: the day's own visits still count.
+            gap as f64 / (days_left.max(1.0) / 7.0)
+        };
+        let outlook = if gap == 0 {
+            Outlook::Met
+        } else if final_result {
+            Outlook::Missed
+        } else if projected >= in_scope {
+            Outlook::WillBeMet
+        } else if weekly_needed <= rate * 7.0 * AT_RISK_SPEED_UP {
+            Outlook::AtRisk
+        } else {
+            Outlook::WillBeMissed
+        };
+        Verdict {
+            outlook,
+            done,
+            in_scope,
+            gap,
+            projected,
+            weekly_pace: rate * 7.0,
+            weekly_needed,
+            final_result,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,6 +346,10 @@ pub struct Dashboard {
     pub burnup: Vec<BurnPoint>,
     pub projected_visited: u64,
     pub projected_solved: u64,
+    /// The verdicts on the two targets: every firm visited on site, every firm with a problem
+    /// solved.
+    pub visit_verdict: Verdict,
+    pub solve_verdict: Verdict,
     pub by_region: Vec<TargetRow>,
     pub by_tier: Vec<TargetRow>,
     pub by_unit: Vec<UnitRow>,
@@ -371,6 +537,89 @@ mod tests {
         // Never above the firms in scope.
         assert_eq!(project(&points, d("2022-12-31"), 110), (110, 68));
         assert_eq!(project(&[], d("2022-12-31"), 10), (0, 0));
+    }
+
+    #[test]
+    fn verdicts_say_met_will_be_met_at_risk_missed() {
+        let p = |date: &str, visited, solved| BurnPoint {
+            date: d(date),
+            visited,
+            solved,
+        };
+        // 28 firms in the last 28 days (7 a week), 28 days left.
+        let points = [
+            p("2022-11-01", 10, 0),
+            p("2022-11-05", 72, 40),
+            p("2022-12-03", 100, 54),
+        ];
+        let deadline = d("2022-12-31");
+        let v = Verdict::of(&points, |p| p.visited, deadline, 120);
+        assert_eq!(
+            (v.outlook, v.gap, v.projected),
+            (Outlook::WillBeMet, 20, 120)
+        );
+        assert!((v.weekly_pace - 7.0).abs() < 1e-9);
+        assert!((v.weekly_needed - 5.0).abs() < 1e-9);
+        // 40 to go in 4 weeks is 10 a week: within half as fast again as 7.
+        let v = Verdict::of(&points, |p| p.visited, deadline, 140);
+        assert_eq!((v.outlook, v.projected), (Outlook::AtRisk, 128));
+        // 60 to go is 15 a week: more than 10.5.
+        let v = Verdict::of(&points, |p| p.visited, deadline, 160);
+        assert_eq!(v.outlook, Outlook::WillBeMissed);
+        let v = Verdict::of(&points, |p| p.visited, deadline, 100);
+        assert_eq!((v.outlook, v.gap, v.weekly_needed), (Outlook::Met, 0, 0.0));
+        // After the deadline the result, never a projection.
+        let ended = [p("2022-11-01", 10, 0), p("2022-12-31", 100, 54)];
+        let v = Verdict::of(&ended, |p| p.solved, deadline, 100);
+        assert_eq!(
+            (v.outlook, v.final_result, v.gap, v.weekly_needed),
+            (Outlook::Missed, true, 46, 0.0)
+        );
+        let v = Verdict::of(&[], |p| p.solved, deadline, 0);
+        assert_eq!(v.outlook, Outlook::Met);
+    }
+
+    #[test]
+    fn regions_and_units_are_ranked_worst_first() {
+        let region = |id, in_scope, visited, solved| TargetRow {
+            id,
+            in_scope,
+            visited,
+            solved,
+            ..TargetRow::default()
+        };
+        let mut rows = vec![
+            region(1, 10, 10, 9),
+            region(2, 10, 3, 8),
+            region(3, 20, 10, 10),
+            region(4, 10, 5, 5),
+        ];
+        rank_regions_worst_first(&mut rows);
+        let order: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        assert_eq!(order, vec![2, 3, 4, 1]);
+        let unit = |id, raised, concluded, overdue| UnitRow {
+            id,
+            figures: ProblemFigures {
+                raised,
+                concluded,
+                overdue,
+                ..ProblemFigures::default()
+            },
+            ..UnitRow::default()
+        };
+        let mut units = vec![
+            unit(1, 10, 10, 0),
+            unit(2, 10, 5, 1),
+            unit(3, 10, 2, 3),
+            unit(4, 0, 0, 0),
+            unit(5, 10, 6, 0),
+        ];
+        rank_units_worst_first(&mut units);
+        let order: Vec<i32> = units.iter().map(|u| u.id).collect();
+        assert_eq!(order, vec![3, 2, 4, 5, 1]);
+        let colours: Vec<RowColour> = units.iter().map(unit_colour).collect();
+        use RowColour::*;
+        assert_eq!(colours, vec![Red, Red, Green, Yellow, Green]);
     }
 
     #[test]

@@ -438,7 +438,7 @@ catalog! {
     ColMeasure => "政策措施", "Measure";
     ColOpen => "未办结", "Open";
     ColDeadline => "办理时限", "Deadline";
-    ColDaysOverdue => "超期天数", "Days overdue";
+    ColDaysOverdue => "超期工作日", "Working days overdue";
     ColUnits => "承办单位", "Units";
     ColRank => "名次", "Rank";
     // Half-year reports
@@ -499,6 +499,68 @@ catalog! {
     EntityProblem => "问题", "Problem";
     EntityCampaign => "活动", "Campaign";
     EntityUnit => "成员单位", "Member unit";
+    EntityCalendarDay => "日历中的日期", "Calendar day";
+    // The leaders' problem list
+    ErrBadFilter => "筛选条件无效", "Invalid filter";
+    ProblemListTitle => "问题清单", "Problem list";
+    ProblemListTotal => "共 {n} 个问题（截至 {date}）", "{n} problems (as of {date})";
+    FilterFigure => "范围", "Which";
+    FigureRaised => "全部问题", "All problems";
+    FigureOpen => "未办结", "Not concluded";
+    FigureOverdue => "超期", "Overdue";
+    FigureConcluded => "已办结", "Concluded";
+    FigureOnTime => "按时办结", "Concluded on time";
+    FigureSolved => "企业确认已解决", "Confirmed solved";
+    FigureAnswered => "企业已评价", "Answered by the firm";
+    FigureSatisfied => "企业满意", "Firm satisfied";
+    FilterAny => "不限", "Any";
+    FilterApply => "筛选", "Filter";
+    ColStatus => "状态", "Status";
+    ColDescription => "问题", "Problem";
+    NoProblemsFound => "没有符合条件的问题", "No problems match";
+    PageOf => "第 {page} / {pages} 页", "Page {page} of {pages}";
+    // The leaders' verdict
+    VerdictVisitTitle => "实地走访全覆盖", "Every firm visited on site";
+    VerdictSolveTitle => "每户至少解决一个问题", "A problem solved at every firm";
+    OutlookMet => "已完成", "Met";
+    OutlookWillBeMet => "按当前进度可以完成", "Will be met at the current pace";
+    OutlookAtRisk => "有风险，须加快进度", "At risk: the pace must rise";
+    OutlookWillBeMissed => "按当前进度将无法完成", "Will be missed at the current pace";
+    OutlookMissed => "未完成", "Missed";
+    VerdictGap => "还差 {n} 户", "{n} firms to go";
+    VerdictNeeded => "须每周 {n} 户", "{n} a week needed";
+    VerdictPace => "近四周每周 {n} 户", "last four weeks: {n} a week";
+    VerdictProjected => "按近四周进度，截止日可达 {n} 户", "At the last four weeks' pace: {n} firms by the deadline";
+    VerdictFinal => "最终结果（截止 {date}）", "Final result (deadline {date})";
+    MonthTick => "{m}月", "{mon}";
+    AsOfMarker => "截至 {date}", "as of {date}";
+    // The working-day calendar
+    NavCalendar => "工作日历", "Working days";
+    CalendarTitle => "工作日历", "Working-day calendar";
+    CalendarIntro => "办理时限、即将到期和超期天数都按工作日计算：周一至周五，除去下表中的节假日，加上调休上班日；地区休息日只对该市州的企业生效。", "Deadlines, \"due soon\" and days overdue are counted in working days: Monday to Friday, without the holidays below, plus the make-up working days; a region's days off apply to its firms only.";
+    CalendarYear => "年份", "Year";
+    CalendarDay => "日期", "Date";
+    CalendarKind => "类型", "Kind";
+    CalendarDayOff => "休息", "Day off";
+    CalendarWorkday => "调休上班", "Make-up working day";
+    CalendarName => "名称", "Name";
+    CalendarScope => "适用范围", "Applies to";
+    CalendarWholeProvince => "全省", "Whole province";
+    CalendarSource => "来源", "Source";
+    CalendarSourceStateCouncil => "国务院通知", "State Council notice";
+    CalendarSourceOffice => "办公室录入", "Entered by the office";
+    CalendarNone => "这一年的日历中还没有节假日，请录入或导入。", "No holidays are in the calendar for this year yet: add or import them.";
+    CalendarAdd => "录入日期", "Add a day";
+    CalendarRemove => "删除", "Remove";
+    CalendarSaved => "日历已更新，{n} 个未办结问题的办理期限已按新日历重新计算。", "The calendar was updated; {n} open problems got their deadline counted again by it.";
+    CalendarImport => "导入节假日", "Import holidays";
+    CalendarImported => "已导入 {n} 个日期。", "{n} days imported.";
+    CalendarImportHelp => "Excel 或 CSV：列为 日期、类型（休/班）、名称，可选 市州；也可直接导入国务院节假日数据（holiday-cn 的 JSON 文件）。", "Excel or CSV with the columns date, kind (休/班), name and optionally region; or a holiday-cn JSON file of the State Council's days.";
+    CalendarWorkingDays => "{n} 个工作日", "{n} working days";
+    ErrBadDayKind => "类型应为“休”或“班”", "The kind is 休 (day off) or 班 (working day)";
+    ErrRegionalWorkday => "市州只能设置休息日；调休上班日适用于全省", "A region can only add days off; make-up working days apply to the whole province";
+    ErrCalendarRow => "第 {row} 行：{error}", "Row {row}: {error}";
+    ErrCalendarNoDays => "文件中没有可导入的日期", "The file has no days to import";
 }
 
 #[cfg(test)]

@@ -269,7 +269,6 @@ pub struct LinkView {
 
 /// A problem in a unit's queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueRow {
     pub id: i32,
@@ -282,7 +281,84 @@ pub struct QueueRow {
     pub deadline: chrono::NaiveDate,
     pub version: i32,
     pub unit_response: Option<String>,
+    /// Overdue or due soon by the working-day calendar (none once concluded).
+    pub urgency: crate::firm::Urgency,
 }
+
+/// The leaders' problem list: the filters as the query string carries them (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemListParams {
+    /// A problem figure's code (`crate::kpi::problems::Figure`): the problems its tile counts.
+    pub figure: Option<String>,
+    pub unit: Option<String>,
+    pub measure: Option<String>,
+    pub region: Option<String>,
+    pub campaign: Option<String>,
+    pub as_of: Option<String>,
+    pub page: Option<String>,
+}
+
+impl ProblemListParams {
+    /// The query string of these filters at another page (for the pager).
+    pub fn to_query_string(&self, page: u64) -> String {
+        let mut parts: Vec<String> = [
+            ("figure", &self.figure),
+            ("unit", &self.unit),
+            ("measure", &self.measure),
+            ("region", &self.region),
+            ("campaign", &self.campaign),
+            ("as_of", &self.as_of),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = v.as_deref()?.trim();
+            (!v.is_empty()).then(|| format!("{k}={}", crate::url::query_value(v)))
+        })
+        .collect();
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        parts.join("&")
+    }
+}
+
+/// One problem of the leaders' list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemListRow {
+    pub id: i32,
+    pub firm_id: i32,
+    pub firm_name: String,
+    pub region_id: i32,
+    pub measure_id: i32,
+    pub measure_zh: String,
+    pub measure_en: String,
+    pub description: String,
+    pub status: ProblemStatus,
+    pub deadline: chrono::NaiveDate,
+    /// The units it was routed to, joined with 、.
+    pub units: String,
+    /// Working days past its deadline by the list's day (0 when not overdue then).
+    pub days_overdue: i64,
+}
+
+/// A page of the leaders' problem list, with what the filters can choose from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemList {
+    pub rows: Vec<ProblemListRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub campaign_id: i32,
+    pub as_of: chrono::NaiveDate,
+    pub figure: crate::kpi::problems::Figure,
+    pub params: ProblemListParams,
+    /// (id, Chinese name, English name) of every member unit.
+    pub units: Vec<(i32, String, String)>,
+    pub measures: Vec<crate::reference::MeasureGroup>,
+}
+
+/// Problems to a page of the leaders' list.
+pub const PROBLEM_LIST_PAGE: u64 = 50;
 
 #[cfg(test)]
 mod tests {

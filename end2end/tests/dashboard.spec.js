@@ -13,7 +13,10 @@ test('a leader reads the dashboard, follows the red list to a firm, and download
   await expect(page.locator('#tile-scope .tile-num')).toHaveText(String(api.firms_in_scope));
   await expect(page.locator('#tile-visited .tile-detail')).toHaveText(`${api.visited_on_site} / ${api.firms_in_scope}`);
   await expect(page.locator('#burnup svg polyline.series.visited')).toHaveCount(1);
-  await expect(page.locator('#projection')).toContainText('预计');
+  // After the deadline the verdicts give the result, and the chart projects nothing.
+  await expect(page.locator('#projection')).toHaveCount(0);
+  await expect(page.locator('#verdict-visit')).toContainText('最终结果');
+  await expect(page.locator('#verdict-visit .verdict-numbers')).toContainText(`${api.visited_on_site} / ${api.firms_in_scope}`);
 
   // The red list names a firm not visited; its file says so.
   const redTotal = Number(await page.locator('#red-not-visited .count-badge').innerText());
@@ -55,4 +58,42 @@ test('the dashboard fits a 360-px phone', async ({ page }) => {
   await expect(page.locator('#tile-visited')).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('a leader reads the verdict and follows a problem tile to exactly the problems it counts', async ({ page }) => {
+  await loginAs(page, 'leader');
+  await page.goto('/dashboard?as_of=2022-10-09');
+  const api = await (await page.request.get('/api/v1/progress?as_of=2022-10-09')).json();
+  // The verdict on each target comes first, in words, with the gap and the pace it needs.
+  for (const [id, done] of [['#verdict-visit', api.visited_on_site], ['#verdict-solve', api.with_solved_problem]]) {
+    const card = page.locator(id);
+    await expect(card).toBeVisible();
+    const outlook = await card.getAttribute('data-outlook');
+    expect(['Met', 'WillBeMet', 'AtRisk', 'WillBeMissed']).toContain(outlook);
+    await expect(card.locator('.verdict-numbers')).toContainText(`${done} / ${api.firms_in_scope}`);
+    if (done < api.firms_in_scope) {
+      await expect(card).toContainText(`还差 ${api.firms_in_scope - done} 户`);
+      await expect(card).toContainText('须每周');
+    }
+  }
+  await expect(page.locator('#projection')).toContainText('预计');
+  // Month ticks and the as-of marker on the chart.
+  expect(await page.locator('#burnup svg text.tick').count()).toBeGreaterThan(8);
+  await expect(page.locator('#burnup svg line.today')).toHaveCount(1);
+
+  const overdue = api.dashboard.problems.overdue;
+  expect(overdue).toBeGreaterThan(0);
+  await page.locator('#tile-overdue .tile-num').click();
+  await expect(page).toHaveURL(/\/problems\?figure=overdue/);
+  await expect(page.locator('h1')).toHaveText('问题清单');
+  await expect(page.locator('#problem-count')).toHaveAttribute('data-total', String(overdue));
+  await expect(page.locator('#problem-count')).toContainText('截至 2022-10-09');
+  await expect(page.locator('#problem-rows tbody tr').first()).toBeVisible();
+
+  // Narrowed to one unit: the unit's overdue count on the dashboard.
+  const unit = api.dashboard.by_unit.find((u) => u.figures.overdue > 0);
+  await page.selectOption('#unit', String(unit.id));
+  await page.getByRole('button', { name: '筛选' }).click();
+  await expect(page).toHaveURL(new RegExp(`unit=${unit.id}`));
+  await expect(page.locator('#problem-count')).toHaveAttribute('data-total', String(unit.figures.overdue));
 });

@@ -10,6 +10,7 @@ mod m20260103_000004_confirmation_links;
 mod m20260104_000005_attachments;
 mod m20261125_000006_concluded_at;
 mod m20261202_000007_live_figures;
+mod m20261203_000008_working_calendar;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260104_000005_attachments::Migration),
             Box::new(m20261125_000006_concluded_at::Migration),
             Box::new(m20261202_000007_live_figures::Migration),
+            Box::new(m20261203_000008_working_calendar::Migration),
         ]
     }
 }

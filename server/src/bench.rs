@@ -310,6 +310,10 @@ pub async fn generate(
     ];
     let first_problem: i32 = 1_000;
     let mut rng = Rng(0xB0B_2022);
+    let calendar = domain::db::calendar::load(&txn)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let limit = domain::problem::DEFAULT_DEADLINE_WORKING_DAYS;
     insert_rows(
         &txn,
         "problems",
@@ -320,6 +324,7 @@ pub async fn generate(
             "description",
             "status",
             "deadline",
+            "time_limit_days",
             "raised_at",
             "closed_at",
             "solved_at",
@@ -334,7 +339,8 @@ pub async fn generate(
             let firm = rng.below(firms as u64) as usize;
             let raised: NaiveDate = day(rng.below(days));
             let status = statuses[rng.below(statuses.len() as u64) as usize];
-            let deadline = raised + Duration::days(21);
+            // Province-wide days only: the generated firms' regions are not at hand here.
+            let deadline = calendar.add_working_days(raised, limit, None);
             let concluded = matches!(status, "closed" | "solved" | "unsolvable")
                 .then(|| raised + Duration::days(5 + rng.below(30) as i64));
             let solved = (status == "solved")
@@ -349,6 +355,7 @@ pub async fn generate(
                 "融资、用工或用地方面的困难".into(),
                 status.into(),
                 deadline.into(),
+                (limit as i32).into(),
                 clock::at(raised, 17, 0).into(),
                 concluded
                     .filter(|_| status != "unsolvable")

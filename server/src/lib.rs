@@ -124,6 +124,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/import/template", get(sheets::template))
         .route(
+            "/calendar/import",
+            axum::routing::post(sheets::calendar_import).layer(
+                axum::extract::DefaultBodyLimit::max(sheets::MAX_IMPORT_BODY),
+            ),
+        )
+        .route(
             "/api/v1/firms/import",
             axum::routing::post(api::import_firms).layer(axum::extract::DefaultBodyLimit::max(
                 sheets::MAX_IMPORT_BODY,

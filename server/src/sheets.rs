@@ -266,3 +266,40 @@ pub async fn half_year_xlsx(
     };
     result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
 }
+
+/// `POST /calendar/import`: the office uploads a year's holidays (a multipart form, so it works
+/// without JavaScript); the calendar page shows the outcome, or the first bad row and why.
+pub async fn calendar_import(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    mut form: Multipart,
+) -> Response {
+    let Ok((file, _)) = read_upload(&mut form).await else {
+        return Redirect::to("/calendar?import_error=ErrFileTooLarge").into_response();
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Redirect::to("/calendar?import_error=ErrImportEmpty").into_response();
+    };
+    match domain::db::calendar::import(&state.db, &caller, &name, &bytes).await {
+        Ok(done) => Redirect::to(&format!(
+            "/calendar?year={}&imported={}&saved={}",
+            done.year, done.days, done.moved
+        ))
+        .into_response(),
+        Err(bad) if bad.error == Error::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        Err(bad) => {
+            // The message's key travels by name; the page says it in the reader's language.
+            let key = bad
+                .error
+                .field_errors()
+                .first()
+                .map(|f| f.key)
+                .unwrap_or(K::ErrImportUnreadable);
+            let key = serde_json::to_value(key)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            Redirect::to(&format!("/calendar?import_error={key}&row={}", bad.row)).into_response()
+        }
+    }
+}

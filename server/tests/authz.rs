@@ -8,7 +8,7 @@ use axum::body::Body;
 use domain::db::accounts::{self, NewUser};
 use domain::db::audit::Actor;
 use domain::db::entity::audit_log;
-use domain::db::testing::{TestDb, assign, make_firm, test_db};
+use domain::db::testing::{TestDb, assign, date, make_firm, test_db};
 use domain::{Region, Tier};
 use http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -228,6 +228,30 @@ async fn role_by_action_matrix() {
             "fn log visit (other's)",
             Box::new(move |c, k| call("/api/log_visit", &visit_form(other, k), c)),
             [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn calendar",
+            Box::new(|c, _| call("/api/calendar", "year=2022", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "fn set calendar day",
+            Box::new(|c, _| {
+                call(
+                    "/api/set_calendar_day",
+                    "day=2027-01-04&region=&kind=off&name=%E6%B5%8B%E8%AF%95",
+                    c,
+                )
+            }),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn problem list",
+            Box::new(|c, _| call("/api/problem_list", "params[figure]=overdue", c)),
+            [200, 200, 200, 403],
             401,
         ),
         (
@@ -874,4 +898,43 @@ async fn the_office_bulk_assigns_firms_from_the_list() {
             coordinator_id
         );
     }
+}
+
+#[tokio::test]
+async fn only_the_office_imports_calendar_days() {
+    let w = world().await;
+    let app = app(&w.db);
+    let boundary = "zhuqi-calendar";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"2027.csv\"\r\nContent-Type: text/csv\r\n\r\n日期,类型,名称\n2027-01-01,休,元旦\n2027-02-06,班,春节\n\r\n--{boundary}--\r\n"
+    );
+    let post = |cookie: &str| {
+        Request::post("/calendar/import")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, cookie)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    for who in ["coordinator", "leader", "unit"] {
+        let cookie = login_cookie(&app, who).await;
+        assert_eq!(
+            send(&app, post(&cookie)).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let office = login_cookie(&app, "office").await;
+    let r = send(&app, post(&office)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/calendar?year=2027&imported=2&saved=0"
+    );
+    let cal = domain::db::calendar::load(&*w.db).await.unwrap();
+    assert!(cal.is_working_day(date("2027-02-06"), None));
+    assert!(!cal.is_working_day(date("2027-01-01"), None));
 }

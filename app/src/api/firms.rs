@@ -2,7 +2,6 @@
 //! correcting and archiving firms.
 
 use crate::error::AppError;
-use chrono::NaiveDate;
 use domain::audit::AuditRow;
 use domain::auth::CurrentUser;
 use domain::firm::{FirmFile, FirmPage, FirmQueryParams};
@@ -15,7 +14,6 @@ use super::ssr;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FirmFileView {
     pub file: FirmFile,
-    pub today: NaiveDate,
     /// The firm's own audit trail, newest first.
     pub history: Vec<AuditRow>,
     pub can_log_visit: bool,
@@ -69,7 +67,6 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
         .map_err(ssr::fail)?;
     Ok(FirmFileView {
         file,
-        today: domain::clock::today(),
         history,
         can_log_visit,
         viewer: caller.user.clone(),

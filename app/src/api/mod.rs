@@ -12,6 +12,7 @@
 
 mod accounts;
 mod assignments;
+mod calendar;
 mod campaigns;
 mod dashboard;
 mod firms;
@@ -23,6 +24,7 @@ mod visits;
 
 pub use accounts::*;
 pub use assignments::*;
+pub use calendar::*;
 pub use campaigns::*;
 pub use dashboard::*;
 pub use firms::*;

@@ -112,3 +112,14 @@ pub async fn confirm_link(
     leptos_axum::redirect(&format!("/confirm/{}?done=1", token.trim()));
     Ok(())
 }
+
+/// The leaders' problem list: the problems a dashboard figure counts, filtered.
+#[server(endpoint = "problem_list")]
+pub async fn problem_list(
+    params: domain::problem::ProblemListParams,
+) -> Result<domain::problem::ProblemList, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::problems::list(&ssr::db()?, &caller, &params)
+        .await
+        .map_err(ssr::fail)
+}

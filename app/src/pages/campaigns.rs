@@ -23,6 +23,7 @@ pub fn CampaignsPage() -> impl IntoView {
         <Title text=K::CampaignsTitle.t(l) />
         <section class="page campaigns">
             <h1>{K::CampaignsTitle.t(l)}</h1>
+            <p><a href="/calendar" id="calendar-link">{K::CalendarTitle.t(l)} " →"</a></p>
             {move || query.read().get("created").map(|_| view! {
                 <p class="notice success" role="status" id="campaign-created">"✓ " {K::CampaignCreated.t(l)}</p>
             })}

@@ -7,7 +7,10 @@ use crate::components::{ErrorBox, Loading, name, pace_style};
 use crate::i18n::locale;
 use domain::K;
 use domain::campaign::percent;
-use domain::dashboard::{BurnPoint, Dashboard, FirmFlag, Flags, OverdueFlag, TargetRow};
+use domain::dashboard::{
+    BurnPoint, Dashboard, FirmFlag, Flags, OverdueFlag, TargetRow, rank_regions_worst_first,
+    rank_units_worst_first, region_colour, unit_colour,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -84,6 +87,14 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
     let solved_pct = d.solved_percent();
     let both_pct = d.both_percent();
     let at = format!("&campaign={}&as_of={}", c.id, d.as_of);
+    let mut regions_worst_first = d.by_region.clone();
+    rank_regions_worst_first(&mut regions_worst_first);
+    let region_colours: Vec<&'static str> = regions_worst_first
+        .iter()
+        .map(|r| region_colour(&c, r, d.as_of).class())
+        .collect();
+    let mut units_worst_first = d.by_unit.clone();
+    rank_units_worst_first(&mut units_worst_first);
     view! {
         <header class="page-head">
             <h1>{K::DashboardTitle.t(l)}</h1>
@@ -108,6 +119,10 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
             <input type="date" id="as_of" name="as_of" value=d.as_of.to_string() min=c.starts_on.to_string() />
             <button type="submit">{K::AsOfShow.t(l)}</button>
         </Form>
+        <section class="verdicts" aria-label=K::DashboardTitle.t(l)>
+            <VerdictCard title=K::VerdictVisitTitle v=d.visit_verdict.clone() deadline=c.deadline href=format!("/firms?status=visited{at}") id="verdict-visit" />
+            <VerdictCard title=K::VerdictSolveTitle v=d.solve_verdict.clone() deadline=c.deadline href=format!("/firms?status=solved{at}") id="verdict-solve" />
+        </section>
         // The lists behind the figures count for the same round and day as the figures.
         <div class="tiles">
             <Tile label=K::TileInScope value=d.in_scope.to_string() detail=K::UnitFirms.t(l).to_owned() href=format!("/firms?status=in_scope{at}") id="tile-scope" />
@@ -116,12 +131,12 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
             <Tile label=K::TileBoth value=pct(both_pct) detail=firms(d.both) href=format!("/firms?status=both{at}") class=colour(&d, both_pct) id="tile-both" />
             <Tile label=K::TileDaysLeft value=days_left.to_string() detail=K::DaysUnit.t(l).to_owned() id="tile-days" />
             <Tile label=K::TileUnassigned value=d.unassigned.to_string() detail=K::UnitFirms.t(l).to_owned() href="/firms?unassigned=1".into() class={if d.unassigned > 0 { "yellow" } else { "green" }} id="tile-unassigned" />
-            <Tile label=K::TileRaised value=p.raised.to_string() detail=K::ProblemsUnit.t(l).to_owned() id="tile-raised" />
-            <Tile label=K::TileSolvedProblems value=p.solved.to_string() detail=of(p.raised) id="tile-solved-problems" />
-            <Tile label=K::TileConcluded value=pct(p.concluded_percent()) detail=format!("{} / {}", p.concluded, p.raised) id="tile-concluded" />
-            <Tile label=K::TileOnTime value=pct(p.on_time_percent()) detail=format!("{} / {}", p.concluded_on_time, p.concluded) id="tile-on-time" />
-            <Tile label=K::TileOverdue value=pct(p.overdue_percent()) detail=format!("{} / {}", p.overdue, p.raised) href="#overdue".into() class={if p.overdue > 0 { "red" } else { "green" }} id="tile-overdue" />
-            <Tile label=K::TileSatisfied value=pct(p.satisfied_percent()) detail=format!("{} / {}", p.satisfied, p.answered) id="tile-satisfied" />
+            <Tile label=K::TileRaised value=p.raised.to_string() detail=K::ProblemsUnit.t(l).to_owned() href=format!("/problems?figure=raised{at}") id="tile-raised" />
+            <Tile label=K::TileSolvedProblems value=p.solved.to_string() detail=of(p.raised) href=format!("/problems?figure=solved{at}") id="tile-solved-problems" />
+            <Tile label=K::TileConcluded value=pct(p.concluded_percent()) detail=format!("{} / {}", p.concluded, p.raised) href=format!("/problems?figure=concluded{at}") id="tile-concluded" />
+            <Tile label=K::TileOnTime value=pct(p.on_time_percent()) detail=format!("{} / {}", p.concluded_on_time, p.concluded) href=format!("/problems?figure=on_time{at}") id="tile-on-time" />
+            <Tile label=K::TileOverdue value=pct(p.overdue_percent()) detail=format!("{} / {}", p.overdue, p.raised) href=format!("/problems?figure=overdue{at}") class={if p.overdue > 0 { "red" } else { "green" }} id="tile-overdue" />
+            <Tile label=K::TileSatisfied value=pct(p.satisfied_percent()) detail=format!("{} / {}", p.satisfied, p.answered) href=format!("/problems?figure=satisfied{at}") id="tile-satisfied" />
         </div>
 
         <h2>{K::BurnupTitle.t(l)}</h2>
@@ -134,7 +149,7 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
         </div>
 
         <h2>{K::ByRegion.t(l)}</h2>
-        <TargetTable rows=d.by_region.clone() link_region=true at=at.clone() />
+        <TargetTable rows=regions_worst_first link_region=true at=at.clone() colour=region_colours />
         <h2>{K::ByUnit.t(l)}</h2>
         <div class="table-wrap">
             <table class="grid" id="by-unit">
@@ -143,13 +158,13 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
                     <th>{K::ColSolvedProblems.t(l)}</th><th>{K::ColOverdue.t(l)}</th><th>{K::ColMedianDays.t(l)}</th>
                 </tr></thead>
                 <tbody>
-                    {d.by_unit.iter().map(|u| view! {
-                        <tr class={if u.figures.overdue > 0 { "flag-red" } else { "" }}>
+                    {units_worst_first.iter().map(|u| view! {
+                        <tr class=unit_colour(u).class()>
                             <td>{name(l, &u.name_zh, &u.name_en)}</td>
-                            <td class="num">{u.figures.raised}</td>
+                            <td class="num"><a href=format!("/problems?figure=raised&unit={}{at}", u.id)>{u.figures.raised}</a></td>
                             <td class="num">{u.figures.concluded} " (" {pct(u.figures.concluded_percent())} ")"</td>
-                            <td class="num">{u.figures.solved}</td>
-                            <td class="num">{u.figures.overdue}</td>
+                            <td class="num"><a href=format!("/problems?figure=solved&unit={}{at}", u.id)>{u.figures.solved}</a></td>
+                            <td class="num"><a href=format!("/problems?figure=overdue&unit={}{at}", u.id)>{u.figures.overdue}</a></td>
                             <td class="num">{u.median_days_to_conclude.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into())}</td>
                         </tr>
                     }).collect_view()}
@@ -167,7 +182,7 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
             </div>
         </div>
         <h2>{K::ByTier.t(l)}</h2>
-        <TargetTable rows=d.by_tier.clone() link_region=false at=at.clone() />
+        <TargetTable rows=d.by_tier.clone() link_region=false at=at.clone() colour=vec![] />
         <h2>{K::ByMeasure.t(l)}</h2>
         <div class="table-wrap">
             <table class="grid" id="by-measure">
@@ -191,13 +206,64 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
     }
 }
 
+/// One target's verdict in words and colour, with the gap and the weekly pace it needs; after
+/// the deadline, the result.
+#[component]
+fn VerdictCard(
+    title: K,
+    v: domain::dashboard::Verdict,
+    deadline: chrono::NaiveDate,
+    href: String,
+    id: &'static str,
+) -> impl IntoView {
+    use domain::dashboard::Outlook;
+    let l = locale();
+    let (class, words) = match v.outlook {
+        Outlook::Met => ("green", K::OutlookMet),
+        Outlook::WillBeMet => ("green", K::OutlookWillBeMet),
+        Outlook::AtRisk => ("yellow", K::OutlookAtRisk),
+        Outlook::WillBeMissed => ("red", K::OutlookWillBeMissed),
+        Outlook::Missed => ("red", K::OutlookMissed),
+    };
+    let share = if v.in_scope == 0 {
+        100.0
+    } else {
+        v.done as f64 * 100.0 / v.in_scope as f64
+    };
+    let weekly = |x: f64| format!("{:.0}", x.ceil());
+    view! {
+        <article class=format!("verdict {class}") id=id data-outlook=format!("{:?}", v.outlook)>
+            <h2>{title.t(l)}</h2>
+            <p class="verdict-words">{words.t(l)}</p>
+            {v.final_result.then(|| view! { <p class="muted">{K::VerdictFinal.fill(l, &[("date", deadline.to_string())])}</p> })}
+            <p class="verdict-numbers">
+                <a class="big" href=href>{format!("{:.1}%", share)}</a>
+                <span class="nowrap">{v.done} " / " {v.in_scope}</span>
+            </p>
+            {(v.gap > 0).then(|| view! {
+                <p class="verdict-gap">
+                    <span class="big-gap">{K::VerdictGap.fill(l, &[("n", v.gap.to_string())])}</span>
+                    {(!v.final_result).then(|| view! {
+                        <span class="nowrap">{K::VerdictNeeded.fill(l, &[("n", weekly(v.weekly_needed))])}</span>
+                        " · "
+                        <span class="nowrap muted">{K::VerdictPace.fill(l, &[("n", format!("{:.1}", v.weekly_pace))])}</span>
+                    })}
+                </p>
+            })}
+            {(!v.final_result && v.gap > 0).then(|| view! {
+                <p class="muted">{K::VerdictProjected.fill(l, &[("n", v.projected.to_string())])}</p>
+            })}
+        </article>
+    }
+}
+
 /// Cumulative firms visited and with a problem solved against the straight line to the target,
 /// with where the last four weeks' pace lands. The figures are in a table beneath as well.
 #[component]
 fn BurnUp(d: Dashboard) -> impl IntoView {
     let l = locale();
     let (w, h) = (640.0_f64, 240.0_f64);
-    let (left, right, top, bottom) = (44.0, 12.0, 12.0, 28.0);
+    let (left, right, top, bottom) = (44.0, 28.0, 12.0, 36.0);
     let start = d.campaign.starts_on;
     let span = (d.campaign.deadline - start).num_days().max(1) as f64;
     let max = d.in_scope.max(1) as f64;
@@ -216,12 +282,55 @@ fn BurnUp(d: Dashboard) -> impl IntoView {
     let solved = line(&d.burnup, |p| p.solved);
     let last = d.burnup.last().copied();
     let deadline = d.campaign.deadline;
-    let projection = last.map(|p| {
+    let ended = d.visit_verdict.final_result;
+    let projection = last.filter(|_| !ended).map(|p| {
         view! {
             <line class="proj visited" x1=format!("{:.1}", x(p.date)) y1=format!("{:.1}", y(p.visited))
                 x2=format!("{:.1}", x(deadline)) y2=format!("{:.1}", y(d.projected_visited)) />
             <line class="proj solved" x1=format!("{:.1}", x(p.date)) y1=format!("{:.1}", y(p.solved))
                 x2=format!("{:.1}", x(deadline)) y2=format!("{:.1}", y(d.projected_solved)) />
+        }
+    });
+    // A tick and a gridline on the first of every month; the value lines a quarter apart.
+    let months: Vec<chrono::NaiveDate> = start
+        .iter_days()
+        .take_while(|day| *day <= deadline)
+        .filter(|day| chrono::Datelike::day(day) == 1)
+        .collect();
+    let month_ticks = months
+        .into_iter()
+        .map(|m| {
+            let label = K::MonthTick.fill(
+                l,
+                &[
+                    ("m", chrono::Datelike::month(&m).to_string()),
+                    ("mon", m.format("%b").to_string()),
+                ],
+            );
+            view! {
+                <line class="grid" x1=format!("{:.1}", x(m)) y1=top x2=format!("{:.1}", x(m)) y2=h - bottom />
+                <text class="tick" x=format!("{:.1}", x(m)) y=h - bottom + 12.0 text-anchor="middle">{label}</text>
+            }
+        })
+        .collect_view();
+    let quarters = [1u64, 2, 3]
+        .into_iter()
+        .map(|q| {
+            let v = d.in_scope * q / 4;
+            view! {
+                <line class="grid" x1=left y1=format!("{:.1}", y(v)) x2=w - right y2=format!("{:.1}", y(v)) />
+                <text class="tick" x=left - 4.0 y=format!("{:.1}", y(v) + 4.0) text-anchor="end">{v}</text>
+            }
+        })
+        .collect_view();
+    let today_marker = last.map(|p| {
+        view! {
+            <line class="today" x1=format!("{:.1}", x(p.date)) y1=top x2=format!("{:.1}", x(p.date)) y2=h - bottom />
+            <text class="tick today-label" x=format!("{:.1}", x(p.date) - 3.0) y=top + 10.0 text-anchor="end">
+                {K::AsOfMarker.fill(l, &[("date", p.date.format("%m-%d").to_string())])}
+            </text>
+            <text class="end-value visited" x=format!("{:.1}", x(p.date) + 4.0) y=format!("{:.1}", y(p.visited) - 4.0)>{p.visited}</text>
+            <text class="end-value solved" x=format!("{:.1}", x(p.date) + 4.0) y=format!("{:.1}", y(p.solved) + 12.0)>{p.solved}</text>
         }
     });
     let caption = K::BurnupProjection.fill(
@@ -237,20 +346,23 @@ fn BurnUp(d: Dashboard) -> impl IntoView {
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=K::BurnupTitle.t(l)>
                 <line class="axis" x1=left y1=h - bottom x2=w - right y2=h - bottom />
                 <line class="axis" x1=left y1=top x2=left y2=h - bottom />
+                {quarters}
+                {month_ticks}
                 <text x=left - 4.0 y=top + 4.0 text-anchor="end">{d.in_scope}</text>
                 <text x=left - 4.0 y=h - bottom text-anchor="end">"0"</text>
-                <text x=left y=h - 8.0>{start.to_string()}</text>
-                <text x=w - right y=h - 8.0 text-anchor="end">{deadline.to_string()}</text>
+                <text x=left y=h - 4.0>{start.to_string()}</text>
+                <text x=w - right y=h - 4.0 text-anchor="end">{deadline.to_string()}</text>
                 <line class="target-line" x1=x(start) y1=y(0) x2=x(deadline) y2=y(d.in_scope) />
                 <polyline class="series visited" points=visited />
                 <polyline class="series solved" points=solved />
                 {projection}
+                {today_marker}
             </svg>
             <figcaption>
                 <span class="key visited">{K::BurnupVisited.t(l)}</span>
                 <span class="key solved">{K::BurnupSolved.t(l)}</span>
                 <span class="key goal">{K::BurnupTarget.t(l)}</span>
-                <span class="projection-text" id="projection">{caption}</span>
+                {(!ended).then(|| view! { <span class="projection-text" id="projection">{caption}</span> })}
             </figcaption>
             <details>
                 <summary>{K::BurnupTable.t(l)}</summary>
@@ -323,7 +435,13 @@ fn OverdueList(flags: Flags<OverdueFlag>) -> impl IntoView {
 }
 
 #[component]
-fn TargetTable(rows: Vec<TargetRow>, link_region: bool, at: String) -> impl IntoView {
+fn TargetTable(
+    rows: Vec<TargetRow>,
+    link_region: bool,
+    at: String,
+    /// Each row's colour class, in order (none: uncoloured).
+    colour: Vec<&'static str>,
+) -> impl IntoView {
     let l = locale();
     view! {
         <div class="table-wrap">
@@ -333,10 +451,10 @@ fn TargetTable(rows: Vec<TargetRow>, link_region: bool, at: String) -> impl Into
                     <th>{K::ColVisitedPct.t(l)}</th><th>{K::ColSolvedPct.t(l)}</th><th>{K::BothTargetsMet.t(l)}</th>
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|r| {
+                    {rows.into_iter().enumerate().map(|(i, r)| {
                         let filter = if link_region { format!("region={}", r.id) } else { format!("tier={}", r.id) };
                         view! {
-                            <tr>
+                            <tr class=colour.get(i).copied().unwrap_or("")>
                                 <td>{name(l, &r.name_zh, &r.name_en)}</td>
                                 <td class="num"><a href=format!("/firms?{filter}&status=in_scope{at}")>{r.in_scope}</a></td>
                                 <td class="num">

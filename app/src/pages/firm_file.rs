@@ -48,7 +48,6 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
     let l = locale();
     let FirmFileView {
         file,
-        today,
         history,
         can_log_visit,
         viewer,
@@ -154,7 +153,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
                                 TimelineEntry::Visit(v) => attachments.iter().filter(|a| a.visit_id == v.id).cloned().collect(),
                                 TimelineEntry::Problem(_) => Vec::new(),
                             };
-                            view! { <Entry entry today powers firm_id=id editable files /> }
+                            view! { <Entry entry powers firm_id=id editable files /> }
                         })
                         .collect_view()}
                 </ol>
@@ -212,7 +211,6 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
 #[component]
 fn Entry(
     entry: TimelineEntry,
-    today: chrono::NaiveDate,
     powers: Option<Powers>,
     firm_id: i32,
     editable: bool,
@@ -251,7 +249,7 @@ fn Entry(
         }
         .into_any(),
         TimelineEntry::Problem(p) => {
-            let urgency = p.urgency(today);
+            let urgency = p.urgency;
             let measure = match l {
                 domain::Locale::Zh => p.measure_zh.clone(),
                 domain::Locale::En => p.measure_en.clone(),

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod calendar;
 pub mod campaigns;
 pub mod dashboard;
 pub mod firm_file;
@@ -9,6 +10,7 @@ pub mod firms;
 pub mod import;
 pub mod login;
 pub mod my_firms;
+pub mod problem_list;
 pub mod problems;
 pub mod progress;
 pub mod report;

@@ -20,11 +20,11 @@ pub fn MyFirmsPage() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                         Ok(my) if my.firms.is_empty() => view! { <p class="notice empty">{K::NoFirmsFound.t(l)}</p> }.into_any(),
-                        Ok(domain::firm::MyFirms { firms, today, basis }) => view! {
+                        Ok(domain::firm::MyFirms { firms, basis, .. }) => view! {
                             <BasisNote basis />
                             <ul class="my-list">
                                 {firms.into_iter().map(|f| {
-                                    let urgency = f.urgency(today);
+                                    let urgency = f.urgency;
                                     view! {
                                         <li class="my-firm">
                                             <a class="firm-name" href=format!("/firms/{}", f.id)>{f.name.clone()}</a>

@@ -8,7 +8,7 @@ use crate::components::{ErrorBox, Loading, UrgencyBadge};
 use crate::i18n::locale;
 use domain::K;
 use domain::auth::Role;
-use domain::firm::{ProblemEntry, Urgency};
+use domain::firm::ProblemEntry;
 use domain::problem::{ProblemStatus, QueueRow, Satisfaction};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -147,9 +147,9 @@ pub fn QueuePage() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                         Ok((rows, _)) if rows.is_empty() => view! { <p class="notice empty">{K::NoQueue.t(l)}</p> }.into_any(),
-                        Ok((rows, today)) => view! {
+                        Ok((rows, _)) => view! {
                             <ol class="queue-list">
-                                {rows.into_iter().map(|r| view! { <QueueItem r today /> }).collect_view()}
+                                {rows.into_iter().map(|r| view! { <QueueItem r /> }).collect_view()}
                             </ol>
                         }.into_any(),
                     }
@@ -160,18 +160,10 @@ pub fn QueuePage() -> impl IntoView {
 }
 
 #[component]
-fn QueueItem(r: QueueRow, today: chrono::NaiveDate) -> impl IntoView {
+fn QueueItem(r: QueueRow) -> impl IntoView {
     let l = locale();
     let status = ProblemStatus::from_code(&r.status).unwrap_or(ProblemStatus::Routed);
-    let urgency = if !status.is_open() {
-        Urgency::None
-    } else if today > r.deadline {
-        Urgency::Overdue
-    } else if (r.deadline - today).num_days() <= 3 {
-        Urgency::DueSoon
-    } else {
-        Urgency::None
-    };
+    let urgency = r.urgency;
     // The queue lists only what the server already scoped to the viewer's unit (or the office).
     let powers = Powers {
         unit_side: true,

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod attachments;
 pub mod audit;
+pub mod calendar;
 pub mod campaigns;
 pub mod dashboard;
 #[cfg(feature = "demo")]

@@ -99,24 +99,13 @@ pub struct ProblemEntry {
     pub version: i32,
     pub unit_response: Option<String>,
     pub satisfaction: Option<String>,
-}
-
-impl ProblemEntry {
-    /// Red when an open problem is past its deadline, yellow within 3 days of it.
-    pub fn urgency(&self, today: NaiveDate) -> Urgency {
-        if !self.status.is_open() {
-            Urgency::None
-        } else if today > self.deadline {
-            Urgency::Overdue
-        } else if (self.deadline - today).num_days() <= 3 {
-            Urgency::DueSoon
-        } else {
-            Urgency::None
-        }
-    }
+    /// Red past its deadline, yellow when due soon, by the working-day calendar
+    /// (`Calendar::urgency`); none once concluded.
+    pub urgency: Urgency,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Urgency {
     None,
     DueSoon,

@@ -49,21 +49,15 @@ pub struct MyFirm {
     pub open_problems: u64,
     /// The earliest deadline among open problems.
     pub next_deadline: Option<NaiveDate>,
+    /// That deadline's urgency by the working-day calendar (`Calendar::urgency`).
+    pub urgency: Urgency,
 }
 
 impl MyFirm {
-    pub fn urgency(&self, today: NaiveDate) -> Urgency {
-        match self.next_deadline {
-            Some(d) if today > d => Urgency::Overdue,
-            Some(d) if (d - today).num_days() <= 3 => Urgency::DueSoon,
-            _ => Urgency::None,
-        }
-    }
-
     /// What needs action comes first: overdue problems, then firms not yet visited, then
     /// problems due soon, then firms with nothing solved yet, then the rest.
-    pub fn rank(&self, today: NaiveDate) -> u8 {
-        match self.urgency(today) {
+    pub fn rank(&self) -> u8 {
+        match self.urgency {
             Urgency::Overdue => 0,
             _ if self.targets.in_scope && !self.targets.visited_on_site => 1,
             Urgency::DueSoon => 2,
@@ -74,10 +68,10 @@ impl MyFirm {
 }
 
 /// Sorts a coordinator's firms so the one needing action is on top (then by deadline, name).
-pub fn sort_for_action(firms: &mut [MyFirm], today: NaiveDate) {
+pub fn sort_for_action(firms: &mut [MyFirm]) {
     firms.sort_by(|a, b| {
-        a.rank(today)
-            .cmp(&b.rank(today))
+        a.rank()
+            .cmp(&b.rank())
             .then_with(|| {
                 a.next_deadline
                     .unwrap_or(NaiveDate::MAX)
@@ -90,14 +84,15 @@ pub fn sort_for_action(firms: &mut [MyFirm], today: NaiveDate) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::firm::ProblemEntry;
-    use crate::problem::ProblemStatus;
+    use crate::calendar::Calendar;
 
     #[test]
     fn my_firms_put_what_needs_action_first() {
         fn d(s: &str) -> NaiveDate {
             crate::campaign::parse_date("d", s).unwrap_or_default()
         }
+        let today = d("2022-06-10");
+        let calendar = Calendar::weekdays();
         let firm = |name: &str, visited: bool, solved: bool, deadline: Option<&str>| MyFirm {
             id: 0,
             name: name.into(),
@@ -110,47 +105,19 @@ mod tests {
             },
             open_problems: u64::from(deadline.is_some()),
             next_deadline: deadline.map(d),
+            urgency: calendar.urgency(deadline.map(d), today, None),
         };
-        let today = d("2022-06-10");
         let mut firms = vec![
             firm("done", true, true, None),
-            firm("soon", true, false, Some("2022-06-12")),
+            firm("soon", true, false, Some("2022-06-14")),
             firm("unvisited", false, false, None),
             firm("late", true, false, Some("2022-06-01")),
             firm("unsolved", true, false, Some("2022-07-01")),
         ];
-        sort_for_action(&mut firms, today);
+        sort_for_action(&mut firms);
         let order: Vec<&str> = firms.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(order, vec!["late", "unvisited", "soon", "unsolved", "done"]);
-        assert_eq!(firms[0].urgency(today), Urgency::Overdue);
-        assert_eq!(firms[2].urgency(today), Urgency::DueSoon);
-    }
-
-    #[test]
-    fn urgency_marks() {
-        let d = |s| crate::campaign::parse_date("d", s).unwrap_or_default();
-        let p = ProblemEntry {
-            id: 1,
-            raised_on: d("2022-05-01"),
-            measure_no: 5,
-            measure_zh: String::new(),
-            measure_en: String::new(),
-            description: String::new(),
-            status: ProblemStatus::Claimed,
-            deadline: d("2022-05-20"),
-            units: vec![],
-            version: 1,
-            unit_response: None,
-            satisfaction: None,
-        };
-        assert_eq!(p.urgency(d("2022-05-10")), Urgency::None);
-        assert_eq!(p.urgency(d("2022-05-17")), Urgency::DueSoon);
-        assert_eq!(p.urgency(d("2022-05-20")), Urgency::DueSoon);
-        assert_eq!(p.urgency(d("2022-05-21")), Urgency::Overdue);
-        let solved = ProblemEntry {
-            status: ProblemStatus::Solved,
-            ..p
-        };
-        assert_eq!(solved.urgency(d("2022-06-21")), Urgency::None);
+        assert_eq!(firms[0].urgency, Urgency::Overdue);
+        assert_eq!(firms[2].urgency, Urgency::DueSoon);
     }
 }

@@ -9,6 +9,7 @@
 use crate::dashboard::ProblemFigures;
 use crate::problem::ProblemStatus;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 /// What the rule reads of a problem.
 #[derive(Clone, Debug)]
@@ -100,6 +101,89 @@ impl ProblemDays {
     /// Whether it is overdue at the end of day `d`.
     pub fn overdue_on(&self, d: NaiveDate) -> bool {
         self.due <= d && self.due_concluded.is_none_or(|x| x > d)
+    }
+}
+
+/// A problem figure as a filter: the problems that count toward it as of a day. The
+/// dashboard's tiles link to the list of exactly the problems they count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Figure {
+    Raised,
+    /// Raised and not concluded by the day.
+    Open,
+    Concluded,
+    OnTime,
+    Solved,
+    Overdue,
+    Answered,
+    Satisfied,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 8] = [
+        Figure::Raised,
+        Figure::Open,
+        Figure::Overdue,
+        Figure::Concluded,
+        Figure::OnTime,
+        Figure::Solved,
+        Figure::Answered,
+        Figure::Satisfied,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Figure::Raised => "raised",
+            Figure::Open => "open",
+            Figure::Concluded => "concluded",
+            Figure::OnTime => "on_time",
+            Figure::Solved => "solved",
+            Figure::Overdue => "overdue",
+            Figure::Answered => "answered",
+            Figure::Satisfied => "satisfied",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Figure> {
+        Figure::ALL.into_iter().find(|f| f.code() == raw.trim())
+    }
+
+    /// Whether a problem with these days counts toward the figure at the end of day `d`: the
+    /// rule the SQL form below states for the stored days.
+    pub fn counts(self, p: &ProblemDays, d: NaiveDate) -> bool {
+        let f = p.figures_as_of(d);
+        match self {
+            Figure::Raised => f.raised == 1,
+            Figure::Open => f.raised == 1 && f.concluded == 0,
+            Figure::Concluded => f.concluded == 1,
+            Figure::OnTime => f.concluded_on_time == 1,
+            Figure::Solved => f.solved == 1,
+            Figure::Overdue => f.overdue == 1,
+            Figure::Answered => f.answered == 1,
+            Figure::Satisfied => f.satisfied == 1,
+        }
+    }
+
+    /// The same rule over `problem_progress pp`, the day being the SQL parameter `day`.
+    pub fn sql(self, day: &str) -> String {
+        let by = |column: &str| format!("pp.{column} <= {day}");
+        match self {
+            Figure::Raised => by("raised"),
+            Figure::Open => {
+                format!("pp.raised <= {day} AND (pp.concluded IS NULL OR pp.concluded > {day})")
+            }
+            Figure::Concluded => by("concluded"),
+            Figure::OnTime => by("on_time"),
+            Figure::Solved => by("solved"),
+            Figure::Overdue => {
+                format!(
+                    "pp.due <= {day} AND (pp.due_concluded IS NULL OR pp.due_concluded > {day})"
+                )
+            }
+            Figure::Answered => by("answered"),
+            Figure::Satisfied => by("satisfied"),
+        }
     }
 }
 

@@ -67,6 +67,7 @@ pub(super) async fn firms_missing(
 struct OverdueRow {
     problem_id: i32,
     firm_id: i32,
+    region_id: i32,
     firm_name: String,
     deadline: NaiveDate,
     status: String,
@@ -99,7 +100,7 @@ pub async fn overdue_list(
     };
     let part = |open: &str| {
         format!(
-            "SELECT pp.problem_id, f.id AS firm_id, f.name AS firm_name, pp.deadline, p.status
+            "SELECT pp.problem_id, f.id AS firm_id, f.region_id, f.name AS firm_name, pp.deadline, p.status
              FROM problem_progress pp
              JOIN problems p ON p.id = pp.problem_id JOIN firms f ON f.id = p.firm_id
              WHERE pp.campaign_id = $1 AND {open} AND pp.due <= $2{filter}
@@ -130,11 +131,12 @@ pub async fn overdue_list(
             units.entry(u.problem_id).or_default().push(u.name_zh);
         }
     }
+    let calendar = crate::db::calendar::load(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| OverdueFlag {
             units: units.remove(&r.problem_id).unwrap_or_default().join("、"),
-            days_overdue: (as_of - r.deadline).num_days(),
+            days_overdue: calendar.working_days_between(r.deadline, as_of, Some(r.region_id)),
             problem_id: r.problem_id,
             firm_id: r.firm_id,
             firm_name: r.firm_name,

@@ -253,6 +253,8 @@ pub async fn compute(
     let solved_firms: u64 = by_region.iter().map(|r| r.solved).sum();
     let both: u64 = by_region.iter().map(|r| r.both).sum();
     let (projected_visited, projected_solved) = project(&burnup, campaign.deadline, in_scope);
+    let visit_verdict = Verdict::of(&burnup, |p| p.visited, campaign.deadline, in_scope);
+    let solve_verdict = Verdict::of(&burnup, |p| p.solved, campaign.deadline, in_scope);
     Ok(Dashboard {
         campaign: campaign.clone(),
         as_of,
@@ -264,6 +266,8 @@ pub async fn compute(
         burnup,
         projected_visited,
         projected_solved,
+        visit_verdict,
+        solve_verdict,
         by_unit: breakdowns::by_unit(db, &mut tallies).await?,
         by_measure: breakdowns::measures_of(db, &tallies).await?,
         not_visited: Flags {

@@ -7,7 +7,6 @@ use super::tables::{
     BRANDS, COUNTIES, INDUSTRIES, PLACE, REGIONS, Rng, SUFFIX, VISIT_SUMMARIES, d, person, phone,
     problem_text, weighted_measure,
 };
-use crate::calendar::add_working_days;
 use crate::clock;
 use crate::credit_code::CreditCode;
 use crate::db::entity::{assignment, firm, problem, problem_event, problem_unit, visit};
@@ -90,8 +89,15 @@ impl<T: ConnectionTrait> Generator<'_, T> {
             return Ok(());
         }
         let (coordinator, assigned_on) = self.assignment(f.id).await?;
-        self.visits_and_problems(f.id, coordinator, assigned_on, visit_rate, solve_rate)
-            .await
+        self.visits_and_problems(
+            f.id,
+            region.id(),
+            coordinator,
+            assigned_on,
+            visit_rate,
+            solve_rate,
+        )
+        .await
     }
 
     /// Assigns the firm to the next coordinator, sometimes with a handover later in the year;
@@ -138,6 +144,7 @@ impl<T: ConnectionTrait> Generator<'_, T> {
     async fn visits_and_problems(
         &mut self,
         firm_id: i32,
+        region_id: i32,
         coordinator: i32,
         assigned_on: NaiveDate,
         visit_rate: f64,
@@ -177,7 +184,11 @@ impl<T: ConnectionTrait> Generator<'_, T> {
         for pi in 0..problem_count {
             let measure = weighted_measure(rng);
             let raised = visit_on;
-            let deadline = add_working_days(raised, 15);
+            let deadline = self.calendar.add_working_days(
+                raised,
+                crate::problem::DEFAULT_DEADLINE_WORKING_DAYS,
+                Some(region_id),
+            );
             // The first problem of a firm that gets one solved is the solved one; the rest
             // take whatever course the dice give them.
             let outcome = if pi == 0 && solves {
@@ -345,6 +356,7 @@ async fn insert_problem(
             description: Set(problem_text(measure, rng)),
             status: Set(status.code().to_owned()),
             deadline: Set(deadline),
+            time_limit_days: Set(Some(crate::problem::DEFAULT_DEADLINE_WORKING_DAYS as i32)),
             raised_by: Set(Some(coordinator)),
             raised_at: Set(raised_at),
             claimed_at: Set(claimed),

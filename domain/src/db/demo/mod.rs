@@ -16,8 +16,9 @@ use super::entity::firm;
 use super::query_all;
 use crate::clock;
 use crate::error::Error;
+use crate::reference::Region;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{EntityTrait, FromQueryResult, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait};
 use std::collections::{BTreeMap, HashSet};
 use tables::{REGIONS, Rng, d};
 
@@ -69,6 +70,9 @@ struct Generator<'t, T> {
     units: Vec<UnitRow>,
     /// The member units the notice names for each measure.
     units_of: BTreeMap<i32, Vec<i32>>,
+    /// Problem deadlines are counted by the calendar the migrations shipped, plus the demo's
+    /// regional days off.
+    calendar: crate::calendar::Calendar,
     coordinators: Vec<i32>,
     /// Coordinators are handed firms in turn, region by region.
     coordinator_cursor: usize,
@@ -103,6 +107,25 @@ pub async fn seed(db: &crate::db::Db) -> Result<Summary, Error> {
             .or_default()
             .push(l.member_unit_id);
     }
+    // 藏历新年 2022 fell on 3 March; the Tibetan prefectures of 玉树 and 果洛 keep days off
+    // around it, which the demo enters as their office would.
+    for region in [Region::Yushu, Region::Golog] {
+        for day in 3..=5 {
+            txn.execute_raw(crate::db::sql(
+                txn.get_database_backend(),
+                "INSERT INTO calendar_days (day, region_id, working, name, source, created_at)
+                 VALUES ($1, $2, $3, '藏历新年', 'office', $4)",
+                vec![
+                    d(2022, 3, day).into(),
+                    region.id().into(),
+                    false.into(),
+                    clock::at(d(2022, 2, 25), 9, 0).into(),
+                ],
+            ))
+            .await?;
+        }
+    }
+    let calendar = crate::db::calendar::load(&txn).await?;
     let mut g = Generator {
         txn: &txn,
         rng: Rng(20_220_227),
@@ -113,6 +136,7 @@ pub async fn seed(db: &crate::db::Db) -> Result<Summary, Error> {
         data_end: d(2022, 12, 31),
         units,
         units_of,
+        calendar,
         coordinators: Vec::new(),
         coordinator_cursor: 0,
         summary: Summary::default(),

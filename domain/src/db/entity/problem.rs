@@ -11,6 +11,9 @@ pub struct Model {
     pub description: String,
     pub status: String,
     pub deadline: Date,
+    /// The working days it was given; the deadline is counted again from them when the
+    /// calendar changes (None for problems raised before the calendar kept them).
+    pub time_limit_days: Option<i32>,
     pub raised_by: Option<i32>,
     pub raised_at: DateTimeUtc,
     pub claimed_at: Option<DateTimeUtc>,

@@ -168,6 +168,7 @@ pub async fn file(
     for u in units {
         units_of.entry(u.problem_id).or_default().push(u.name_zh);
     }
+    let calendar = crate::db::calendar::load(db).await?;
 
     // The firm's rows are in hand: the targets are counted by the Rust text of the rule.
     let today = crate::clock::today();
@@ -202,14 +203,20 @@ pub async fn file(
             })
         })
         .chain(problems.into_iter().map(|p| {
+            let status = ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed);
             TimelineEntry::Problem(ProblemEntry {
+                urgency: calendar.urgency(
+                    status.is_open().then_some(p.deadline),
+                    today,
+                    Some(f.region_id),
+                ),
                 id: p.id,
                 raised_on: date_of(p.raised_at),
                 measure_no: p.measure_id,
                 measure_zh: p.measure_zh,
                 measure_en: p.measure_en,
                 description: p.description,
-                status: ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed),
+                status,
                 deadline: p.deadline,
                 units: units_of.remove(&p.id).unwrap_or_default(),
                 version: p.version,
@@ -295,9 +302,11 @@ pub async fn my_firms(
         values,
     )
     .await?;
+    let calendar = crate::db::calendar::load(db).await?;
     let mut firms: Vec<MyFirm> = rows
         .into_iter()
         .map(|r| MyFirm {
+            urgency: calendar.urgency(r.next_deadline, today, Some(r.region_id)),
             id: r.id,
             name: r.name,
             region: Region::from_id(r.region_id).unwrap_or(Region::Xining),
@@ -311,7 +320,7 @@ pub async fn my_firms(
             next_deadline: r.next_deadline,
         })
         .collect();
-    sort_for_action(&mut firms, today);
+    sort_for_action(&mut firms);
     Ok(MyFirms {
         firms,
         today,

@@ -5,19 +5,20 @@
 //! version so that two people acting at once cannot overwrite each other.
 
 mod confirm;
+mod list;
 mod moves;
 
 pub use confirm::{
     LINK_DAYS, Via, confirm_by_call, confirm_by_link, create_link, link_view, record_call,
     record_link_answer,
 };
+pub use list::list;
 pub use moves::{act, make_move};
 
 use super::audit::{self, Actor, Entry};
 use super::entity::{problem, problem_event, problem_unit};
 use super::{query_all, query_one};
 use crate::auth::{CurrentUser, Role};
-use crate::calendar::add_working_days;
 use crate::clock;
 use crate::error::Error;
 use crate::i18n::K;
@@ -70,13 +71,16 @@ pub async fn raise(
     actor: &Actor,
 ) -> Result<problem::Model, Error> {
     let now = Utc::now();
+    let days = input.deadline_working_days;
+    let deadline = super::calendar::deadline_for(db, firm_id, raised_on, days).await?;
     let model = problem::ActiveModel {
         firm_id: Set(firm_id),
         visit_id: Set(visit_id),
         measure_id: Set(input.measure_id),
         description: Set(input.description.clone()),
         status: Set(ProblemStatus::Routed.code().to_owned()),
-        deadline: Set(add_working_days(raised_on, input.deadline_working_days)),
+        deadline: Set(deadline),
+        time_limit_days: Set(Some(i32::try_from(days).unwrap_or(i32::MAX))),
         raised_by: Set(actor.user_id),
         raised_at: Set(now),
         claimed_at: Set(None),
@@ -172,11 +176,25 @@ pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<
         ),
         _ => return Err(Error::Forbidden),
     };
-    query_all::<QueueRow>(
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i32,
+        firm_id: i32,
+        region_id: i32,
+        firm_name: String,
+        measure_id: i32,
+        measure_zh: String,
+        description: String,
+        status: String,
+        deadline: NaiveDate,
+        version: i32,
+        unit_response: Option<String>,
+    }
+    let rows = query_all::<Row>(
         db,
         &format!(
-            "SELECT p.id, p.firm_id, f.name AS firm_name, p.measure_id, m.name_zh AS measure_zh, p.description, p.status,
-                    p.deadline, p.version, p.unit_response
+            "SELECT p.id, p.firm_id, f.region_id, f.name AS firm_name, p.measure_id, m.name_zh AS measure_zh,
+                    p.description, p.status, p.deadline, p.version, p.unit_response
              FROM problems p JOIN firms f ON f.id = p.firm_id JOIN measures m ON m.id = p.measure_id
              WHERE p.status IN ('routed', 'claimed', 'responded', 'closed'){scope}
              ORDER BY CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END, p.deadline, p.id
@@ -184,7 +202,28 @@ pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<
         ),
         values,
     )
-    .await
+    .await?;
+    let calendar = super::calendar::load(db).await?;
+    let today = clock::today();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let open = ProblemStatus::from_code(&r.status).is_some_and(ProblemStatus::is_open);
+            QueueRow {
+                urgency: calendar.urgency(open.then_some(r.deadline), today, Some(r.region_id)),
+                id: r.id,
+                firm_id: r.firm_id,
+                firm_name: r.firm_name,
+                measure_id: r.measure_id,
+                measure_zh: r.measure_zh,
+                description: r.description,
+                status: r.status,
+                deadline: r.deadline,
+                version: r.version,
+                unit_response: r.unit_response,
+            }
+        })
+        .collect())
 }
 
 /// Today's date as the problem pages compare deadlines against it.

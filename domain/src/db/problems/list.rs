@@ -1,0 +1,231 @@
+//! The leaders' problem list: the problems a dashboard figure counts as of its day, narrowed by
+//! unit, measure and region. It reads the same per-problem facts as the figures (through
+//! `Figure::sql`), so a tile's number and its list's total agree.
+
+use super::super::{campaigns, parse_optional_id, query_all, query_one};
+use crate::auth::{Caller, Role};
+use crate::clock;
+use crate::error::{Error, FieldError};
+use crate::i18n::K;
+use crate::kpi::problems::Figure;
+use crate::problem::{
+    PROBLEM_LIST_PAGE, ProblemList, ProblemListParams, ProblemListRow, ProblemStatus,
+};
+use crate::reference::Region;
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use std::collections::HashMap;
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: i32,
+    firm_id: i32,
+    firm_name: String,
+    region_id: i32,
+    measure_id: i32,
+    measure_zh: String,
+    measure_en: String,
+    description: String,
+    status: String,
+    deadline: NaiveDate,
+}
+
+#[derive(FromQueryResult)]
+struct Total {
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct UnitOf {
+    problem_id: i32,
+    name_zh: String,
+}
+
+/// A page of the list, for the office, leaders and member units.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    params: &ProblemListParams,
+) -> Result<ProblemList, Error> {
+    caller.require(&[Role::Office, Role::Leader, Role::Unit])?;
+    let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_owned();
+    let campaign = campaigns::chosen(db, params.campaign.as_deref()).await?;
+    let as_of = campaign.as_of_param(params.as_of.as_deref(), clock::today())?;
+    let mut errors = Vec::new();
+    let figure = match text(&params.figure).as_str() {
+        "" => Some(Figure::Raised),
+        raw => Figure::parse(raw).or_else(|| {
+            errors.push(FieldError::new("figure", K::ErrBadFilter));
+            None
+        }),
+    };
+    let mut ok = |r: Result<Option<i32>, Error>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.extend(e.field_errors().iter().cloned());
+            None
+        }
+    };
+    let unit = ok(parse_optional_id("unit", &text(&params.unit)));
+    let measure = ok(parse_optional_id("measure", &text(&params.measure)));
+    let region = match text(&params.region).as_str() {
+        "" => None,
+        raw => Region::parse_id("region", raw)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
+    let page = match text(&params.page).as_str() {
+        "" => Some(1),
+        raw => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|p| (1..=100_000).contains(p))
+            .or_else(|| {
+                errors.push(FieldError::new("page", K::ErrBadPage));
+                None
+            }),
+    };
+    let (Some(figure), Some(page)) = (figure, page) else {
+        return Err(Error::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+
+    let mut values: Vec<Value> = vec![campaign.id.into(), as_of.into()];
+    let mut filter = format!("pp.campaign_id = $1 AND {}", figure.sql("$2"));
+    if let Some(u) = unit {
+        values.push(u.into());
+        filter.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM problem_units pu WHERE pu.problem_id = pp.problem_id AND pu.member_unit_id = ${})",
+            values.len()
+        ));
+    }
+    if let Some(m) = measure {
+        values.push(m.into());
+        filter.push_str(&format!(" AND pp.measure_id = ${}", values.len()));
+    }
+    if let Some(r) = region {
+        values.push(r.id().into());
+        filter.push_str(&format!(" AND f.region_id = ${}", values.len()));
+    }
+    let from = "FROM problem_progress pp JOIN problems p ON p.id = pp.problem_id
+                JOIN firms f ON f.id = p.firm_id JOIN measures m ON m.id = pp.measure_id";
+    let total = query_one::<Total>(
+        db,
+        &format!("SELECT COUNT(*) AS n {from} WHERE {filter}"),
+        values.clone(),
+    )
+    .await?
+    .map(|t| u64::try_from(t.n).unwrap_or(0))
+    .unwrap_or(0);
+    let pages = total.div_ceil(PROBLEM_LIST_PAGE).max(1);
+    values.push(i64::try_from(PROBLEM_LIST_PAGE).unwrap_or(50).into());
+    let limit = values.len();
+    values.push(
+        i64::try_from((page - 1) * PROBLEM_LIST_PAGE)
+            .unwrap_or(0)
+            .into(),
+    );
+    let offset = values.len();
+    let rows = query_all::<Row>(
+        db,
+        &format!(
+            "SELECT pp.problem_id AS id, p.firm_id, f.name AS firm_name, f.region_id, pp.measure_id,
+                    m.name_zh AS measure_zh, m.name_en AS measure_en, p.description, p.status, pp.deadline
+             {from} WHERE {filter}
+             ORDER BY pp.deadline, pp.problem_id LIMIT ${limit} OFFSET ${offset}"
+        ),
+        values,
+    )
+    .await?;
+    let mut units: HashMap<i32, Vec<String>> = HashMap::new();
+    if !rows.is_empty() {
+        // At most a page of ids, all integers read from the database just now.
+        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+        for u in query_all::<UnitOf>(
+            db,
+            &format!(
+                "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
+                 JOIN member_units mu ON mu.id = pu.member_unit_id
+                 WHERE pu.problem_id IN ({}) ORDER BY mu.id",
+                ids.join(", ")
+            ),
+            vec![],
+        )
+        .await?
+        {
+            units.entry(u.problem_id).or_default().push(u.name_zh);
+        }
+    }
+    let calendar = crate::db::calendar::load(db).await?;
+    let overdue_ids: Vec<i32> = if figure == Figure::Overdue {
+        rows.iter().map(|r| r.id).collect()
+    } else {
+        overdue_among(db, campaign.id, as_of, &rows).await?
+    };
+    Ok(ProblemList {
+        rows: rows
+            .into_iter()
+            .map(|r| ProblemListRow {
+                days_overdue: if overdue_ids.contains(&r.id) {
+                    calendar.working_days_between(r.deadline, as_of, Some(r.region_id))
+                } else {
+                    0
+                },
+                units: units.remove(&r.id).unwrap_or_default().join("、"),
+                id: r.id,
+                firm_id: r.firm_id,
+                firm_name: r.firm_name,
+                region_id: r.region_id,
+                measure_id: r.measure_id,
+                measure_zh: r.measure_zh,
+                measure_en: r.measure_en,
+                description: r.description,
+                status: ProblemStatus::from_code(&r.status).unwrap_or(ProblemStatus::Routed),
+                deadline: r.deadline,
+            })
+            .collect(),
+        total,
+        page,
+        pages,
+        campaign_id: campaign.id,
+        as_of,
+        figure,
+        params: params.clone(),
+        units: crate::db::reference::units(db).await?,
+        measures: crate::db::reference::measure_groups(db).await?,
+    })
+}
+
+#[derive(FromQueryResult)]
+struct IdRow {
+    problem_id: i32,
+}
+
+/// Which of a page's problems are overdue as of the day, by the overdue figure's own rule.
+async fn overdue_among(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    as_of: NaiveDate,
+    rows: &[Row],
+) -> Result<Vec<i32>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+    Ok(query_all::<IdRow>(
+        db,
+        &format!(
+            "SELECT pp.problem_id FROM problem_progress pp
+             WHERE pp.campaign_id = $1 AND {} AND pp.problem_id IN ({})",
+            Figure::Overdue.sql("$2"),
+            ids.join(", ")
+        ),
+        vec![campaign_id.into(), as_of.into()],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.problem_id)
+    .collect())
+}
