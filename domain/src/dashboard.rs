@@ -85,6 +85,15 @@ pub enum RowColour {
 }
 
 impl RowColour {
+    /// The colour's name, as the tiles and cards use it for their class.
+    pub const fn name(self) -> &'static str {
+        match self {
+            RowColour::Green => "green",
+            RowColour::Yellow => "yellow",
+            RowColour::Red => "red",
+        }
+    }
+
     pub const fn class(self) -> &'static str {
         match self {
             RowColour::Green => "row-green",
@@ -258,6 +267,18 @@ pub enum Outlook {
     WillBeMissed,
     /// The deadline has passed short of the target.
     Missed,
+}
+
+impl Outlook {
+    /// The supervision colour of a verdict: green when met or on course, yellow at risk, red
+    /// when it will be or was missed. The target tiles take the same colour.
+    pub const fn colour(self) -> RowColour {
+        match self {
+            Outlook::Met | Outlook::WillBeMet => RowColour::Green,
+            Outlook::AtRisk => RowColour::Yellow,
+            Outlook::WillBeMissed | Outlook::Missed => RowColour::Red,
+        }
+    }
 }
 
 /// How much faster than the recent pace the rest may need before a target is "will be missed".
@@ -481,6 +502,36 @@ pub struct HalfYearReport {
     pub overdue: Vec<OverdueFlag>,
     /// Solved problems the firm was satisfied with: short case lines (典型案例).
     pub cases: Vec<CaseLine>,
+    /// What the unit wrote for the period.
+    pub notes: ReportNotes,
+}
+
+/// The words of a report, beside its figures (empty until someone writes them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportNotes {
+    /// 主要做法
+    pub practices: String,
+    /// 存在问题
+    pub issues: String,
+    /// 下一步打算
+    pub next_steps: String,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_by: Option<String>,
+}
+
+/// The longest a report section may be, in characters (a few pages of a 公文).
+pub const NOTE_MAX_CHARS: usize = 5000;
+
+/// The report text as the unit writes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotesForm {
+    pub period: String,
+    /// A unit id, or empty for the province.
+    pub unit: String,
+    pub practices: String,
+    pub issues: String,
+    pub next_steps: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -519,6 +519,15 @@ catalog! {
     ColDescription => "问题", "Problem";
     NoProblemsFound => "没有符合条件的问题", "No problems match";
     PageOf => "第 {page} / {pages} 页", "Page {page} of {pages}";
+    // The words of a half-year report
+    ReportPractices => "主要做法", "What was done";
+    ReportIssues => "存在问题", "Problems met";
+    ReportNextSteps => "下一步打算", "Next steps";
+    ReportNotesTitle => "报告正文", "Report text";
+    ReportNotesHelp => "写入本期报告的正文，保存后随报告打印和导出。", "The report's text for this period; saved, it is printed and exported with the report.";
+    ReportNotesSaved => "报告正文已保存。", "The report text was saved.";
+    ReportNotesBy => "{name} 于 {at} 更新", "Updated by {name} on {at}";
+    ReportNotWritten => "（未填写）", "(not written)";
     // The leaders' verdict
     VerdictVisitTitle => "实地走访全覆盖", "Every firm visited on site";
     VerdictSolveTitle => "每户至少解决一个问题", "A problem solved at every firm";

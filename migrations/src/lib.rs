@@ -11,6 +11,7 @@ mod m20260104_000005_attachments;
 mod m20261125_000006_concluded_at;
 mod m20261202_000007_live_figures;
 mod m20261203_000008_working_calendar;
+mod m20261203_000009_report_notes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_concluded_at::Migration),
             Box::new(m20261202_000007_live_figures::Migration),
             Box::new(m20261203_000008_working_calendar::Migration),
+            Box::new(m20261203_000009_report_notes::Migration),
         ]
     }
 }

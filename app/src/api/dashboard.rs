@@ -66,6 +66,8 @@ pub struct ReportView {
     pub units: Vec<(i32, String, String)>,
     /// Half years from the campaign's start to now, newest first.
     pub periods: Vec<String>,
+    /// Whether the viewer may write this report's text.
+    pub can_write_notes: bool,
 }
 
 /// A half-year report (每半年报送): a unit handler's own unit; leaders and the office any unit
@@ -94,6 +96,7 @@ pub async fn get_half_year_report(
         domain::db::reference::units(&db).await.map_err(ssr::fail)?
     };
     Ok(ReportView {
+        can_write_notes: domain::db::reports::may_write_notes(user, report.unit_id),
         report,
         units,
         periods,
@@ -107,4 +110,32 @@ pub(super) fn cache() -> Result<std::sync::Arc<domain::db::dashboard::Cache>, Ap
         tracing::error!("no dashboard cache in the Leptos context");
         ssr::fail(domain::Error::Internal)
     })
+}
+
+/// The unit (or the office, for the province) writes the report's text for a period.
+#[server(endpoint = "save_report_notes")]
+pub async fn save_report_notes(
+    period: String,
+    #[server(default)] unit: String,
+    #[server(default)] practices: String,
+    #[server(default)] issues: String,
+    #[server(default)] next_steps: String,
+) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    let form = domain::dashboard::NotesForm {
+        period,
+        unit,
+        practices,
+        issues,
+        next_steps,
+    };
+    domain::db::reports::save_notes(&ssr::db()?, &caller, &form)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!(
+        "/reports?period={}&unit={}&saved=1",
+        domain::url::query_value(form.period.trim()),
+        domain::url::query_value(form.unit.trim())
+    ));
+    Ok(())
 }

@@ -126,8 +126,8 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
         // The lists behind the figures count for the same round and day as the figures.
         <div class="tiles">
             <Tile label=K::TileInScope value=d.in_scope.to_string() detail=K::UnitFirms.t(l).to_owned() href=format!("/firms?status=in_scope{at}") id="tile-scope" />
-            <Tile label=K::TileVisited value=pct(visited_pct) detail=format!("{} / {}", d.visited, d.in_scope) href=format!("/firms?status=visited{at}") class=colour(&d, visited_pct) id="tile-visited" />
-            <Tile label=K::TileSolvedFirms value=pct(solved_pct) detail=format!("{} / {}", d.solved_firms, d.in_scope) href=format!("/firms?status=solved{at}") class=colour(&d, solved_pct) id="tile-solved" />
+            <Tile label=K::TileVisited value=pct(visited_pct) detail=format!("{} / {}", d.visited, d.in_scope) href=format!("/firms?status=visited{at}") class=d.visit_verdict.outlook.colour().name() id="tile-visited" />
+            <Tile label=K::TileSolvedFirms value=pct(solved_pct) detail=format!("{} / {}", d.solved_firms, d.in_scope) href=format!("/firms?status=solved{at}") class=d.solve_verdict.outlook.colour().name() id="tile-solved" />
             <Tile label=K::TileBoth value=pct(both_pct) detail=firms(d.both) href=format!("/firms?status=both{at}") class=colour(&d, both_pct) id="tile-both" />
             <Tile label=K::TileDaysLeft value=days_left.to_string() detail=K::DaysUnit.t(l).to_owned() id="tile-days" />
             <Tile label=K::TileUnassigned value=d.unassigned.to_string() detail=K::UnitFirms.t(l).to_owned() href="/firms?unassigned=1".into() class={if d.unassigned > 0 { "yellow" } else { "green" }} id="tile-unassigned" />
@@ -218,12 +218,13 @@ fn VerdictCard(
 ) -> impl IntoView {
     use domain::dashboard::Outlook;
     let l = locale();
-    let (class, words) = match v.outlook {
-        Outlook::Met => ("green", K::OutlookMet),
-        Outlook::WillBeMet => ("green", K::OutlookWillBeMet),
-        Outlook::AtRisk => ("yellow", K::OutlookAtRisk),
-        Outlook::WillBeMissed => ("red", K::OutlookWillBeMissed),
-        Outlook::Missed => ("red", K::OutlookMissed),
+    let class = v.outlook.colour().name();
+    let words = match v.outlook {
+        Outlook::Met => K::OutlookMet,
+        Outlook::WillBeMet => K::OutlookWillBeMet,
+        Outlook::AtRisk => K::OutlookAtRisk,
+        Outlook::WillBeMissed => K::OutlookWillBeMissed,
+        Outlook::Missed => K::OutlookMissed,
     };
     let share = if v.in_scope == 0 {
         100.0

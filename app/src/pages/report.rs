@@ -1,11 +1,12 @@
 //! 每半年报送: a member unit's (or the province's) half-year report, generated from the records.
 //! Prints on A4 (the print stylesheet hides the navigation and the form) and downloads as xlsx.
 
-use crate::api::{ReportView, get_half_year_report};
+use crate::api::{ReportView, SaveReportNotes, get_half_year_report};
 use crate::components::{ErrorBox, Loading};
 use crate::i18n::locale;
 use domain::dashboard::HalfYearReport;
 use domain::{K, Locale};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -53,7 +54,9 @@ fn ReportBody(view: ReportView) -> impl IntoView {
         report: r,
         units,
         periods,
+        can_write_notes,
     } = view;
+    let query = use_query_map();
     let unit_param = r.unit_id.map(|u| u.to_string()).unwrap_or_default();
     let xlsx = format!(
         "/reports/half-year.xlsx?period={}&unit={}",
@@ -92,8 +95,69 @@ fn ReportBody(view: ReportView) -> impl IntoView {
                 <button type="button" class="secondary print-button" on:click=move |_| print()>{K::ReportPrint.t(l)}</button>
             </div>
         </Form>
+        {move || query.read().get("saved").map(|_| view! {
+            <p class="notice success no-print" role="status" id="notes-saved">"✓ " {K::ReportNotesSaved.t(l)}</p>
+        })}
+        {can_write_notes.then(|| view! { <NotesEditor r=r.clone() /> })}
         <Document r />
     }
+}
+
+/// The unit's text for the report, saved with the period and printed and exported with it.
+#[component]
+fn NotesEditor(r: HalfYearReport) -> impl IntoView {
+    let l = locale();
+    let save = ServerAction::<SaveReportNotes>::new();
+    let error = move || save.value().get().and_then(Result::err);
+    let field_error = move |name: &'static str| error().and_then(|e| e.field(name, l));
+    let n = r.notes.clone();
+    let area = move |name: &'static str, label: K, value: String| {
+        view! {
+            <div class="field">
+                <label for=format!("note-{name}")>{label.t(l)}</label>
+                <textarea id=format!("note-{name}") name=name rows="5" maxlength=domain::dashboard::NOTE_MAX_CHARS.to_string()>{value}</textarea>
+                <p class="field-error">{move || field_error(name)}</p>
+            </div>
+        }
+    };
+    view! {
+        <details class="notes-editor no-print" open=n.updated_at.is_none()>
+            <summary>{K::ReportNotesTitle.t(l)}</summary>
+            <p class="muted">{K::ReportNotesHelp.t(l)}</p>
+            {n.updated_at.map(|at| view! {
+                <p class="muted">{K::ReportNotesBy.fill(l, &[("name", n.updated_by.clone().unwrap_or_default()), ("at", domain::clock::date_of(at).to_string())])}</p>
+            })}
+            {move || error().map(|e| view! { <crate::components::ErrorBox error=e /> })}
+            <ActionForm action=save attr:class="form" attr:id="report-notes">
+                <input type="hidden" name="period" value=r.period.clone() />
+                <input type="hidden" name="unit" value=r.unit_id.map(|u| u.to_string()).unwrap_or_default() />
+                {area("practices", K::ReportPractices, n.practices.clone())}
+                {area("issues", K::ReportIssues, n.issues.clone())}
+                {area("next_steps", K::ReportNextSteps, n.next_steps.clone())}
+                <button type="submit" class="primary">{K::Save.t(l)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Text for a CSS string: quotes, backslashes, line breaks and `<` escaped, so a unit's name
+/// can neither end the string nor the style element.
+fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\3C "),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[component]
@@ -107,13 +171,33 @@ fn Document(r: HalfYearReport) -> impl IntoView {
     let heading = K::ReportHeading.fill(l, &[("unit", unit), ("period", r.period.clone())]);
     let range = K::ReportRange.fill(l, &[("from", r.from.to_string()), ("to", r.to.to_string())]);
     let p = r.problems.clone();
+    // The printed pages' running head (the unit and period) and foot (page numbers, 公文 style).
+    let page_style = format!(
+        "@media print {{ @page {{ @top-center {{ content: {}; }} @bottom-center {{ content: \"— \" counter(page) \" —\"; }} }} }}",
+        css_string(&heading),
+    );
+    let notes = r.notes.clone();
+    let section = move |label: K, text: String| {
+        let text = if text.trim().is_empty() {
+            K::ReportNotWritten.t(l).to_owned()
+        } else {
+            text
+        };
+        view! {
+            <section class="report-text">
+                <h3>{label.t(l)}</h3>
+                {text.split('\n').filter(|p| !p.trim().is_empty()).map(|p| view! { <p>{p.trim().to_owned()}</p> }).collect_view()}
+            </section>
+        }
+    };
     let row = |label: String, value: String, id: &'static str| {
         view! { <tr id=id><th scope="row">{label}</th><td class="num">{value}</td></tr> }
     };
     view! {
         <article class="report-doc" id="report">
+            <style inner_html=page_style></style>
             <h2 class="report-heading">{heading}</h2>
-            <p class="muted">{range}</p>
+            <p class="muted report-range">{range}</p>
             <table class="grid report-figures">
                 <tbody>
                     {row(K::ReportFirmsServed.t(l).into(), r.firms_served.to_string(), "r-served")}
@@ -130,6 +214,11 @@ fn Document(r: HalfYearReport) -> impl IntoView {
                     {row(K::TileSatisfied.t(l).into(), format!("{} · {}", pct(p.satisfied_percent()), K::ReportAnswered.fill(l, &[("n", p.answered.to_string())])), "r-satisfied")}
                 </tbody>
             </table>
+            <div class="report-texts" id="report-texts">
+                {section(K::ReportPractices, notes.practices)}
+                {section(K::ReportIssues, notes.issues)}
+                {section(K::ReportNextSteps, notes.next_steps)}
+            </div>
             <h3>{K::ByMeasure.t(l)}</h3>
             <table class="grid compact">
                 <thead><tr><th>{K::ColMeasure.t(l)}</th><th>{K::TileRaised.t(l)}</th><th>{K::ColSolvedProblems.t(l)}</th><th>{K::ColOpen.t(l)}</th></tr></thead>

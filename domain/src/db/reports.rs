@@ -6,7 +6,9 @@ use super::dashboard::{by_measure, overdue_list};
 use super::query_all;
 use crate::campaign::Campaign;
 use crate::clock::day_end_utc;
-use crate::dashboard::{CaseLine, HalfYear, HalfYearReport, ProblemFigures};
+use crate::dashboard::{
+    CaseLine, HalfYear, HalfYearReport, NOTE_MAX_CHARS, NotesForm, ProblemFigures, ReportNotes,
+};
 use crate::error::Error;
 use crate::i18n::K;
 use chrono::Duration;
@@ -86,7 +88,11 @@ pub async fn half_year(
     period: HalfYear,
     unit: Option<i32>,
 ) -> Result<HalfYearReport, Error> {
-    let (from, to) = (period.first_day(), period.last_day());
+    // A period counts from the campaign's first day (2022H1 from 2022-02-27, not 01-01).
+    let (from, to) = (
+        period.first_day().max(campaign.starts_on),
+        period.last_day(),
+    );
     let dash = super::dashboard::compute(db, campaign, to).await?;
     let (unit_zh, unit_en) = match unit {
         None => (
@@ -203,6 +209,7 @@ pub async fn half_year(
         solved_in_period: n(in_period.b),
         by_measure: by_measure(db, campaign, to, unit).await?,
         overdue: overdue_list(db, campaign, to, unit, REPORT_ROWS).await?,
+        notes: notes_of(db, &period.code(), unit).await?,
         cases: cases
             .into_iter()
             .map(|c| CaseLine {
@@ -214,6 +221,146 @@ pub async fn half_year(
             })
             .collect(),
     })
+}
+
+#[derive(FromQueryResult)]
+struct NotesRow {
+    id: i32,
+    practices: String,
+    issues: String,
+    next_steps: String,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    updated_by: Option<String>,
+}
+
+async fn notes_row(
+    db: &impl ConnectionTrait,
+    period: &str,
+    unit: Option<i32>,
+) -> Result<Option<NotesRow>, Error> {
+    super::query_one::<NotesRow>(
+        db,
+        "SELECT n.id, n.practices, n.issues, n.next_steps, n.updated_at, u.name AS updated_by
+         FROM report_notes n LEFT JOIN users u ON u.id = n.updated_by
+         WHERE n.period = $1 AND n.unit_key = $2",
+        vec![period.into(), unit.unwrap_or(0).into()],
+    )
+    .await
+}
+
+/// What was written for a period's report of a unit (None: the province).
+pub async fn notes_of(
+    db: &impl ConnectionTrait,
+    period: &str,
+    unit: Option<i32>,
+) -> Result<ReportNotes, Error> {
+    Ok(notes_row(db, period, unit)
+        .await?
+        .map(|r| ReportNotes {
+            practices: r.practices,
+            issues: r.issues,
+            next_steps: r.next_steps,
+            updated_at: Some(r.updated_at),
+            updated_by: r.updated_by,
+        })
+        .unwrap_or_default())
+}
+
+/// Whether `user` may write the words of the report of `unit` (None: the province): a unit
+/// handler their own unit's, the office any; leaders read.
+pub fn may_write_notes(user: &crate::auth::CurrentUser, unit: Option<i32>) -> bool {
+    use crate::auth::Role;
+    match user.role {
+        Role::Office => true,
+        Role::Unit => unit.is_some() && unit == user.member_unit_id,
+        _ => false,
+    }
+}
+
+/// The use case "write the report's words": checked, saved for the period and unit (replacing
+/// what was there), audited with what it replaced.
+pub async fn save_notes(
+    db: &super::Db,
+    caller: &crate::auth::Caller,
+    form: &NotesForm,
+) -> Result<(), Error> {
+    use crate::auth::Role;
+    caller.require(&[Role::Office, Role::Unit])?;
+    let period = HalfYear::parse("period", &form.period).map_err(|e| Error::Validation(vec![e]))?;
+    let unit = if caller.is(Role::Unit) {
+        caller.member_unit_id
+    } else {
+        match form.unit.trim() {
+            "" => None,
+            raw => Some(super::parse_id("unit", raw)?),
+        }
+    };
+    if !may_write_notes(caller, unit) {
+        return Err(Error::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let mut field = |name: &str, value: &str| {
+        crate::error::text(name, value, false, NOTE_MAX_CHARS)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default()
+    };
+    let (practices, issues, next_steps) = (
+        field("practices", &form.practices),
+        field("issues", &form.issues),
+        field("next_steps", &form.next_steps),
+    );
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    if let Some(u) = unit
+        && super::reference::unit_name(db, Some(u)).await?.is_none()
+    {
+        return Err(Error::field("unit", K::ErrUnknownUnit));
+    }
+    let code = period.code();
+    super::retry(|| async {
+        let actor = super::audit::Actor::of(caller);
+        let txn = super::Write::begin_quiet(db).await?;
+        let backend = txn.get_database_backend();
+        let before = notes_row(&txn, &code, unit).await?;
+        let now = chrono::Utc::now();
+        match &before {
+            Some(row) => {
+                txn.execute_raw(super::sql(
+                    backend,
+                    "UPDATE report_notes SET practices = $1, issues = $2, next_steps = $3, updated_by = $4, updated_at = $5 WHERE id = $6",
+                    vec![practices.clone().into(), issues.clone().into(), next_steps.clone().into(), caller.id.into(), now.into(), row.id.into()],
+                ))
+                .await?;
+            }
+            None => {
+                txn.execute_raw(super::sql(
+                    backend,
+                    "INSERT INTO report_notes (period, unit_key, practices, issues, next_steps, updated_by, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    vec![code.clone().into(), unit.unwrap_or(0).into(), practices.clone().into(), issues.clone().into(), next_steps.clone().into(), caller.id.into(), now.into()],
+                ))
+                .await?;
+            }
+        }
+        let text = |p: &str, i: &str, n: &str| serde_json::json!({"period": code, "unit": unit, "practices": p, "issues": i, "next_steps": n});
+        super::audit::record(
+            &txn,
+            &actor,
+            super::audit::Entry {
+                action: if before.is_some() { "update" } else { "create" },
+                entity: "report_notes",
+                entity_id: unit,
+                firm_id: None,
+                before: before.as_ref().map(|b| text(&b.practices, &b.issues, &b.next_steps)),
+                after: Some(text(&practices, &issues, &next_steps)),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// The report as a workbook: an overview, problems by measure, overdue items, typical cases.
@@ -255,6 +402,9 @@ pub fn to_xlsx(r: &HalfYearReport, l: crate::i18n::Locale) -> Result<Vec<u8>, Er
         row(K::TileOverdue, pct(p.overdue_percent())),
         row(K::ReportAnswers, s(&p.answered)),
         row(K::TileSatisfied, pct(p.satisfied_percent())),
+        row(K::ReportPractices, r.notes.practices.clone()),
+        row(K::ReportIssues, r.notes.issues.clone()),
+        row(K::ReportNextSteps, r.notes.next_steps.clone()),
     ];
     let measures: Vec<Vec<String>> = r
         .by_measure
