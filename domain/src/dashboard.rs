@@ -371,6 +371,9 @@ pub struct Dashboard {
     /// solved.
     pub visit_verdict: Verdict,
     pub solve_verdict: Verdict,
+    /// 督办 orders given by the day about the round's problems, and those not answered by then.
+    pub supervised: u64,
+    pub awaiting_reply: u64,
     pub by_region: Vec<TargetRow>,
     pub by_tier: Vec<TargetRow>,
     pub by_unit: Vec<UnitRow>,

@@ -528,6 +528,26 @@ catalog! {
     ReportNotesSaved => "报告正文已保存。", "The report text was saved.";
     ReportNotesBy => "{name} 于 {at} 更新", "Updated by {name} on {at}";
     ReportNotWritten => "（未填写）", "(not written)";
+    // 督办
+    Supervision => "督办", "Supervision order";
+    SupervisionAuto => "超期自动督办", "Overdue: supervised automatically";
+    SupervisionAutoText => "该问题已超过办理期限 {n} 个工作日，请尽快办结并回复办理情况。", "This problem is {n} working days past its deadline: conclude it and reply how it is handled.";
+    SupervisionBy => "{name} 于 {at} 督办", "Ordered by {name} on {at}";
+    SupervisionBySystem => "系统于 {at} 督办", "Ordered by the system on {at}";
+    SupervisionReplyBy => "{name} 于 {at} 回复", "{name} replied on {at}";
+    SupervisionAwaiting => "待回复", "Awaiting reply";
+    SupervisionInstruction => "督办意见", "Instruction";
+    SupervisionOrder => "下达督办", "Order supervision";
+    SupervisionReply => "回复督办", "Reply";
+    SupervisionReplyText => "办理情况", "How it is handled";
+    SupervisionOrdered => "已下达督办。", "The supervision order was sent.";
+    SupervisionReplied => "已回复督办。", "The reply was sent.";
+    TileSupervised => "督办", "Supervised";
+    TileSupervisedDetail => "{n} 件待回复", "{n} awaiting a reply";
+    FilterSupervised => "仅看督办", "Supervised only";
+    ErrAlreadyReplied => "该督办已回复", "This order was already answered";
+    ErrProblemNotOpen => "问题已办结，无需督办", "The problem is concluded: nothing to supervise";
+    EntitySupervision => "督办", "Supervision order";
     // The leaders' verdict
     VerdictVisitTitle => "实地走访全覆盖", "Every firm visited on site";
     VerdictSolveTitle => "每户至少解决一个问题", "A problem solved at every firm";

@@ -283,7 +283,32 @@ pub struct QueueRow {
     pub unit_response: Option<String>,
     /// Overdue or due soon by the working-day calendar (none once concluded).
     pub urgency: crate::firm::Urgency,
+    /// The office's orders about it (督办), oldest first.
+    pub supervisions: Vec<Supervision>,
 }
+
+/// 督办: an order from the office to the units handling a problem, and their reply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Supervision {
+    pub id: i32,
+    pub problem_id: i32,
+    /// Made by the server for a problem overdue by `ESCALATE_AFTER_WORKING_DAYS`, not by hand.
+    pub automatic: bool,
+    pub instruction: String,
+    /// Who ordered it (None: the server).
+    pub ordered_by: Option<String>,
+    pub ordered_at: chrono::DateTime<chrono::Utc>,
+    pub reply: Option<String>,
+    pub replied_by: Option<String>,
+    pub replied_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An open problem overdue by this many working days gets a 督办 from the server.
+pub const ESCALATE_AFTER_WORKING_DAYS: i64 = 3;
+
+/// The longest instruction or reply, in characters.
+pub const SUPERVISION_MAX_CHARS: usize = 1000;
 
 /// The leaders' problem list: the filters as the query string carries them (all optional).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,6 +321,8 @@ pub struct ProblemListParams {
     pub campaign: Option<String>,
     pub as_of: Option<String>,
     pub page: Option<String>,
+    /// `1`: only problems with a 督办 order.
+    pub supervised: Option<String>,
 }
 
 impl ProblemListParams {
@@ -308,6 +335,7 @@ impl ProblemListParams {
             ("region", &self.region),
             ("campaign", &self.campaign),
             ("as_of", &self.as_of),
+            ("supervised", &self.supervised),
         ]
         .into_iter()
         .filter_map(|(k, v)| {
@@ -339,6 +367,9 @@ pub struct ProblemListRow {
     pub units: String,
     /// Working days past its deadline by the list's day (0 when not overdue then).
     pub days_overdue: i64,
+    /// 督办 orders about it, and how many of them await a reply.
+    pub supervisions: u32,
+    pub unanswered: u32,
 }
 
 /// A page of the leaders' problem list, with what the filters can choose from.

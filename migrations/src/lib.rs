@@ -12,6 +12,7 @@ mod m20261125_000006_concluded_at;
 mod m20261202_000007_live_figures;
 mod m20261203_000008_working_calendar;
 mod m20261203_000009_report_notes;
+mod m20261203_000010_supervisions;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_live_figures::Migration),
             Box::new(m20261203_000008_working_calendar::Migration),
             Box::new(m20261203_000009_report_notes::Migration),
+            Box::new(m20261203_000010_supervisions::Migration),
         ]
     }
 }

@@ -29,6 +29,12 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Give a 督办 for every open problem overdue by the configured working days (the server
+    /// does this on start and every quarter of an hour); `--as-of` names the day to count to.
+    Escalate {
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     #[cfg(feature = "demo")]
     /// Migrate, then load the deterministic demo province (about 300 firms, 80 coordinators,
     /// the visits and problems of 2022) unless the database already holds firms.
@@ -144,6 +150,10 @@ pub struct Config {
     /// Working days a member unit has for a new problem.
     #[arg(long, env = "ZHUQI_DEADLINE_DAYS", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=120), global = true)]
     pub deadline_days: u32,
+    /// Working days past its deadline after which an open problem gets a 督办 from the server
+    /// (0: never).
+    #[arg(long, env = "ZHUQI_ESCALATE_AFTER_DAYS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(0..=120), global = true)]
+    pub escalate_after_days: i64,
     /// Where uploaded photos and visit sheets are stored.
     #[arg(long, env = "ZHUQI_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: std::path::PathBuf,

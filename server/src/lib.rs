@@ -314,6 +314,19 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = connect_and_migrate(&cli.config).await?;
             cli::user(&db, cmd).await
         }
+        Command::Escalate { as_of } => {
+            let db = connect_and_migrate(&cli.config).await?;
+            let day = as_of.unwrap_or_else(domain::clock::today);
+            let made = domain::db::supervisions::escalate_overdue(
+                &db,
+                day,
+                cli.config.escalate_after_days.max(1),
+            )
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+            println!("{made} supervision orders given (as of {day})");
+            Ok(())
+        }
         Command::Token(cmd) => {
             let db = connect_and_migrate(&cli.config).await?;
             cli::token(&db, cmd).await
@@ -355,6 +368,23 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
             tokio::time::sleep(hourly).await;
         }
     });
+    if config.escalate_after_days > 0 {
+        // Every instance escalates; each order is made once (see `escalate_overdue`).
+        let (db, after) = (db.clone(), config.escalate_after_days);
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(15 * 60);
+            loop {
+                match domain::db::supervisions::escalate_overdue(&db, domain::clock::today(), after)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(orders = n, "overdue problems supervised"),
+                    Err(e) => tracing::warn!(error = ?e, "escalating overdue problems failed"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
     let app = router(AppState {
         leptos_options,
         db,

@@ -255,6 +255,31 @@ async fn role_by_action_matrix() {
             401,
         ),
         (
+            // Checked before the problem is looked up: the office learns it does not exist.
+            "fn order supervision",
+            Box::new(|c, _| {
+                call(
+                    "/api/order_supervision",
+                    "problem_id=999999&instruction=%E7%9D%A3%E5%8A%9E",
+                    c,
+                )
+            }),
+            [404, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn reply supervision",
+            Box::new(|c, _| {
+                call(
+                    "/api/reply_supervision",
+                    "supervision_id=999999&reply=%E5%B7%B2%E5%8A%9E",
+                    c,
+                )
+            }),
+            [404, 403, 404, 403],
+            401,
+        ),
+        (
             "fn users",
             Box::new(|c, _| call("/api/users", "", c)),
             [200, 403, 403, 403],

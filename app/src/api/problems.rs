@@ -123,3 +123,40 @@ pub async fn problem_list(
         .await
         .map_err(ssr::fail)
 }
+
+/// The office orders the units handling a problem to act (督办).
+#[server(endpoint = "order_supervision")]
+pub async fn order_supervision(
+    problem_id: String,
+    instruction: String,
+    #[server(default)] back: String,
+) -> Result<i32, AppError> {
+    let caller = ssr::caller().await?;
+    let s = domain::db::supervisions::order(&ssr::db()?, &caller, &problem_id, &instruction)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&marked(&back, "sv", s.id));
+    Ok(s.id)
+}
+
+/// `back` with a marker naming what was just done, so the page reloads its data.
+#[cfg(feature = "ssr")]
+fn marked(back: &str, what: &str, id: i32) -> String {
+    let path = safe_next(back.split('?').next().unwrap_or("/"));
+    format!("{path}?updated={what}{id}")
+}
+
+/// A unit replies to a 督办.
+#[server(endpoint = "reply_supervision")]
+pub async fn reply_supervision(
+    supervision_id: String,
+    reply: String,
+    #[server(default)] back: String,
+) -> Result<i32, AppError> {
+    let caller = ssr::caller().await?;
+    let s = domain::db::supervisions::reply(&ssr::db()?, &caller, &supervision_id, &reply)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&marked(&back, "sr", s.id));
+    Ok(s.id)
+}

@@ -136,6 +136,7 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
             <Tile label=K::TileConcluded value=pct(p.concluded_percent()) detail=format!("{} / {}", p.concluded, p.raised) href=format!("/problems?figure=concluded{at}") id="tile-concluded" />
             <Tile label=K::TileOnTime value=pct(p.on_time_percent()) detail=format!("{} / {}", p.concluded_on_time, p.concluded) href=format!("/problems?figure=on_time{at}") id="tile-on-time" />
             <Tile label=K::TileOverdue value=pct(p.overdue_percent()) detail=format!("{} / {}", p.overdue, p.raised) href=format!("/problems?figure=overdue{at}") class={if p.overdue > 0 { "red" } else { "green" }} id="tile-overdue" />
+            <Tile label=K::TileSupervised value=d.supervised.to_string() detail=K::TileSupervisedDetail.fill(l, &[("n", d.awaiting_reply.to_string())]) href=format!("/problems?figure=raised&supervised=1{at}") class={if d.awaiting_reply > 0 { "red" } else { "green" }} id="tile-supervised" />
             <Tile label=K::TileSatisfied value=pct(p.satisfied_percent()) detail=format!("{} / {}", p.satisfied, p.answered) href=format!("/problems?figure=satisfied{at}") id="tile-satisfied" />
         </div>
 

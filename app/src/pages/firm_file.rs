@@ -153,7 +153,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
                                 TimelineEntry::Visit(v) => attachments.iter().filter(|a| a.visit_id == v.id).cloned().collect(),
                                 TimelineEntry::Problem(_) => Vec::new(),
                             };
-                            view! { <Entry entry powers firm_id=id editable files /> }
+                            view! { <Entry entry powers firm_id=id editable files office /> }
                         })
                         .collect_view()}
                 </ol>
@@ -211,6 +211,8 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
 #[component]
 fn Entry(
     entry: TimelineEntry,
+    /// The viewer is the office, which gives 督办.
+    office: bool,
     powers: Option<Powers>,
     firm_id: i32,
     editable: bool,
@@ -271,6 +273,10 @@ fn Entry(
                         " · " {K::Deadline.t(l)} ": " {p.deadline.to_string()}
                     </p>
                     {p.unit_response.clone().map(|t| view! { <p class="muted">{K::UnitResponse.t(l)} ": " {t}</p> })}
+                    <crate::pages::supervision::Supervisions orders=p.supervisions.clone() can_reply=powers.is_some_and(|p| p.unit_side) back=format!("/firms/{firm_id}") />
+                    {(office && p.status.is_open()).then(|| view! {
+                        <crate::pages::supervision::OrderForm problem_id=p.id back=format!("/firms/{firm_id}") />
+                    })}
                     {powers.map(|powers| view! {
                         <ProblemActions id=p.id version=p.version status=p.status powers back=format!("/firms/{firm_id}") />
                     })}

@@ -14,6 +14,7 @@ pub mod problem_list;
 pub mod problems;
 pub mod progress;
 pub mod report;
+pub mod supervision;
 pub mod visit;
 pub mod visit_edit;
 pub mod workload;

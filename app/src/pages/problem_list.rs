@@ -39,6 +39,7 @@ pub fn ProblemListPage() -> impl IntoView {
             campaign: q.get("campaign"),
             as_of: q.get("as_of"),
             page: q.get("page"),
+            supervised: q.get("supervised"),
         }
     };
     let data = Resource::new(params, problem_list);
@@ -67,6 +68,7 @@ fn Filters(list: ProblemList) -> impl IntoView {
         chosen(&list.params.measure),
         chosen(&list.params.region),
     );
+    let supervised = list.params.supervised.as_deref() == Some("1");
     let name = move |zh: &str, en: &str| {
         if l == Locale::Zh {
             zh.to_owned()
@@ -117,6 +119,10 @@ fn Filters(list: ProblemList) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <label class="choice">
+                <input type="checkbox" name="supervised" value="1" id="supervised" checked=supervised />
+                {K::FilterSupervised.t(l)}
+            </label>
             <button type="submit" class="primary">{K::FilterApply.t(l)}</button>
         </Form>
     }
@@ -167,7 +173,12 @@ fn Rows(list: ProblemList) -> impl IntoView {
                                     <td><div class="clip">{r.description}</div></td>
                                     <td>{if l == Locale::Zh { r.measure_zh } else { r.measure_en }}</td>
                                     <td>{r.units}</td>
-                                    <td class="nowrap"><span class=format!("status {}", r.status.code())>{r.status.name(l)}</span></td>
+                                    <td class="nowrap">
+                                        <span class=format!("status {}", r.status.code())>{r.status.name(l)}</span>
+                                        {(r.supervisions > 0).then(|| view! {
+                                            <br/><span class={if r.unanswered > 0 { "badge red" } else { "badge" }}>{K::Supervision.t(l)} " " {r.supervisions}</span>
+                                        })}
+                                    </td>
                                     <td class="nowrap">{r.deadline.to_string()}</td>
                                     {overdue_column.then(|| view! { <td class="num">{r.days_overdue}</td> })}
                                 </tr>

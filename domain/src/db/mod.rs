@@ -21,6 +21,7 @@ pub mod progress;
 pub mod reference;
 pub mod reports;
 pub mod sheets;
+pub mod supervisions;
 #[cfg(feature = "test-util")]
 pub mod testing;
 pub mod visits;

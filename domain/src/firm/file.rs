@@ -102,6 +102,8 @@ pub struct ProblemEntry {
     /// Red past its deadline, yellow when due soon, by the working-day calendar
     /// (`Calendar::urgency`); none once concluded.
     pub urgency: Urgency,
+    /// The office's orders about it (督办), oldest first.
+    pub supervisions: Vec<crate::problem::Supervision>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -87,6 +87,37 @@ fn target_row(g: &GroupTargets, name_zh: &str, name_en: &str, note: &str) -> Tar
 }
 
 /// The burn-up series: weekly from the start, and the last counted day.
+#[derive(FromQueryResult)]
+struct OrderCounts {
+    given: i64,
+    waiting: Option<i64>,
+}
+
+/// 督办 orders about the round's problems given by the end of `as_of`, and of those the ones
+/// without a reply by then.
+async fn query_one_counts(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    as_of: NaiveDate,
+) -> Result<(u64, u64), Error> {
+    let end = crate::clock::day_end_utc(as_of);
+    let c = super::query_one::<OrderCounts>(
+        db,
+        "SELECT COUNT(*) AS given,
+                SUM(CASE WHEN s.replied_at IS NULL OR s.replied_at >= $2 THEN 1 ELSE 0 END) AS waiting
+         FROM supervisions s JOIN problem_progress pp ON pp.problem_id = s.problem_id AND pp.campaign_id = $1
+         WHERE s.ordered_at < $2",
+        vec![campaign_id.into(), end.into()],
+    )
+    .await?;
+    Ok(c.map_or((0, 0), |c| {
+        (
+            u64::try_from(c.given).unwrap_or(0),
+            u64::try_from(c.waiting.unwrap_or(0)).unwrap_or(0),
+        )
+    }))
+}
+
 fn burn_days(w: &Window) -> Vec<NaiveDate> {
     let mut days = Vec::new();
     let (start, upto) = (w.start, w.upto);
@@ -253,6 +284,7 @@ pub async fn compute(
     let solved_firms: u64 = by_region.iter().map(|r| r.solved).sum();
     let both: u64 = by_region.iter().map(|r| r.both).sum();
     let (projected_visited, projected_solved) = project(&burnup, campaign.deadline, in_scope);
+    let orders = query_one_counts(db, campaign.id, as_of).await?;
     let visit_verdict = Verdict::of(&burnup, |p| p.visited, campaign.deadline, in_scope);
     let solve_verdict = Verdict::of(&burnup, |p| p.solved, campaign.deadline, in_scope);
     Ok(Dashboard {
@@ -268,6 +300,8 @@ pub async fn compute(
         projected_solved,
         visit_verdict,
         solve_verdict,
+        supervised: orders.0,
+        awaiting_reply: orders.1,
         by_unit: breakdowns::by_unit(db, &mut tallies).await?,
         by_measure: breakdowns::measures_of(db, &tallies).await?,
         not_visited: Flags {

@@ -169,6 +169,8 @@ pub async fn file(
         units_of.entry(u.problem_id).or_default().push(u.name_zh);
     }
     let calendar = crate::db::calendar::load(db).await?;
+    let ids: Vec<i32> = problems.iter().map(|p| p.id).collect();
+    let mut orders = crate::db::supervisions::for_problems(db, &ids).await?;
 
     // The firm's rows are in hand: the targets are counted by the Rust text of the rule.
     let today = crate::clock::today();
@@ -205,6 +207,7 @@ pub async fn file(
         .chain(problems.into_iter().map(|p| {
             let status = ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed);
             TimelineEntry::Problem(ProblemEntry {
+                supervisions: orders.remove(&p.id).unwrap_or_default(),
                 urgency: calendar.urgency(
                     status.is_open().then_some(p.deadline),
                     today,

@@ -109,6 +109,11 @@ pub async fn list(
         values.push(r.id().into());
         filter.push_str(&format!(" AND f.region_id = ${}", values.len()));
     }
+    if text(&params.supervised) == "1" {
+        filter.push_str(
+            " AND EXISTS (SELECT 1 FROM supervisions s WHERE s.problem_id = pp.problem_id)",
+        );
+    }
     let from = "FROM problem_progress pp JOIN problems p ON p.id = pp.problem_id
                 JOIN firms f ON f.id = p.firm_id JOIN measures m ON m.id = pp.measure_id";
     let total = query_one::<Total>(
@@ -159,6 +164,8 @@ pub async fn list(
         }
     }
     let calendar = crate::db::calendar::load(db).await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let orders = crate::db::supervisions::for_problems(db, &ids).await?;
     let overdue_ids: Vec<i32> = if figure == Figure::Overdue {
         rows.iter().map(|r| r.id).collect()
     } else {
@@ -168,6 +175,10 @@ pub async fn list(
         rows: rows
             .into_iter()
             .map(|r| ProblemListRow {
+                supervisions: orders.get(&r.id).map_or(0, |o| o.len() as u32),
+                unanswered: orders
+                    .get(&r.id)
+                    .map_or(0, |o| o.iter().filter(|s| s.reply.is_none()).count() as u32),
                 days_overdue: if overdue_ids.contains(&r.id) {
                     calendar.working_days_between(r.deadline, as_of, Some(r.region_id))
                 } else {

@@ -205,12 +205,15 @@ pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<
     .await?;
     let calendar = super::calendar::load(db).await?;
     let today = clock::today();
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut orders = super::supervisions::for_problems(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let open = ProblemStatus::from_code(&r.status).is_some_and(ProblemStatus::is_open);
             QueueRow {
                 urgency: calendar.urgency(open.then_some(r.deadline), today, Some(r.region_id)),
+                supervisions: orders.remove(&r.id).unwrap_or_default(),
                 id: r.id,
                 firm_id: r.firm_id,
                 firm_name: r.firm_name,

@@ -1,0 +1,257 @@
+//! 督办 on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL): the server orders at
+//! the right working day by a controllable clock, once even when two instances sweep at once;
+//! the office orders by hand; a routed unit replies once; everyone else is refused; orders show
+//! on the queue, the problem list and the dashboard.
+
+#![allow(clippy::unwrap_used)]
+
+use domain::auth::{CurrentUser, Role};
+use domain::db::audit::Actor;
+use domain::db::testing::*;
+use domain::db::{current_campaign, dashboard, problems, supervisions, visits};
+use domain::problem::{ProblemForm, ProblemListParams};
+use domain::visit::{VisitForm, VisitKind};
+use domain::{Error, K, Region, Tier};
+use sea_orm::ConnectionTrait;
+
+async fn person(db: &TestDb, phone: &str, role: Role, unit: Option<i32>) -> CurrentUser {
+    use domain::db::entity::user;
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = chrono::Utc::now();
+    let u = user::ActiveModel {
+        name: Set(format!("{role:?}{phone}")),
+        phone: Set(phone.to_owned()),
+        username: Set(None),
+        role: Set(role.code().to_owned()),
+        member_unit_id: Set(unit),
+        password_hash: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&**db)
+    .await
+    .unwrap();
+    CurrentUser {
+        id: u.id,
+        name: u.name,
+        role,
+        member_unit_id: unit,
+    }
+}
+
+/// A problem found on a visit on 2022-09-28 (due 2022-10-24, after 国庆 and its make-up days).
+async fn problem(db: &TestDb, name: &str) -> i32 {
+    let f = make_firm(db, name, Region::Haidong, Tier::ProvincialSrdi).await;
+    let c = make_coordinator(&**db, "马明").await;
+    assign(db, f.id, c.id).await.unwrap();
+    let coordinator = CurrentUser {
+        id: c.id,
+        name: c.name,
+        role: Role::Coordinator,
+        member_unit_id: c.member_unit_id,
+    };
+    let campaign = current_campaign(&**db).await.unwrap();
+    let form = VisitForm {
+        visit_date: "2022-09-28".into(),
+        kind: VisitKind::OnSite.code().into(),
+        participants: "厂长".into(),
+        summary: "了解用工".into(),
+        idempotency_key: format!("supervision-{}", f.id),
+        problems: vec![ProblemForm {
+            measure: "8".into(),
+            description: "招工难".into(),
+            unit: String::new(),
+        }],
+    };
+    let valid = form.validate(&campaign, date("2022-12-31")).unwrap();
+    visits::log(db, f.id, valid, &Actor::user(&coordinator, None))
+        .await
+        .unwrap()
+        .problem_ids[0]
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    domain::db::query_one::<Count>(&**db, sql, vec![])
+        .await
+        .unwrap()
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn the_server_supervises_an_overdue_problem_once_at_the_right_working_day() {
+    let db = test_db().await;
+    let id = problem(&db, "海东督办测试一有限公司").await;
+    let other = problem(&db, "海东督办测试二有限公司").await;
+    // Due Monday 24 Oct: by Wednesday 26 Oct two working days late, by Thursday three.
+    assert_eq!(
+        supervisions::escalate_overdue(&db, date("2022-10-26"), 3)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        supervisions::escalate_overdue(&db, date("2022-10-27"), 3)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        supervisions::escalate_overdue(&db, date("2022-11-30"), 3)
+            .await
+            .unwrap(),
+        0
+    );
+    let orders = supervisions::for_problems(&*db, &[id, other])
+        .await
+        .unwrap();
+    let first = &orders[&id][0];
+    assert!(first.automatic && first.ordered_by.is_none() && first.reply.is_none());
+    assert!(
+        first.instruction.contains("3 个工作日"),
+        "{}",
+        first.instruction
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'supervision' AND action = 'create'"
+        )
+        .await,
+        2
+    );
+
+    // Two instances sweeping at once make each order once.
+    let third = problem(&db, "海东督办测试三有限公司").await;
+    let (a, b) = tokio::join!(
+        supervisions::escalate_overdue(&db, date("2022-10-27"), 3),
+        supervisions::escalate_overdue(&db, date("2022-10-27"), 3)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM supervisions WHERE problem_id = {third}")
+        )
+        .await,
+        1
+    );
+    // A concluded problem is not supervised.
+    let done = problem(&db, "海东督办测试四有限公司").await;
+    db.execute_unprepared(&format!(
+        "UPDATE problems SET status = 'closed', concluded_on = '2022-10-20' WHERE id = {done}"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        supervisions::escalate_overdue(&db, date("2022-12-01"), 3)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_office_orders_a_routed_unit_replies_once_and_the_rest_are_refused() {
+    let db = test_db().await;
+    let id = problem(&db, "海东督办测试五有限公司").await;
+    let routed = problems::routed_to(&*db, id).await.unwrap()[0];
+    let office = person(&db, "13700000071", Role::Office, None).await;
+    let handler = person(&db, "13700000072", Role::Unit, Some(routed)).await;
+    let stranger_unit = if routed == 1 { 2 } else { 1 };
+    let stranger = person(&db, "13700000073", Role::Unit, Some(stranger_unit)).await;
+    let leader = person(&db, "13700000074", Role::Leader, None).await;
+
+    for who in [&handler, &leader] {
+        let r = supervisions::order(&db, &caller(who), &id.to_string(), "请尽快办理").await;
+        assert_eq!(r.unwrap_err(), Error::Forbidden);
+    }
+    match supervisions::order(&db, &caller(&office), &id.to_string(), "  ").await {
+        Err(Error::Validation(e)) => assert_eq!(e[0].key, K::ErrRequired),
+        other => panic!("{other:?}"),
+    }
+    let order = supervisions::order(
+        &db,
+        &caller(&office),
+        &id.to_string(),
+        "请于三个工作日内办结并回复 <b>",
+    )
+    .await
+    .unwrap();
+    assert_eq!(order.instruction, "请于三个工作日内办结并回复 <b>");
+    assert!(!order.automatic);
+
+    let sid = order.id.to_string();
+    assert_eq!(
+        supervisions::reply(&db, &caller(&stranger), &sid, "不归我们")
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    );
+    assert_eq!(
+        supervisions::reply(&db, &caller(&leader), &sid, "x")
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    );
+    // Two replies at once: one lands, the other is told it was answered.
+    let (as_handler, as_office) = (caller(&handler), caller(&office));
+    let (a, b) = tokio::join!(
+        supervisions::reply(&db, &as_handler, &sid, "已联系企业，本周办结"),
+        supervisions::reply(&db, &as_office, &sid, "办公室代为回复")
+    );
+    let results = [a, b];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(
+        results
+            .iter()
+            .any(|r| matches!(r, Err(Error::Conflict(e)) if e.key == K::ErrAlreadyReplied))
+    );
+
+    // The order shows on the unit's queue with its reply, on the problem list and the dashboard.
+    let queue = problems::queue(&*db, &handler).await.unwrap();
+    let row = queue.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row.supervisions.len(), 1);
+    assert!(row.supervisions[0].reply.is_some());
+    let list = problems::list(
+        &*db,
+        &caller(&leader),
+        // As of today: the problem was logged today (for a visit in 2022).
+        &ProblemListParams {
+            supervised: Some("1".into()),
+            as_of: Some(domain::clock::today().to_string()),
+            ..ProblemListParams::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(list.total, 1);
+    assert_eq!((list.rows[0].supervisions, list.rows[0].unanswered), (1, 0));
+    let campaign = current_campaign(&*db).await.unwrap();
+    let d = dashboard::compute(&*db, &campaign, date("2022-12-31"))
+        .await
+        .unwrap();
+    // The order was given today, after the campaign's end: it counts as of today, not before.
+    assert_eq!((d.supervised, d.awaiting_reply), (0, 0));
+    let today = domain::clock::today();
+    let d = dashboard::compute(&*db, &campaign, today).await.unwrap();
+    assert_eq!((d.supervised, d.awaiting_reply), (1, 0));
+
+    // A concluded problem takes no order.
+    db.execute_unprepared(&format!(
+        "UPDATE problems SET status = 'closed', concluded_on = '2022-10-20' WHERE id = {id}"
+    ))
+    .await
+    .unwrap();
+    match supervisions::order(&db, &caller(&office), &id.to_string(), "再次督办").await {
+        Err(Error::Validation(e)) => assert_eq!(e[0].key, K::ErrProblemNotOpen),
+        other => panic!("{other:?}"),
+    }
+}
