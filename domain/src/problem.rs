@@ -164,6 +164,17 @@ impl ProblemStatus {
         self.label().t(locale)
     }
 
+    /// The codes of the open statuses as an SQL list (`'routed', 'claimed', 'responded'`),
+    /// for `status IN (…)`: constants of this enum, never user input.
+    pub fn open_codes_sql() -> String {
+        ProblemStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.code()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Still waiting for a member unit to act: these can become overdue.
     pub const fn is_open(self) -> bool {
         matches!(

@@ -18,34 +18,7 @@ use domain::{Error, K, Region, Tier};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 async fn office(db: &TestDb) -> CurrentUser {
-    person(db, "13700000091", Role::Office).await
-}
-
-async fn person(db: &TestDb, phone: &str, role: Role) -> CurrentUser {
-    use domain::db::entity::user;
-    use sea_orm::{ActiveModelTrait, Set};
-    let now = chrono::Utc::now();
-    let u = user::ActiveModel {
-        name: Set(format!("{role:?}")),
-        phone: Set(phone.to_owned()),
-        username: Set(None),
-        role: Set(role.code().to_owned()),
-        member_unit_id: Set(None),
-        password_hash: Set(None),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&**db)
-    .await
-    .unwrap();
-    CurrentUser {
-        id: u.id,
-        name: u.name,
-        role,
-        member_unit_id: None,
-    }
+    make_user(db, "13700000091", Role::Office, None).await
 }
 
 /// A firm of `region` with one problem found on an on-site visit on `day`; its problem's id.
@@ -248,7 +221,7 @@ async fn only_the_office_changes_the_calendar_and_bad_days_change_nothing() {
         ("13700000093", Role::Unit),
         ("13700000094", Role::Leader),
     ] {
-        let who = person(&db, phone, role).await;
+        let who = make_user(&db, phone, role, None).await;
         let r = calendar::set_day(&db, &caller(&who), &day("2027-01-01", "", "休", "元旦")).await;
         assert_eq!(r, Err(Error::Forbidden), "{role:?}");
         // Reading is for everyone signed in.
@@ -323,7 +296,7 @@ async fn an_import_takes_every_row_or_none() {
     assert!(!cal.is_working_day(date("2027-02-08"), Some(Region::Golog.id())));
     assert!(cal.is_working_day(date("2027-02-08"), Some(Region::Xining.id())));
 
-    let coordinator = person(&db, "13700000095", Role::Coordinator).await;
+    let coordinator = make_user(&db, "13700000095", Role::Coordinator, None).await;
     let err = calendar::import(&db, &caller(&coordinator), "2027.csv", good.as_bytes())
         .await
         .unwrap_err();

@@ -28,34 +28,6 @@ struct Fixture {
     leader: CurrentUser,
 }
 
-/// A real user row (events and audit entries refer to users), returned as the acting user.
-async fn user(db: &TestDb, phone: &str, role: Role, unit: Option<i32>) -> CurrentUser {
-    use domain::db::entity::user;
-    use sea_orm::{ActiveModelTrait, Set};
-    let now = chrono::Utc::now();
-    let u = user::ActiveModel {
-        name: Set(format!("{role:?}")),
-        phone: Set(phone.to_owned()),
-        username: Set(None),
-        role: Set(role.code().to_owned()),
-        member_unit_id: Set(unit),
-        password_hash: Set(None),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&**db)
-    .await
-    .unwrap();
-    CurrentUser {
-        id: u.id,
-        name: u.name,
-        role,
-        member_unit_id: unit,
-    }
-}
-
 #[derive(sea_orm::FromQueryResult)]
 struct Id {
     id: i32,
@@ -88,16 +60,16 @@ async fn fixture() -> Fixture {
     let tax = unit_id(&db, "国家税务总局青海省税务局").await;
     Fixture {
         firm: f.id,
-        office: user(&db, "13700000001", Role::Office, None).await,
+        office: make_user(&db, "13700000001", Role::Office, None).await,
         coordinator: CurrentUser {
             id: c.id,
             name: c.name,
             role: Role::Coordinator,
             member_unit_id: c.member_unit_id,
         },
-        hr_unit: user(&db, "13700000002", Role::Unit, Some(hr)).await,
-        other_unit: user(&db, "13700000003", Role::Unit, Some(tax)).await,
-        leader: user(&db, "13700000004", Role::Leader, None).await,
+        hr_unit: make_user(&db, "13700000002", Role::Unit, Some(hr)).await,
+        other_unit: make_user(&db, "13700000003", Role::Unit, Some(tax)).await,
+        leader: make_user(&db, "13700000004", Role::Leader, None).await,
         db,
     }
 }

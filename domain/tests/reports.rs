@@ -4,38 +4,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use domain::auth::{CurrentUser, Role};
+use domain::auth::Role;
 use domain::dashboard::{HalfYear, NotesForm};
 use domain::db::testing::*;
 use domain::db::{current_campaign, reports};
 use domain::{Error, K};
-
-async fn person(db: &TestDb, phone: &str, role: Role, unit: Option<i32>) -> CurrentUser {
-    use domain::db::entity::user;
-    use sea_orm::{ActiveModelTrait, Set};
-    let now = chrono::Utc::now();
-    let u = user::ActiveModel {
-        name: Set(format!("{role:?}写报告")),
-        phone: Set(phone.to_owned()),
-        username: Set(None),
-        role: Set(role.code().to_owned()),
-        member_unit_id: Set(unit),
-        password_hash: Set(None),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&**db)
-    .await
-    .unwrap();
-    CurrentUser {
-        id: u.id,
-        name: u.name,
-        role,
-        member_unit_id: unit,
-    }
-}
 
 fn form(period: &str, unit: &str, practices: &str) -> NotesForm {
     NotesForm {
@@ -52,7 +25,7 @@ async fn units_write_their_own_reports_text_and_it_comes_back_with_the_report() 
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
     let (finance, tax) = (3, 5);
-    let handler = person(&db, "13700000081", Role::Unit, Some(finance)).await;
+    let handler = make_user(&db, "13700000081", Role::Unit, Some(finance)).await;
     // A unit handler's text goes to their own unit, whatever unit the form names.
     reports::save_notes(
         &db,
@@ -66,7 +39,7 @@ async fn units_write_their_own_reports_text_and_it_comes_back_with_the_report() 
         .await
         .unwrap();
     assert_eq!(own.notes.practices, "建立台账，每周调度。");
-    assert_eq!(own.notes.updated_by.as_deref(), Some("Unit写报告"));
+    assert_eq!(own.notes.updated_by.as_deref(), Some(handler.name.as_str()));
     assert!(own.notes.issues.contains('\n'), "line breaks are kept");
     let other = reports::half_year(&*db, &campaign, h2, Some(tax))
         .await
@@ -88,7 +61,7 @@ async fn units_write_their_own_reports_text_and_it_comes_back_with_the_report() 
     );
 
     // The office writes the province's; leaders and coordinators write none.
-    let office = person(&db, "13700000082", Role::Office, None).await;
+    let office = make_user(&db, "13700000082", Role::Office, None).await;
     reports::save_notes(&db, &caller(&office), &form("2022H2", "", "全省统筹"))
         .await
         .unwrap();
@@ -104,12 +77,12 @@ async fn units_write_their_own_reports_text_and_it_comes_back_with_the_report() 
         ("13700000083", Role::Leader),
         ("13700000084", Role::Coordinator),
     ] {
-        let who = person(&db, phone, role, None).await;
+        let who = make_user(&db, phone, role, None).await;
         let r = reports::save_notes(&db, &caller(&who), &form("2022H2", "", "x")).await;
         assert_eq!(r, Err(Error::Forbidden), "{role:?}");
     }
     // A unit handler without a unit writes nothing.
-    let stray = person(&db, "13700000085", Role::Unit, None).await;
+    let stray = make_user(&db, "13700000085", Role::Unit, None).await;
     assert_eq!(
         reports::save_notes(&db, &caller(&stray), &form("2022H2", "", "x")).await,
         Err(Error::Forbidden)
@@ -120,7 +93,7 @@ async fn units_write_their_own_reports_text_and_it_comes_back_with_the_report() 
 async fn bad_report_text_is_refused_and_nothing_is_saved() {
     let db = test_db().await;
     let campaign = current_campaign(&*db).await.unwrap();
-    let office = person(&db, "13700000086", Role::Office, None).await;
+    let office = make_user(&db, "13700000086", Role::Office, None).await;
     let too_long = "字".repeat(domain::dashboard::NOTE_MAX_CHARS + 1);
     let mut bad = form("2022H2", "", &too_long);
     bad.issues = "含\u{0}控制字符".into();

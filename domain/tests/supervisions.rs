@@ -14,33 +14,6 @@ use domain::visit::{VisitForm, VisitKind};
 use domain::{Error, K, Region, Tier};
 use sea_orm::ConnectionTrait;
 
-async fn person(db: &TestDb, phone: &str, role: Role, unit: Option<i32>) -> CurrentUser {
-    use domain::db::entity::user;
-    use sea_orm::{ActiveModelTrait, Set};
-    let now = chrono::Utc::now();
-    let u = user::ActiveModel {
-        name: Set(format!("{role:?}{phone}")),
-        phone: Set(phone.to_owned()),
-        username: Set(None),
-        role: Set(role.code().to_owned()),
-        member_unit_id: Set(unit),
-        password_hash: Set(None),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&**db)
-    .await
-    .unwrap();
-    CurrentUser {
-        id: u.id,
-        name: u.name,
-        role,
-        member_unit_id: unit,
-    }
-}
-
 /// A problem found on a visit on 2022-09-28 (due 2022-10-24, after 国庆 and its make-up days).
 async fn problem(db: &TestDb, name: &str) -> i32 {
     let f = make_firm(db, name, Region::Haidong, Tier::ProvincialSrdi).await;
@@ -163,11 +136,11 @@ async fn the_office_orders_a_routed_unit_replies_once_and_the_rest_are_refused()
     let db = test_db().await;
     let id = problem(&db, "海东督办测试五有限公司").await;
     let routed = problems::routed_to(&*db, id).await.unwrap()[0];
-    let office = person(&db, "13700000071", Role::Office, None).await;
-    let handler = person(&db, "13700000072", Role::Unit, Some(routed)).await;
+    let office = make_user(&db, "13700000071", Role::Office, None).await;
+    let handler = make_user(&db, "13700000072", Role::Unit, Some(routed)).await;
     let stranger_unit = if routed == 1 { 2 } else { 1 };
-    let stranger = person(&db, "13700000073", Role::Unit, Some(stranger_unit)).await;
-    let leader = person(&db, "13700000074", Role::Leader, None).await;
+    let stranger = make_user(&db, "13700000073", Role::Unit, Some(stranger_unit)).await;
+    let leader = make_user(&db, "13700000074", Role::Leader, None).await;
 
     for who in [&handler, &leader] {
         let r = supervisions::order(&db, &caller(who), &id.to_string(), "请尽快办理").await;

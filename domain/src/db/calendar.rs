@@ -290,12 +290,7 @@ struct OpenRow {
 /// gave it. Each moved deadline is audited on its firm.
 async fn reschedule(txn: &Write, actor: &Actor, from: NaiveDate) -> Result<usize, Error> {
     let calendar = load(txn).await?;
-    let open = ProblemStatus::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let open = ProblemStatus::open_codes_sql();
     let rows = query_all::<OpenRow>(
         txn,
         &format!(

@@ -246,12 +246,7 @@ struct OverdueRow {
 /// how many this call made.
 pub async fn escalate_overdue(db: &Db, today: NaiveDate, after: i64) -> Result<usize, Error> {
     let calendar = super::calendar::load(db).await?;
-    let open = ProblemStatus::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let open = ProblemStatus::open_codes_sql();
     let rows = query_all::<OverdueRow>(
         db,
         &format!(

@@ -227,6 +227,38 @@ pub async fn assign(
     Ok(a)
 }
 
+/// A real user row of `role` (events and audit entries refer to users), named after its role,
+/// returned as the acting user.
+pub async fn make_user(
+    db: &DatabaseConnection,
+    phone: &str,
+    role: crate::auth::Role,
+    unit: Option<i32>,
+) -> crate::auth::CurrentUser {
+    let now = Utc::now();
+    let u = user::ActiveModel {
+        name: Set(format!("{role:?}")),
+        phone: Set(phone.to_owned()),
+        username: Set(None),
+        role: Set(role.code().to_owned()),
+        member_unit_id: Set(unit),
+        password_hash: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    crate::auth::CurrentUser {
+        id: u.id,
+        name: u.name,
+        role,
+        member_unit_id: unit,
+    }
+}
+
 /// A caller for a test user (no client address): what every use case takes.
 pub fn caller(user: &crate::auth::CurrentUser) -> crate::auth::Caller {
     crate::auth::Caller::new(user.clone(), None)

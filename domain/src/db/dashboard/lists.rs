@@ -8,7 +8,6 @@ use crate::error::Error;
 use crate::kpi::Window;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
-use std::collections::HashMap;
 
 #[derive(FromQueryResult)]
 struct FlagRow {
@@ -73,12 +72,6 @@ struct OverdueRow {
     status: String,
 }
 
-#[derive(FromQueryResult)]
-struct ProblemUnit {
-    problem_id: i32,
-    name_zh: String,
-}
-
 /// Problems overdue as of the day, the longest overdue first; `unit` narrows to one unit's.
 /// Read from the problem facts: past the deadline by the day (`due`) and not concluded by it.
 /// The ones never concluded and the ones concluded later are two index ranges, each read in
@@ -112,25 +105,8 @@ pub async fn overdue_list(
     rows.extend(query_all::<OverdueRow>(db, &part("pp.due_concluded > $2"), values).await?);
     rows.sort_by_key(|r| (r.deadline, r.problem_id));
     rows.truncate(limit);
-    let ids: Vec<String> = rows.iter().map(|r| r.problem_id.to_string()).collect();
-    let mut units: HashMap<i32, Vec<String>> = HashMap::new();
-    if !ids.is_empty() {
-        // At most `limit` ids, all integers this function read itself.
-        for u in query_all::<ProblemUnit>(
-            db,
-            &format!(
-                "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
-                 JOIN member_units mu ON mu.id = pu.member_unit_id
-                 WHERE pu.problem_id IN ({}) ORDER BY mu.id",
-                ids.join(", ")
-            ),
-            vec![],
-        )
-        .await?
-        {
-            units.entry(u.problem_id).or_default().push(u.name_zh);
-        }
-    }
+    let ids: Vec<i32> = rows.iter().map(|r| r.problem_id).collect();
+    let mut units = crate::db::problems::unit_names(db, &ids).await?;
     let calendar = crate::db::calendar::load(db).await?;
     Ok(rows
         .into_iter()

@@ -283,12 +283,7 @@ pub async fn my_firms(
     let columns = target_columns(&t);
     values.push(coordinator_id.into());
     let me = values.len();
-    let open = ProblemStatus::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let open = ProblemStatus::open_codes_sql();
     let rows = query_all::<MyRow>(
         db,
         &format!(

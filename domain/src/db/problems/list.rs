@@ -14,7 +14,6 @@ use crate::problem::{
 use crate::reference::Region;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
-use std::collections::HashMap;
 
 #[derive(FromQueryResult)]
 struct Row {
@@ -33,12 +32,6 @@ struct Row {
 #[derive(FromQueryResult)]
 struct Total {
     n: i64,
-}
-
-#[derive(FromQueryResult)]
-struct UnitOf {
-    problem_id: i32,
-    name_zh: String,
 }
 
 /// A page of the list, for the office, leaders and member units.
@@ -144,27 +137,9 @@ pub async fn list(
         values,
     )
     .await?;
-    let mut units: HashMap<i32, Vec<String>> = HashMap::new();
-    if !rows.is_empty() {
-        // At most a page of ids, all integers read from the database just now.
-        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-        for u in query_all::<UnitOf>(
-            db,
-            &format!(
-                "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
-                 JOIN member_units mu ON mu.id = pu.member_unit_id
-                 WHERE pu.problem_id IN ({}) ORDER BY mu.id",
-                ids.join(", ")
-            ),
-            vec![],
-        )
-        .await?
-        {
-            units.entry(u.problem_id).or_default().push(u.name_zh);
-        }
-    }
-    let calendar = crate::db::calendar::load(db).await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let mut units = super::unit_names(db, &ids).await?;
+    let calendar = crate::db::calendar::load(db).await?;
     let orders = crate::db::supervisions::for_problems(db, &ids).await?;
     let overdue_ids: Vec<i32> = if figure == Figure::Overdue {
         rows.iter().map(|r| r.id).collect()

@@ -165,6 +165,39 @@ pub async fn routed_to(db: &impl ConnectionTrait, problem_id: i32) -> Result<Vec
         .map(|u| u.member_unit_id)
         .collect())
 }
+#[derive(FromQueryResult)]
+struct UnitOf {
+    problem_id: i32,
+    name_zh: String,
+}
+
+/// The names of the units each of these problems is routed to, in the units' order.
+pub async fn unit_names(
+    db: &impl ConnectionTrait,
+    problem_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Vec<String>>, Error> {
+    let mut out: std::collections::HashMap<i32, Vec<String>> = Default::default();
+    // Bounded batches of integers read from the database by the caller.
+    for chunk in problem_ids.chunks(500) {
+        let ids: Vec<String> = chunk.iter().map(i32::to_string).collect();
+        for u in query_all::<UnitOf>(
+            db,
+            &format!(
+                "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
+                 JOIN member_units mu ON mu.id = pu.member_unit_id
+                 WHERE pu.problem_id IN ({}) ORDER BY mu.id",
+                ids.join(", ")
+            ),
+            vec![],
+        )
+        .await?
+        {
+            out.entry(u.problem_id).or_default().push(u.name_zh);
+        }
+    }
+    Ok(out)
+}
+
 /// Problems routed to a unit (the office: to any unit) that still need someone: open ones first,
 /// then closed ones waiting for the firm, each group by deadline.
 pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<QueueRow>, Error> {
