@@ -165,6 +165,10 @@ pub struct UnitRow {
     pub figures: ProblemFigures,
     /// Median days from raising to concluding, of the problems concluded.
     pub median_days_to_conclude: Option<f64>,
+    /// Its problems that got a 督办 by the day.
+    pub supervised: u64,
+    /// Times its problems were reopened by the day (the firm was not satisfied).
+    pub reopened: u64,
 }
 
 /// Problems under one measure of the notice (共性问题: the most common come first).

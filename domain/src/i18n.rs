@@ -545,6 +545,8 @@ catalog! {
     TileSupervised => "督办", "Supervised";
     TileSupervisedDetail => "{n} 件待回复", "{n} awaiting a reply";
     FilterSupervised => "仅看督办", "Supervised only";
+    ColSupervised => "被督办", "Supervised";
+    ColReopened => "重新办理", "Reopened";
     ErrAlreadyReplied => "该督办已回复", "This order was already answered";
     ErrProblemNotOpen => "问题已办结，无需督办", "The problem is concluded: nothing to supervise";
     EntitySupervision => "督办", "Supervision order";

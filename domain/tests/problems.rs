@@ -194,6 +194,14 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
     .await
     .unwrap();
     assert_eq!(reopened.status, "claimed");
+    // The dashboard counts the reopening against the units the problem is routed to.
+    let today = domain::clock::today();
+    let d = domain::db::dashboard::compute(&*fx.db, &campaign, today)
+        .await
+        .unwrap();
+    let hr = fx.hr_unit.member_unit_id.unwrap();
+    let hr_row = d.by_unit.iter().find(|u| u.id == hr).unwrap();
+    assert_eq!((hr_row.reopened, hr_row.supervised), (1, 0));
     act(&fx, id, Move::Respond, "资金已拨付到账", &fx.hr_unit)
         .await
         .unwrap();

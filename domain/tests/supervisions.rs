@@ -216,6 +216,8 @@ async fn the_office_orders_a_routed_unit_replies_once_and_the_rest_are_refused()
     let today = domain::clock::today();
     let d = dashboard::compute(&*db, &campaign, today).await.unwrap();
     assert_eq!((d.supervised, d.awaiting_reply), (1, 0));
+    let unit = d.by_unit.iter().find(|u| u.id == routed).unwrap();
+    assert_eq!((unit.supervised, unit.reopened), (1, 0));
 
     // A concluded problem takes no order.
     db.execute_unprepared(&format!(

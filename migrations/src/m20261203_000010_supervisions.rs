@@ -1,7 +1,8 @@
 //! 督办: the office's written order to a member unit about a problem (by hand, or made by the
 //! server when a problem is overdue by some working days), and the unit's reply. At most one
 //! automatic order per problem, enforced by a partial unique index, so two server instances
-//! escalating at once create it once.
+//! escalating at once create it once. Reopenings (a firm not satisfied) get a partial index,
+//! as the dashboard counts them per unit next to the orders.
 
 use sea_orm_migration::sea_orm::ConnectionTrait;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -44,6 +45,13 @@ impl MigrationTrait for Migration {
         m.get_connection()
             .execute_unprepared(
                 "CREATE UNIQUE INDEX ux_supervisions_auto ON supervisions (problem_id) WHERE kind = 'auto'",
+            )
+            .await?;
+        // The dashboard counts reopenings per unit: the few events that are one, by time.
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE INDEX ix_problem_events_reopened ON problem_events (at)
+                 WHERE to_status = 'claimed' AND from_status IN ('closed', 'unsolvable')",
             )
             .await?;
         Ok(())

@@ -9,7 +9,7 @@ use domain::K;
 use domain::campaign::percent;
 use domain::dashboard::{
     BurnPoint, Dashboard, FirmFlag, Flags, OverdueFlag, TargetRow, rank_regions_worst_first,
-    rank_units_worst_first, region_colour, unit_colour,
+    region_colour, unit_colour,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,8 +93,8 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
         .iter()
         .map(|r| region_colour(&c, r, d.as_of).class())
         .collect();
-    let mut units_worst_first = d.by_unit.clone();
-    rank_units_worst_first(&mut units_worst_first);
+    // Ranked worst first by the domain already.
+    let units_worst_first = d.by_unit.clone();
     view! {
         <header class="page-head">
             <h1>{K::DashboardTitle.t(l)}</h1>
@@ -157,6 +157,7 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
                 <thead><tr>
                     <th>{K::RoleUnit.t(l)}</th><th>{K::ColRouted.t(l)}</th><th>{K::ColConcluded.t(l)}</th>
                     <th>{K::ColSolvedProblems.t(l)}</th><th>{K::ColOverdue.t(l)}</th><th>{K::ColMedianDays.t(l)}</th>
+                    <th>{K::ColSupervised.t(l)}</th><th>{K::ColReopened.t(l)}</th>
                 </tr></thead>
                 <tbody>
                     {units_worst_first.iter().map(|u| view! {
@@ -167,6 +168,8 @@ fn DashboardBody(d: Dashboard, rounds: Vec<domain::Campaign>) -> impl IntoView {
                             <td class="num"><a href=format!("/problems?figure=solved&unit={}{at}", u.id)>{u.figures.solved}</a></td>
                             <td class="num"><a href=format!("/problems?figure=overdue&unit={}{at}", u.id)>{u.figures.overdue}</a></td>
                             <td class="num">{u.median_days_to_conclude.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into())}</td>
+                            <td class="num"><a href=format!("/problems?figure=raised&supervised=1&unit={}{at}", u.id)>{u.supervised}</a></td>
+                            <td class="num">{u.reopened}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -104,10 +104,56 @@ struct UnitName {
     name_en: String,
 }
 
+#[derive(FromQueryResult)]
+struct UnitCount {
+    unit: i32,
+    n: i64,
+}
+
+/// Per unit, how many of the round's problems routed to it got a 督办 by the end of `as_of`
+/// (`supervised`), and how many times one was reopened because the firm was not satisfied
+/// (`reopened`: a move from closed or unsolvable back to claimed).
+async fn unit_counts(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    as_of: NaiveDate,
+) -> Result<(HashMap<i32, u64>, HashMap<i32, u64>), Error> {
+    let end = crate::clock::day_end_utc(as_of);
+    let values = vec![campaign_id.into(), end.into()];
+    let by = |rows: Vec<UnitCount>| {
+        rows.into_iter()
+            .map(|r| (r.unit, u64::try_from(r.n).unwrap_or(0)))
+            .collect::<HashMap<_, _>>()
+    };
+    let supervised = query_all::<UnitCount>(
+        db,
+        "SELECT pu.member_unit_id AS unit, COUNT(DISTINCT s.problem_id) AS n
+         FROM supervisions s JOIN problem_units pu ON pu.problem_id = s.problem_id
+         JOIN problem_progress pp ON pp.problem_id = s.problem_id AND pp.campaign_id = $1
+         WHERE s.ordered_at < $2 GROUP BY pu.member_unit_id",
+        values.clone(),
+    )
+    .await?;
+    let reopened = query_all::<UnitCount>(
+        db,
+        "SELECT pu.member_unit_id AS unit, COUNT(*) AS n
+         FROM problem_events e JOIN problem_units pu ON pu.problem_id = e.problem_id
+         JOIN problem_progress pp ON pp.problem_id = e.problem_id AND pp.campaign_id = $1
+         WHERE e.from_status IN ('closed', 'unsolvable') AND e.to_status = 'claimed' AND e.at < $2
+         GROUP BY pu.member_unit_id",
+        values,
+    )
+    .await?;
+    Ok((by(supervised), by(reopened)))
+}
+
 pub(super) async fn by_unit(
     db: &impl ConnectionTrait,
     t: &mut ProblemTallies,
+    campaign_id: i32,
+    as_of: NaiveDate,
 ) -> Result<Vec<UnitRow>, Error> {
+    let (supervised, reopened) = unit_counts(db, campaign_id, as_of).await?;
     let units = query_all::<UnitName>(
         db,
         "SELECT id, name_zh, name_en FROM member_units ORDER BY id",
@@ -119,6 +165,8 @@ pub(super) async fn by_unit(
         .filter_map(|u| {
             let figures = t.units.remove(&u.id).filter(|f| f.raised > 0)?;
             Some(UnitRow {
+                supervised: supervised.get(&u.id).copied().unwrap_or(0),
+                reopened: reopened.get(&u.id).copied().unwrap_or(0),
                 id: u.id,
                 figures,
                 median_days_to_conclude: median(t.durations.remove(&u.id).unwrap_or_default()),
@@ -127,14 +175,8 @@ pub(super) async fn by_unit(
             })
         })
         .collect();
-    // The units with the most overdue problems first: they are who must act.
-    rows.sort_by(|a, b| {
-        b.figures
-            .overdue
-            .cmp(&a.figures.overdue)
-            .then(b.figures.raised.cmp(&a.figures.raised))
-            .then(a.id.cmp(&b.id))
-    });
+    // Worst first: they are who must act.
+    crate::dashboard::rank_units_worst_first(&mut rows);
     Ok(rows)
 }
 

@@ -302,7 +302,7 @@ pub async fn compute(
         solve_verdict,
         supervised: orders.0,
         awaiting_reply: orders.1,
-        by_unit: breakdowns::by_unit(db, &mut tallies).await?,
+        by_unit: breakdowns::by_unit(db, &mut tallies, campaign.id, as_of).await?,
         by_measure: breakdowns::measures_of(db, &tallies).await?,
         not_visited: Flags {
             total: in_scope - visited,
