@@ -227,24 +227,24 @@ impl DayForm {
     }
 }
 
-/// Reads the days of a calendar file (`date,kind,name` lines, `#` comments, as shipped in
-/// `migrations/data/cn-working-calendar.csv`).
-pub fn parse_shipped(text: &str) -> Vec<(NaiveDate, bool, String)> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("date,"))
-        .filter_map(|l| {
-            let mut parts = l.splitn(3, ',');
-            let day = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
-            let working = parts.next()? == "work";
-            Some((day, working, parts.next().unwrap_or("").to_owned()))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads the days of a calendar file (`date,kind,name` lines, `#` comments, as shipped in
+    /// `migrations/data/cn-working-calendar.csv`).
+    fn parse_shipped(text: &str) -> Vec<(NaiveDate, bool, String)> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("date,"))
+            .filter_map(|l| {
+                let mut parts = l.splitn(3, ',');
+                let day = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
+                let working = parts.next()? == "work";
+                Some((day, working, parts.next().unwrap_or("").to_owned()))
+            })
+            .collect()
+    }
 
     #[test]
     fn the_office_types_a_day_in() {

@@ -519,6 +519,7 @@ catalog! {
     ColDescription => "问题", "Problem";
     NoProblemsFound => "没有符合条件的问题", "No problems match";
     PageOf => "第 {page} / {pages} 页", "Page {page} of {pages}";
+    Pages => "分页", "Pages";
     // The words of a half-year report
     ReportPractices => "主要做法", "What was done";
     ReportIssues => "存在问题", "Problems met";

@@ -7,49 +7,14 @@
 
 use domain::auth::{CurrentUser, Role};
 use domain::calendar::DayForm;
-use domain::db::audit::Actor;
 use domain::db::calendar;
 use domain::db::entity::problem;
 use domain::db::testing::*;
-use domain::db::{current_campaign, visits};
-use domain::problem::ProblemForm;
-use domain::visit::{VisitForm, VisitKind};
-use domain::{Error, K, Region, Tier};
+use domain::{Error, K, Region};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 async fn office(db: &TestDb) -> CurrentUser {
     make_user(db, "13700000091", Role::Office, None).await
-}
-
-/// A firm of `region` with one problem found on an on-site visit on `day`; its problem's id.
-async fn problem_on(db: &TestDb, name: &str, region: Region, day: &str) -> i32 {
-    let f = make_firm(db, name, region, Tier::ProvincialSrdi).await;
-    let c = make_coordinator(&**db, "卓玛").await;
-    assign(db, f.id, c.id).await.unwrap();
-    let coordinator = CurrentUser {
-        id: c.id,
-        name: c.name,
-        role: Role::Coordinator,
-        member_unit_id: c.member_unit_id,
-    };
-    let campaign = current_campaign(&**db).await.unwrap();
-    let form = VisitForm {
-        visit_date: day.into(),
-        kind: VisitKind::OnSite.code().into(),
-        participants: "总经理".into(),
-        summary: "了解融资需求".into(),
-        idempotency_key: format!("calendar-visit-{}", f.id),
-        problems: vec![ProblemForm {
-            measure: "5".into(),
-            description: "流动资金贷款审批慢".into(),
-            unit: String::new(),
-        }],
-    };
-    let valid = form.validate(&campaign, date("2022-12-31")).unwrap();
-    let logged = visits::log(db, f.id, valid, &Actor::user(&coordinator, None))
-        .await
-        .unwrap();
-    logged.problem_ids[0]
 }
 
 async fn deadline(db: &TestDb, id: i32) -> chrono::NaiveDate {
@@ -105,7 +70,14 @@ fn day(day: &str, region: &str, kind: &str, name: &str) -> DayForm {
 #[tokio::test]
 async fn a_problem_raised_before_national_day_counts_the_holiday_and_the_make_up_days() {
     let db = test_db().await;
-    let id = problem_on(&db, "海东国庆前测试有限公司", Region::Haidong, "2022-09-28").await;
+    let id = problem_found_on(
+        &db,
+        "海东国庆前测试有限公司",
+        Region::Haidong,
+        "2022-09-28",
+        "5",
+    )
+    .await;
     // 29, 30 Sep; 8, 9 Oct (make-up Saturday and Sunday); 10–14, 17–21 and 24 Oct.
     assert_eq!(deadline(&db, id).await, date("2022-10-24"));
     assert_eq!(due(&db, id).await, date("2022-10-24"));
@@ -121,9 +93,30 @@ async fn a_problem_raised_before_national_day_counts_the_holiday_and_the_make_up
 async fn a_regional_day_off_moves_only_that_regions_open_deadlines_and_back() {
     let db = test_db().await;
     let office = office(&db).await;
-    let yushu = problem_on(&db, "玉树牦牛乳业测试有限公司", Region::Yushu, "2022-06-10").await;
-    let xining = problem_on(&db, "西宁锂电测试有限公司", Region::Xining, "2022-06-10").await;
-    let concluded = problem_on(&db, "玉树虫草测试有限公司", Region::Yushu, "2022-06-10").await;
+    let yushu = problem_found_on(
+        &db,
+        "玉树牦牛乳业测试有限公司",
+        Region::Yushu,
+        "2022-06-10",
+        "5",
+    )
+    .await;
+    let xining = problem_found_on(
+        &db,
+        "西宁锂电测试有限公司",
+        Region::Xining,
+        "2022-06-10",
+        "5",
+    )
+    .await;
+    let concluded = problem_found_on(
+        &db,
+        "玉树虫草测试有限公司",
+        Region::Yushu,
+        "2022-06-10",
+        "5",
+    )
+    .await;
     // Concluded already: its deadline was weighed and stays.
     db.execute_unprepared(&format!(
         "UPDATE problems SET status = 'closed', concluded_on = '2022-06-20' WHERE id = {concluded}"
@@ -198,7 +191,14 @@ async fn a_regional_day_off_moves_only_that_regions_open_deadlines_and_back() {
 async fn a_national_make_up_day_shortens_open_deadlines() {
     let db = test_db().await;
     let office = office(&db).await;
-    let id = problem_on(&db, "海西盐湖测试有限公司", Region::Haixi, "2022-06-10").await;
+    let id = problem_found_on(
+        &db,
+        "海西盐湖测试有限公司",
+        Region::Haixi,
+        "2022-06-10",
+        "5",
+    )
+    .await;
     // Saturday 2022-06-18 made a working day: the 15th working day comes a day sooner.
     let (_, moved) = calendar::set_day(
         &db,

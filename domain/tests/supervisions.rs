@@ -5,44 +5,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use domain::auth::{CurrentUser, Role};
-use domain::db::audit::Actor;
+use domain::auth::Role;
 use domain::db::testing::*;
-use domain::db::{current_campaign, dashboard, problems, supervisions, visits};
-use domain::problem::{ProblemForm, ProblemListParams};
-use domain::visit::{VisitForm, VisitKind};
-use domain::{Error, K, Region, Tier};
+use domain::db::{current_campaign, dashboard, problems, supervisions};
+use domain::problem::ProblemListParams;
+use domain::{Error, K, Region};
 use sea_orm::ConnectionTrait;
 
 /// A problem found on a visit on 2022-09-28 (due 2022-10-24, after 国庆 and its make-up days).
 async fn problem(db: &TestDb, name: &str) -> i32 {
-    let f = make_firm(db, name, Region::Haidong, Tier::ProvincialSrdi).await;
-    let c = make_coordinator(&**db, "马明").await;
-    assign(db, f.id, c.id).await.unwrap();
-    let coordinator = CurrentUser {
-        id: c.id,
-        name: c.name,
-        role: Role::Coordinator,
-        member_unit_id: c.member_unit_id,
-    };
-    let campaign = current_campaign(&**db).await.unwrap();
-    let form = VisitForm {
-        visit_date: "2022-09-28".into(),
-        kind: VisitKind::OnSite.code().into(),
-        participants: "厂长".into(),
-        summary: "了解用工".into(),
-        idempotency_key: format!("supervision-{}", f.id),
-        problems: vec![ProblemForm {
-            measure: "8".into(),
-            description: "招工难".into(),
-            unit: String::new(),
-        }],
-    };
-    let valid = form.validate(&campaign, date("2022-12-31")).unwrap();
-    visits::log(db, f.id, valid, &Actor::user(&coordinator, None))
-        .await
-        .unwrap()
-        .problem_ids[0]
+    problem_found_on(db, name, Region::Haidong, "2022-09-28", "8").await
 }
 
 #[derive(sea_orm::FromQueryResult)]

@@ -45,7 +45,8 @@ pub fn CalendarPage() -> impl IntoView {
             serde_json::from_value(serde_json::Value::String(q.get("import_error")?)).ok()?;
         let row = q.get("row").filter(|r| r != "0");
         // Messages with a placeholder are only shown with what fills it.
-        let message = key.fill(l, &[("mb", "40".to_owned())]);
+        let mb = domain::import::MAX_IMPORT_BYTES / 1024 / 1024;
+        let message = key.fill(l, &[("mb", mb.to_string())]);
         let text = match row {
             Some(row) => K::ErrCalendarRow.fill(l, &[("row", row), ("error", message)]),
             None => message,

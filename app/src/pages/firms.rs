@@ -300,7 +300,7 @@ fn FirmTable(
                 })
                 .collect_view()}
         </ul>
-        <nav class="pager" aria-label="pages">
+        <nav class="pager" aria-label=K::Pages.t(l)>
             {prev}
             <span>{page.page} " / " {pages}</span>
             {next}

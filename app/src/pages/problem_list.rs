@@ -186,7 +186,7 @@ fn Rows(list: ProblemList) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <nav class="pager" aria-label="pages">
+                <nav class="pager" aria-label=K::Pages.t(l)>
                     {prev}
                     <span>{K::PageOf.fill(l, &[("page", list.page.to_string()), ("pages", list.pages.to_string())])}</span>
                     {next}

@@ -259,6 +259,45 @@ pub async fn make_user(
     }
 }
 
+/// A firm of `region` with a coordinator, and one problem under `measure` found on an on-site
+/// visit on `day`, logged through the real use case; the problem's id.
+pub async fn problem_found_on(
+    db: &DatabaseConnection,
+    name: &str,
+    region: Region,
+    day: &str,
+    measure: &str,
+) -> i32 {
+    let f = make_firm(db, name, region, Tier::ProvincialSrdi).await;
+    let c = make_coordinator(db, "卓玛").await;
+    assign(db, f.id, c.id).await.unwrap();
+    let coordinator = crate::auth::CurrentUser {
+        id: c.id,
+        name: c.name,
+        role: crate::auth::Role::Coordinator,
+        member_unit_id: c.member_unit_id,
+    };
+    let campaign = crate::db::current_campaign(db).await.unwrap();
+    let form = crate::visit::VisitForm {
+        visit_date: day.into(),
+        kind: crate::visit::VisitKind::OnSite.code().into(),
+        participants: "总经理".into(),
+        summary: "了解企业困难".into(),
+        idempotency_key: format!("fixture-visit-{}", f.id),
+        problems: vec![crate::problem::ProblemForm {
+            measure: measure.into(),
+            description: "流动资金紧张".into(),
+            unit: String::new(),
+        }],
+    };
+    let valid = form.validate(&campaign, date("2022-12-31")).unwrap();
+    let actor = crate::db::audit::Actor::user(&coordinator, None);
+    crate::db::visits::log(db, f.id, valid, &actor)
+        .await
+        .unwrap()
+        .problem_ids[0]
+}
+
 /// A caller for a test user (no client address): what every use case takes.
 pub fn caller(user: &crate::auth::CurrentUser) -> crate::auth::Caller {
     crate::auth::Caller::new(user.clone(), None)

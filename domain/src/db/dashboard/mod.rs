@@ -95,7 +95,7 @@ struct OrderCounts {
 
 /// 督办 orders about the round's problems given by the end of `as_of`, and of those the ones
 /// without a reply by then.
-async fn query_one_counts(
+async fn supervision_counts(
     db: &impl ConnectionTrait,
     campaign_id: i32,
     as_of: NaiveDate,
@@ -284,7 +284,7 @@ pub async fn compute(
     let solved_firms: u64 = by_region.iter().map(|r| r.solved).sum();
     let both: u64 = by_region.iter().map(|r| r.both).sum();
     let (projected_visited, projected_solved) = project(&burnup, campaign.deadline, in_scope);
-    let orders = query_one_counts(db, campaign.id, as_of).await?;
+    let orders = supervision_counts(db, campaign.id, as_of).await?;
     let visit_verdict = Verdict::of(&burnup, |p| p.visited, campaign.deadline, in_scope);
     let solve_verdict = Verdict::of(&burnup, |p| p.solved, campaign.deadline, in_scope);
     Ok(Dashboard {

@@ -27,6 +27,8 @@ struct Row {
     description: String,
     status: String,
     deadline: NaiveDate,
+    /// 1 when overdue as of the list's day, by the overdue figure's own rule.
+    overdue: i32,
 }
 
 #[derive(FromQueryResult)]
@@ -126,11 +128,13 @@ pub async fn list(
             .into(),
     );
     let offset = values.len();
+    let overdue = Figure::Overdue.sql("$2");
     let rows = query_all::<Row>(
         db,
         &format!(
             "SELECT pp.problem_id AS id, p.firm_id, f.name AS firm_name, f.region_id, pp.measure_id,
-                    m.name_zh AS measure_zh, m.name_en AS measure_en, p.description, p.status, pp.deadline
+                    m.name_zh AS measure_zh, m.name_en AS measure_en, p.description, p.status, pp.deadline,
+                    CASE WHEN {overdue} THEN 1 ELSE 0 END AS overdue
              {from} WHERE {filter}
              ORDER BY pp.deadline, pp.problem_id LIMIT ${limit} OFFSET ${offset}"
         ),
@@ -141,11 +145,6 @@ pub async fn list(
     let mut units = super::unit_names(db, &ids).await?;
     let calendar = crate::db::calendar::load(db).await?;
     let orders = crate::db::supervisions::for_problems(db, &ids).await?;
-    let overdue_ids: Vec<i32> = if figure == Figure::Overdue {
-        rows.iter().map(|r| r.id).collect()
-    } else {
-        overdue_among(db, campaign.id, as_of, &rows).await?
-    };
     Ok(ProblemList {
         rows: rows
             .into_iter()
@@ -154,7 +153,7 @@ pub async fn list(
                 unanswered: orders
                     .get(&r.id)
                     .map_or(0, |o| o.iter().filter(|s| s.reply.is_none()).count() as u32),
-                days_overdue: if overdue_ids.contains(&r.id) {
+                days_overdue: if r.overdue != 0 {
                     calendar.working_days_between(r.deadline, as_of, Some(r.region_id))
                 } else {
                     0
@@ -182,36 +181,4 @@ pub async fn list(
         units: crate::db::reference::units(db).await?,
         measures: crate::db::reference::measure_groups(db).await?,
     })
-}
-
-#[derive(FromQueryResult)]
-struct IdRow {
-    problem_id: i32,
-}
-
-/// Which of a page's problems are overdue as of the day, by the overdue figure's own rule.
-async fn overdue_among(
-    db: &impl ConnectionTrait,
-    campaign_id: i32,
-    as_of: NaiveDate,
-    rows: &[Row],
-) -> Result<Vec<i32>, Error> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-    Ok(query_all::<IdRow>(
-        db,
-        &format!(
-            "SELECT pp.problem_id FROM problem_progress pp
-             WHERE pp.campaign_id = $1 AND {} AND pp.problem_id IN ({})",
-            Figure::Overdue.sql("$2"),
-            ids.join(", ")
-        ),
-        vec![campaign_id.into(), as_of.into()],
-    )
-    .await?
-    .into_iter()
-    .map(|r| r.problem_id)
-    .collect())
 }
