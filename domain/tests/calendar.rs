@@ -179,7 +179,7 @@ async fn a_regional_day_off_moves_only_that_regions_open_deadlines_and_back() {
             .iter()
             .any(|d| d.day == date("2022-10-08") && d.working && d.source == "state_council")
     );
-    let moved = calendar::remove_day(&db, &caller(&office), entry.id)
+    let moved = calendar::remove_day(&db, &caller(&office), &entry.id.to_string())
         .await
         .unwrap();
     assert_eq!(moved, 1);

@@ -47,8 +47,7 @@ pub async fn remove_calendar_day(
     #[server(default)] year: String,
 ) -> Result<usize, AppError> {
     let caller = ssr::caller().await?;
-    let id = domain::db::parse_id("id", &id).map_err(ssr::fail)?;
-    let moved = domain::db::calendar::remove_day(&ssr::db()?, &caller, id)
+    let moved = domain::db::calendar::remove_day(&ssr::db()?, &caller, &id)
         .await
         .map_err(ssr::fail)?;
     let year = year

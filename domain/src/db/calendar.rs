@@ -231,9 +231,11 @@ async fn set_once(db: &Db, caller: &Caller, days: &[ValidDay]) -> Result<usize, 
     Ok(moved)
 }
 
-/// The office takes a day out of the calendar (it becomes what its weekday says).
-pub async fn remove_day(db: &Db, caller: &Caller, id: i32) -> Result<usize, Error> {
+/// The office takes a day out of the calendar (it becomes what its weekday says); the id is
+/// read after that check.
+pub async fn remove_day(db: &Db, caller: &Caller, id: &str) -> Result<usize, Error> {
     caller.require(&[Role::Office])?;
+    let id = super::parse_id("id", id)?;
     retry(|| remove_once(db, caller, id)).await
 }
 
