@@ -68,7 +68,7 @@ national() {
             --problems "$PROBLEMS" --coordinators "$COORDINATORS")
   DATABASE_URL="$url" ZHUQI_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     # No 督办 sweep: the generated problems are all overdue, and the figures measure writers.
-    ZHUQI_ESCALATE_AFTER_DAYS=0 ZHUQI_DATA_DIR="$work/data" "$BIN" serve >"$work/serve.log" 2>&1 &
+    ZHUQI_SWEEP_MINUTES=0 ZHUQI_DATA_DIR="$work/data" "$BIN" serve >"$work/serve.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
   local auth="Authorization: Bearer $token"

@@ -38,7 +38,7 @@ pg_restart() { pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | s
 # serve URL PORT LOG: starts an instance in the background, waits until it answers.
 serve() {
   DATABASE_URL="$1" ZHUQI_ADDR="127.0.0.1:$2" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-    ZHUQI_ESCALATE_AFTER_DAYS=0 ZHUQI_DATA_DIR="$work/data" "$BIN" serve >>"$3" 2>&1 &
+    ZHUQI_SWEEP_MINUTES=0 ZHUQI_DATA_DIR="$work/data" "$BIN" serve >>"$3" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:$2/healthz" >/dev/null 2>&1 && return 0

@@ -25,7 +25,7 @@ fi
 
 if [ "${1:-}" = "test" ]; then
   missing=()
-  for pkg in chromium fonts-noto-cjk poppler-utils; do
+  for pkg in chromium fonts-noto-cjk poppler-utils python3-venv; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -33,6 +33,12 @@ if [ "${1:-}" = "test" ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # The notification tests' SMTP sink (aiosmtpd), in a venv of its own.
+  if ! .venv-test/bin/python -c 'import aiosmtpd' >/dev/null 2>&1; then
+    say "installing aiosmtpd (the test SMTP server) into .venv-test"
+    python3 -m venv .venv-test
+    .venv-test/bin/pip install --quiet --disable-pip-version-check 'aiosmtpd>=1.4,<2'
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing the end-to-end test packages (Playwright without its browser download)"

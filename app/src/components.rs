@@ -16,6 +16,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     let l = locale();
     let location = use_location();
     let me = Resource::new(move || location.pathname.get(), |_| crate::api::me());
+    let unread = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| crate::api::unread_notifications(),
+    );
     let logout = ServerAction::<crate::api::Logout>::new();
     // A plain link to the server (rel=external), so switching works without JavaScript and the
     // whole page re-renders in the other language.
@@ -59,10 +63,24 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 })}
                                 {office.then(|| view! { <a href="/campaigns">{K::NavCampaigns.t(l)}</a> })}
                                 {(office || user.is(Role::Leader)).then(|| view! { <a href="/workload">{K::NavWorkload.t(l)}</a> })}
+                                {(office || user.is(Role::Leader) || user.is(Role::Unit)).then(|| view! {
+                                    <a href="/bulletin">{K::NavBulletin.t(l)}</a>
+                                })}
                                 {office.then(|| view! {
+                                    <a href="/rules">{K::NavRules.t(l)}</a>
                                     <a href="/users">{K::Users.t(l)}</a>
                                     <a href="/audit">{K::Audit.t(l)}</a>
                                 })}
+                                <a href="/notifications" class="bell" id="notifications-link">
+                                    {K::NavNotifications.t(l)}
+                                    <Suspense>
+                                        {move || Suspend::new(async move {
+                                            unread.await.ok().filter(|n| *n > 0).map(|n| view! {
+                                                " " <span class="count" id="unread-count" aria-label=K::NotificationsUnread.fill(l, &[("n", n.to_string())])>{n}</span>
+                                            })
+                                        })}
+                                    </Suspense>
+                                </a>
                                 <a href="/account" class="who" id="who">{user.name.clone()} " · " {user.role.name(l)}</a>
                                 <ActionForm action=logout attr:class="logout">
                                     <button type="submit" class="link">{K::Logout.t(l)}</button>
@@ -254,4 +272,47 @@ pub fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A problem's 签收 / 办结 / 回访 clocks, each with its state and the working time it took,
+/// and (folded) its working time in each status.
+#[component]
+pub fn StageClocks(clocks: domain::rules::ProblemClocks) -> impl IntoView {
+    use domain::rules::{ClockState, format_working_minutes};
+    let l = locale();
+    let local = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&domain::clock::beijing())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    (!clocks.stages.is_empty()).then(|| {
+        let times = clocks.times.clone();
+        view! {
+            <ul class="clocks">
+                {clocks.stages.into_iter().map(|c| {
+                    let class = match c.state {
+                        ClockState::Running => "clock running",
+                        ClockState::OnTime => "clock on-time",
+                        ClockState::Overdue | ClockState::Late => "clock late",
+                    };
+                    view! {
+                        <li class=class data-stage=format!("{:?}", c.stage).to_lowercase() data-state=format!("{:?}", c.state).to_lowercase()>
+                            <strong>{c.stage.label().t(l)}</strong>
+                            " " <span class="state">{c.state.label().t(l)}</span>
+                            " · " {K::ClockUsed.fill(l, &[("t", format_working_minutes(c.used_minutes, l))])}
+                            " · " <span class="muted">{K::ClockDue.fill(l, &[("t", local(c.due))])}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <details class="status-times">
+                <summary>{K::TimeInStatus.t(l)}</summary>
+                <ul>
+                    {times.into_iter().map(|t| view! {
+                        <li>{t.status.name(l)} ": " {format_working_minutes(t.working_minutes, l)}</li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    })
 }

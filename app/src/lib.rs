@@ -80,6 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/firms/:id/visit") view=pages::visit::LogVisitPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("/rules") view=pages::rules::RulesPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/bulletin") view=pages::bulletin::BulletinPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/reports") view=pages::report::ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />

@@ -169,3 +169,60 @@ mod tests {
         assert!(check_new_password("p", &"x".repeat(129)).is_err());
     }
 }
+
+/// The longest e-mail address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+
+/// An e-mail address as typed: empty means none; otherwise one `@` between a local part and a
+/// domain with a dot, no spaces or control characters.
+pub fn parse_email(field: &str, raw: &str) -> Result<Option<String>, crate::error::FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let bad = || crate::error::FieldError::new(field, crate::i18n::K::ErrBadEmail);
+    if v.chars().count() > MAX_EMAIL || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !domain.contains("..");
+    if local.is_empty() || !domain_ok || v.contains(['<', '>', ',', ';', '"']) {
+        return Err(bad());
+    }
+    Ok(Some(v.to_owned()))
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_and_empty_clears() {
+        assert_eq!(
+            parse_email("e", " a.b@unit.gov.cn ")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("a.b@unit.gov.cn")
+        );
+        assert_eq!(parse_email("e", "").ok(), Some(None));
+        for bad in [
+            "a",
+            "a@b",
+            "@b.cn",
+            "a@.cn",
+            "a@b.cn.",
+            "a b@c.cn",
+            "a@b@c.cn",
+            "x<y>@a.cn",
+            "a@b\u{0}.cn",
+            "a,b@c.cn",
+        ] {
+            assert!(parse_email("e", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -10,12 +10,33 @@ use crate::error::{Error, FieldError};
 use crate::firm::Urgency;
 use crate::i18n::K;
 use crate::reference::Region;
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An open problem is "due soon" when its deadline is within this many working days.
 pub const DUE_SOON_WORKING_DAYS: i64 = 3;
+
+/// The office hours the 签收 clock counts, Beijing time: 09:00 to 17:00, eight working hours a
+/// working day.
+pub const OFFICE_OPENS_HOUR: u32 = 9;
+pub const OFFICE_CLOSES_HOUR: u32 = 17;
+pub const WORKING_HOURS_PER_DAY: u32 = OFFICE_CLOSES_HOUR - OFFICE_OPENS_HOUR;
+
+/// A stored instant as Beijing wall-clock time.
+fn local(t: DateTime<Utc>) -> NaiveDateTime {
+    t.with_timezone(&crate::clock::beijing()).naive_local()
+}
+
+fn minute_of(t: NaiveDateTime) -> i64 {
+    i64::from(t.hour()) * 60 + i64::from(t.minute())
+}
+
+/// A Beijing day and minute after its midnight, as a stored instant.
+fn utc_at(d: NaiveDate, minute: i64) -> DateTime<Utc> {
+    let midnight = crate::clock::at(d, 0, 0);
+    midnight + Duration::minutes(minute)
+}
 
 /// No deadline is searched for further than this many calendar days ahead: a calendar with a
 /// region off for years on end still gives an answer.
@@ -151,6 +172,78 @@ impl Calendar {
         } else {
             Urgency::None
         }
+    }
+
+    /// The office hours of a working day, Beijing time, as a half-open window in minutes after
+    /// midnight: the 签收 clock runs only inside it.
+    fn office_window(&self, d: NaiveDate, region_id: Option<i32>) -> Option<(i64, i64)> {
+        self.is_working_day(d, region_id).then_some((
+            i64::from(OFFICE_OPENS_HOUR) * 60,
+            i64::from(OFFICE_CLOSES_HOUR) * 60,
+        ))
+    }
+
+    /// The working minutes (office hours of working days) from `from` to `to`; 0 when `to` is
+    /// not later.
+    pub fn working_minutes_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        region_id: Option<i32>,
+    ) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let (a, b) = (local(from), local(to));
+        let last = b.date().min(a.date() + Duration::days(HORIZON_DAYS));
+        let mut total = 0;
+        for d in a.date().iter_days().take_while(|d| *d <= last) {
+            let Some((open, close)) = self.office_window(d, region_id) else {
+                continue;
+            };
+            let start = if d == a.date() {
+                open.max(minute_of(a))
+            } else {
+                open
+            };
+            let end = if d == b.date() {
+                close.min(minute_of(b))
+            } else {
+                close
+            };
+            total += (end - start).max(0);
+        }
+        total
+    }
+
+    /// The instant `hours` working hours after `from`: a problem routed at 16:00 on a Friday
+    /// with 8 working hours to be claimed is due at 16:00 on the next working day.
+    pub fn add_working_hours(
+        &self,
+        from: DateTime<Utc>,
+        hours: u32,
+        region_id: Option<i32>,
+    ) -> DateTime<Utc> {
+        let mut left = i64::from(hours) * 60;
+        let start = local(from);
+        let limit = start.date() + Duration::days(HORIZON_DAYS);
+        let mut d = start.date();
+        while d < limit {
+            if let Some((open, close)) = self.office_window(d, region_id) {
+                let begin = if d == start.date() {
+                    open.max(minute_of(start))
+                } else {
+                    open
+                };
+                let free = (close - begin).max(0);
+                if left <= free && (left > 0 || begin < close) {
+                    return utc_at(d, begin + left);
+                }
+                left -= free;
+            }
+            d += Duration::days(1);
+        }
+        utc_at(limit, 0)
     }
 
     /// The working days a deadline was given when it was set by Monday to Friday alone (how

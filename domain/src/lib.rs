@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bulletin;
 pub mod calendar;
 pub mod campaign;
 pub mod clock;
@@ -17,8 +18,10 @@ pub mod firm;
 pub mod i18n;
 pub mod import;
 pub mod kpi;
+pub mod notice;
 pub mod problem;
 pub mod reference;
+pub mod rules;
 pub mod url;
 pub mod visit;
 

@@ -20,20 +20,6 @@ pub fn parse_version(field: &str, raw: &str) -> Result<i32, Error> {
         .ok_or_else(|| Error::field(field, K::ErrBadId))
 }
 
-/// The office's settings for new problems.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProblemSettings {
-    pub deadline_working_days: u32,
-}
-
-impl Default for ProblemSettings {
-    fn default() -> Self {
-        ProblemSettings {
-            deadline_working_days: DEFAULT_DEADLINE_WORKING_DAYS,
-        }
-    }
-}
-
 /// How many problems one visit form offers (blank slots are ignored).
 pub const PROBLEM_SLOTS: usize = 3;
 
@@ -54,8 +40,11 @@ pub struct ValidProblem {
     pub description: String,
     /// None: route to the units the notice names for the measure.
     pub unit_id: Option<i32>,
-    /// The unit's time, in working days (the office's setting; 15 unless changed).
+    /// The unit's time, in working days (the office's rule; 15 unless changed).
     pub deadline_working_days: u32,
+    /// Its 签收 and 回访 clocks (the office's rules, `crate::rules::WorkingRules`).
+    pub claim_limit_hours: u32,
+    pub callback_limit_days: u32,
 }
 
 impl ProblemForm {
@@ -103,6 +92,8 @@ impl ProblemForm {
                 description,
                 unit_id,
                 deadline_working_days: DEFAULT_DEADLINE_WORKING_DAYS,
+                claim_limit_hours: crate::rules::WorkingRules::default().claim_hours,
+                callback_limit_days: crate::rules::WorkingRules::default().callback_days,
             }),
             _ => Err(errors),
         }
@@ -296,6 +287,8 @@ pub struct QueueRow {
     pub urgency: crate::firm::Urgency,
     /// The office's orders about it (督办), oldest first.
     pub supervisions: Vec<Supervision>,
+    /// Its 签收, 办结 and 回访 clocks and its time in each status.
+    pub clocks: crate::rules::ProblemClocks,
 }
 
 /// 督办: an order from the office to the units handling a problem, and their reply.
@@ -304,7 +297,7 @@ pub struct QueueRow {
 pub struct Supervision {
     pub id: i32,
     pub problem_id: i32,
-    /// Made by the server for a problem overdue by `ESCALATE_AFTER_WORKING_DAYS`, not by hand.
+    /// Made by the server for a problem overdue by the office's `escalate_after_days`, not by hand.
     pub automatic: bool,
     pub instruction: String,
     /// Who ordered it (None: the server).
@@ -314,9 +307,6 @@ pub struct Supervision {
     pub replied_by: Option<String>,
     pub replied_at: Option<chrono::DateTime<chrono::Utc>>,
 }
-
-/// An open problem overdue by this many working days gets a 督办 from the server.
-pub const ESCALATE_AFTER_WORKING_DAYS: i64 = 3;
 
 /// The longest instruction or reply, in characters.
 pub const SUPERVISION_MAX_CHARS: usize = 1000;

@@ -81,10 +81,12 @@ pub struct ValidVisit {
 }
 
 impl ValidVisit {
-    /// Sets the units' time for the problems raised with this visit (the office's setting).
-    pub fn with_deadline_days(mut self, working_days: u32) -> Self {
+    /// Gives the problems raised with this visit the office's clocks.
+    pub fn with_rules(mut self, rules: &crate::rules::WorkingRules) -> Self {
         for p in &mut self.problems {
-            p.deadline_working_days = working_days;
+            p.deadline_working_days = rules.conclude_days;
+            p.claim_limit_hours = rules.claim_hours;
+            p.callback_limit_days = rules.callback_days;
         }
         self
     }

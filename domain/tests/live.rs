@@ -21,7 +21,7 @@ use domain::db::{Db, assignments, current_campaign, demo, firms, problems, visit
 use domain::error::Error;
 use domain::firm::FirmForm;
 use domain::kpi::{self, Window};
-use domain::problem::{Move, ProblemForm, ProblemSettings, ProblemStatus, Satisfaction};
+use domain::problem::{Move, ProblemForm, ProblemStatus, Satisfaction};
 use domain::visit::{VisitForm, VisitKind};
 use domain::{K, Region, Tier};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
@@ -99,14 +99,7 @@ async fn many_coordinators_log_visits_at_once_and_none_fails() {
                     &format!("k-{w}-{k}"),
                     k % 2 == 0,
                 );
-                let r = visits::log_for(
-                    &conn,
-                    &who,
-                    &firm_id.to_string(),
-                    &f,
-                    ProblemSettings::default(),
-                )
-                .await;
+                let r = visits::log_for(&conn, &who, &firm_id.to_string(), &f).await;
                 results.push(r);
             }
             results
@@ -149,13 +142,12 @@ async fn one_key_is_one_visit_and_other_content_under_it_is_refused() {
     let firms = firms_with_coordinators(&db, 2).await;
     let (firm_id, who) = firms[0].clone();
     let id = firm_id.to_string();
-    let settings = ProblemSettings::default();
 
     // The same key with the same content: the first visit, its problem, nothing new.
     let f = form("2022-05-10", "了解用工情况", "phone-outbox-1", true);
-    let first = visits::log_for(&db, &who, &id, &f, settings).await.unwrap();
+    let first = visits::log_for(&db, &who, &id, &f).await.unwrap();
     assert!(first.created);
-    let again = visits::log_for(&db, &who, &id, &f, settings).await.unwrap();
+    let again = visits::log_for(&db, &who, &id, &f).await.unwrap();
     assert!(!again.created);
     assert_eq!(again.visit_id, first.visit_id);
     assert_eq!(again.problem_ids, first.problem_ids);
@@ -164,16 +156,14 @@ async fn one_key_is_one_visit_and_other_content_under_it_is_refused() {
     // The same key with other content: refused, and nothing is written.
     let count = visit::Entity::find().count(&*db).await.unwrap();
     let other = form("2022-05-10", "了解融资情况", "phone-outbox-1", true);
-    let err = visits::log_for(&db, &who, &id, &other, settings)
-        .await
-        .unwrap_err();
+    let err = visits::log_for(&db, &who, &id, &other).await.unwrap_err();
     assert_eq!(err.status(), 409);
     assert_eq!(err.field_errors()[0].key, K::ErrKeyReused);
     assert!(err.message(domain::Locale::Zh).contains("编号"));
     assert!(err.message(domain::Locale::En).contains("key"));
     // The same key for another firm is another submission too.
     let (other_firm, other_who) = firms[1].clone();
-    let err = visits::log_for(&db, &other_who, &other_firm.to_string(), &f, settings)
+    let err = visits::log_for(&db, &other_who, &other_firm.to_string(), &f)
         .await
         .unwrap_err();
     assert_eq!(err.status(), 409);
@@ -185,7 +175,7 @@ async fn one_key_is_one_visit_and_other_content_under_it_is_refused() {
     for _ in 0..16 {
         let (conn, who, id, f) = (db.db.clone(), who.clone(), id.clone(), f.clone());
         tasks.push(tokio::spawn(async move {
-            visits::log_for(&conn, &who, &id, &f, settings).await
+            visits::log_for(&conn, &who, &id, &f).await
         }));
     }
     let mut ids = Vec::new();
@@ -323,7 +313,6 @@ async fn one_write(
 ) -> bool {
     let mut dice = Dice(seed);
     let firm_id = firm_ids[dice.below(firm_ids.len())];
-    let settings = ProblemSettings::default();
     let outcome: Result<(), Error> = match dice.below(9) {
         0 | 1 => {
             // Inside the later round, and on both sides of the first round's deadline.
@@ -334,7 +323,7 @@ async fn one_write(
                 kind: kind.into(),
                 ..form(&day.to_string(), "随机走访", "", dice.below(2) == 0)
             };
-            visits::log_for(&db, &office, &firm_id.to_string(), &f, settings)
+            visits::log_for(&db, &office, &firm_id.to_string(), &f)
                 .await
                 .map(|_| ())
         }

@@ -424,7 +424,10 @@ async fn the_coordinator_may_route_elsewhere_and_the_office_sets_the_units_time(
     let valid = form
         .validate(&campaign, date("2022-07-01"))
         .unwrap()
-        .with_deadline_days(5);
+        .with_rules(&domain::rules::WorkingRules {
+            conclude_days: 5,
+            ..Default::default()
+        });
     let logged = visits::log(&fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
         .await
         .unwrap();

@@ -13,6 +13,7 @@ mod m20261202_000007_live_figures;
 mod m20261203_000008_working_calendar;
 mod m20261203_000009_report_notes;
 mod m20261203_000010_supervisions;
+mod m20261204_000011_rules_and_notifications;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_working_calendar::Migration),
             Box::new(m20261203_000009_report_notes::Migration),
             Box::new(m20261203_000010_supervisions::Migration),
+            Box::new(m20261204_000011_rules_and_notifications::Migration),
         ]
     }
 }

@@ -29,9 +29,11 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Give a 督办 for every open problem overdue by the configured working days (the server
-    /// does this on start and every quarter of an hour); `--as-of` names the day to count to.
-    Escalate {
+    /// Run the working-rules sweep once: 催办 reminders for deadlines near or on the day, 督办
+    /// for problems overdue by the office's working days (the server runs it on start and
+    /// every ZHUQI_SWEEP_MINUTES); `--as-of` names the day to count to.
+    #[command(alias = "escalate")]
+    Sweep {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
@@ -147,13 +149,36 @@ pub struct Config {
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "ZHUQI_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
-    /// Working days a member unit has for a new problem.
-    #[arg(long, env = "ZHUQI_DEADLINE_DAYS", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=120), global = true)]
-    pub deadline_days: u32,
-    /// Working days past its deadline after which an open problem gets a 督办 from the server
-    /// (0: never).
-    #[arg(long, env = "ZHUQI_ESCALATE_AFTER_DAYS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(0..=120), global = true)]
-    pub escalate_after_days: i64,
+    /// Minutes between two runs of the working-rules sweep (催办 reminders before and on a
+    /// deadline, 督办 of overdue problems); 0: never (benchmarks). The days themselves are the
+    /// office's rules, set on the rules page.
+    #[arg(long, env = "ZHUQI_SWEEP_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u64).range(0..=1440), global = true)]
+    pub sweep_minutes: u64,
+    /// The notification outbox's SMTP server, e.g. `smtps://user:password@mail.example.gov.cn`
+    /// or `smtp://127.0.0.1:2525` (plain, for a local relay); unset: no e-mail.
+    #[arg(long, env = "ZHUQI_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of notification e-mails.
+    #[arg(
+        long,
+        env = "ZHUQI_MAIL_FROM",
+        default_value = "助企 <zhuqi@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// A webhook every notification is posted to as JSON (an SMS gateway, a 政务 IM bot);
+    /// unset: none.
+    #[arg(long, env = "ZHUQI_WEBHOOK_URL", global = true)]
+    pub webhook_url: Option<String>,
+    /// Sent as `Authorization: Bearer …` with every webhook call.
+    #[arg(long, env = "ZHUQI_WEBHOOK_TOKEN", global = true)]
+    pub webhook_token: Option<String>,
+    /// The address users open zhuqi at, for the links in e-mails and webhook messages.
+    #[arg(long, env = "ZHUQI_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Seconds between two looks at the outbox.
+    #[arg(long, env = "ZHUQI_OUTBOX_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub outbox_seconds: u64,
     /// Where uploaded photos and visit sheets are stored.
     #[arg(long, env = "ZHUQI_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: std::path::PathBuf,
@@ -173,6 +198,8 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database_url", &redact(&self.database_url))
             .field("addr", &self.addr)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact))
+            .field("webhook_url", &self.webhook_url.as_deref().map(redact))
             .field("demo", &self.demo)
             .field("log", &self.log)
             .finish()

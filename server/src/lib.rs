@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod outbox;
 pub mod session_store;
 pub mod sheets;
 pub mod telemetry;
@@ -42,7 +43,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Where uploaded photos and visit sheets are kept.
     pub data_dir: std::path::PathBuf,
-    pub problem_settings: domain::problem::ProblemSettings,
     /// Dashboards computed at the current data version (see `domain::db::dashboard::Cache`).
     pub dashboard_cache: std::sync::Arc<domain::db::dashboard::Cache>,
 }
@@ -54,7 +54,6 @@ impl AppState {
             db,
             secure_cookies: false,
             data_dir: "data".into(),
-            problem_settings: Default::default(),
             dashboard_cache: Default::default(),
         }
     }
@@ -70,7 +69,6 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db_for_context = state.db.clone();
-    let problem_settings = state.problem_settings;
     let data_dir = state.data_dir.clone();
     let dashboard_cache = state.dashboard_cache.clone();
     let options = state.leptos_options.clone();
@@ -89,7 +87,6 @@ pub fn router(state: AppState) -> Router {
             routes,
             move || {
                 provide_context(db_for_context.clone());
-                provide_context(problem_settings);
                 provide_context(app::api::ssr::DataDir(data_dir.clone()));
                 provide_context(dashboard_cache.clone());
                 // Leptos made this response's nonce; the page's policy names it, so the hydration
@@ -143,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/firms/export", get(sheets::export))
         .route("/reports/half-year.xlsx", get(sheets::half_year_xlsx))
+        .route("/bulletin.xlsx", get(sheets::bulletin_xlsx))
         .layer(axum::middleware::from_fn(auth::require_login))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(api::error::problem_json_errors))
@@ -314,17 +312,16 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = connect_and_migrate(&cli.config).await?;
             cli::user(&db, cmd).await
         }
-        Command::Escalate { as_of } => {
+        Command::Sweep { as_of } => {
             let db = connect_and_migrate(&cli.config).await?;
             let day = as_of.unwrap_or_else(domain::clock::today);
-            let made = domain::db::supervisions::escalate_overdue(
-                &db,
-                day,
-                cli.config.escalate_after_days.max(1),
-            )
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-            println!("{made} supervision orders given (as of {day})");
+            let r = domain::db::sweep::run(&db, day)
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            println!(
+                "as of {day}: {} problems reminded of their deadline, {} of an overdue claim; {} supervision orders given",
+                r.reminded, r.claim_late, r.supervised
+            );
             Ok(())
         }
         Command::Token(cmd) => {
@@ -368,31 +365,34 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
             tokio::time::sleep(hourly).await;
         }
     });
-    if config.escalate_after_days > 0 {
-        // Every instance escalates; each order is made once (see `escalate_overdue`).
-        let (db, after) = (db.clone(), config.escalate_after_days);
+    if config.sweep_minutes > 0 {
+        // Every instance sweeps; each reminder and order is made once (see `db::sweep`).
+        let (db, every) = (
+            db.clone(),
+            std::time::Duration::from_secs(config.sweep_minutes * 60),
+        );
         tokio::spawn(async move {
-            let every = std::time::Duration::from_secs(15 * 60);
             loop {
-                match domain::db::supervisions::escalate_overdue(&db, domain::clock::today(), after)
-                    .await
-                {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(orders = n, "overdue problems supervised"),
-                    Err(e) => tracing::warn!(error = ?e, "escalating overdue problems failed"),
+                match domain::db::sweep::run(&db, domain::clock::today()).await {
+                    Ok(r) if r == Default::default() => {}
+                    Ok(r) => tracing::info!(
+                        reminded = r.reminded,
+                        claim_late = r.claim_late,
+                        supervised = r.supervised,
+                        "working-rules sweep"
+                    ),
+                    Err(e) => tracing::warn!(error = ?e, "the working-rules sweep failed"),
                 }
                 tokio::time::sleep(every).await;
             }
         });
     }
+    outbox::start(config, db.clone());
     let app = router(AppState {
         leptos_options,
         db,
         secure_cookies: config.secure_cookies,
         data_dir: config.data_dir.clone(),
-        problem_settings: domain::problem::ProblemSettings {
-            deadline_working_days: config.deadline_days,
-        },
         dashboard_cache: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(addr)

@@ -267,6 +267,37 @@ pub async fn half_year_xlsx(
     result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
 }
 
+#[derive(serde::Deserialize)]
+pub struct BulletinParams {
+    pub week: Option<String>,
+    pub campaign: Option<String>,
+}
+
+/// `GET /bulletin.xlsx?week=2022-W40`: the weekly 通报 as a workbook.
+pub async fn bulletin_xlsx(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(p): Query<BulletinParams>,
+) -> Response {
+    let result = async {
+        let b = domain::db::bulletin::week(
+            &state.db,
+            &caller,
+            p.week.as_deref(),
+            p.campaign.as_deref(),
+        )
+        .await?;
+        let bytes = domain::db::bulletin::to_xlsx(&b)?;
+        let name = format!(
+            "{}.xlsx",
+            K::FileBulletin.fill(Locale::Zh, &[("week", b.week.code())])
+        );
+        Ok::<_, Error>(attachment(bytes, &name, XLSX))
+    }
+    .await;
+    result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
+}
+
 /// `POST /calendar/import`: the office uploads a year's holidays (a multipart form, so it works
 /// without JavaScript); the calendar page shows the outcome, or the first bad row and why.
 pub async fn calendar_import(

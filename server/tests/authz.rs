@@ -280,6 +280,49 @@ async fn role_by_action_matrix() {
             401,
         ),
         (
+            "fn working rules",
+            Box::new(|c, _| call("/api/rules", "", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "fn save rules",
+            Box::new(|c, _| {
+                call(
+                    "/api/save_rules",
+                    "claim_hours=8&conclude_days=15&callback_days=5&remind_before_days=3&escalate_after_days=3",
+                    c,
+                )
+            }),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn notifications",
+            Box::new(|c, _| call("/api/notifications", "page=", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            "fn mark read",
+            Box::new(|c, _| call("/api/mark_read", "id=all", c)),
+            [200, 200, 200, 200],
+            401,
+        ),
+        (
+            // The header asks on every page, the login page too: no one signed in has none.
+            "fn unread count",
+            Box::new(|c, _| call("/api/unread", "", c)),
+            [200, 200, 200, 200],
+            200,
+        ),
+        (
+            "fn bulletin",
+            Box::new(|c, _| call("/api/bulletin", "week=2022-W40", c)),
+            [200, 200, 200, 403],
+            401,
+        ),
+        (
             "fn users",
             Box::new(|c, _| call("/api/users", "", c)),
             [200, 403, 403, 403],

@@ -90,6 +90,26 @@ pub async fn change_password(
     Ok(())
 }
 
+/// The signed-in user's notification e-mail address.
+#[server(endpoint = "my_email")]
+pub async fn my_email() -> Result<Option<String>, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::own_email(&ssr::db()?, &caller)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// The signed-in user sets (or clears) their notification e-mail address.
+#[server(endpoint = "set_email")]
+pub async fn set_email(email: String) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::set_own_email(&ssr::db()?, &caller, &email)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/account?email=1");
+    Ok(())
+}
+
 #[server(endpoint = "users")]
 pub async fn list_users() -> Result<Vec<domain::auth::UserRow>, AppError> {
     let caller = ssr::caller().await?;

@@ -139,3 +139,15 @@ pub async fn save_report_notes(
     ));
     Ok(())
 }
+
+/// The weekly 通报 (`week`: `2022-W40` or a day; the campaign's latest week when empty).
+#[server(endpoint = "bulletin")]
+pub async fn bulletin(
+    #[server(default)] week: String,
+    #[server(default)] campaign: String,
+) -> Result<domain::bulletin::Bulletin, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::bulletin::week(&ssr::db()?, &caller, Some(&week), Some(&campaign))
+        .await
+        .map_err(ssr::fail)
+}

@@ -17,6 +17,7 @@ mod campaigns;
 mod dashboard;
 mod firms;
 mod imports;
+mod notifications;
 mod problems;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -29,5 +30,6 @@ pub use campaigns::*;
 pub use dashboard::*;
 pub use firms::*;
 pub use imports::*;
+pub use notifications::*;
 pub use problems::*;
 pub use visits::*;

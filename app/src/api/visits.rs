@@ -119,8 +119,7 @@ pub async fn log_visit(
         })
     };
     let caller = ssr::caller().await?;
-    let settings = ssr::setting::<domain::problem::ProblemSettings>("problem settings")?;
-    let logged = visits::log_for(&ssr::db()?, &caller, &firm_id, &form, settings)
+    let logged = visits::log_for(&ssr::db()?, &caller, &firm_id, &form)
         .await
         .map_err(with_echo)?;
     let id = logged.firm_id;

@@ -1,6 +1,6 @@
 //! 我的账号: change one's own password; 用户: the office resets passwords; 操作日志: the audit trail.
 
-use crate::api::{ChangePassword, ResetUserPassword, audit_trail, list_users};
+use crate::api::{ChangePassword, ResetUserPassword, SetEmail, audit_trail, list_users, my_email};
 use crate::components::{AuditTable, ErrorBox, Loading};
 use crate::i18n::locale;
 use domain::K;
@@ -39,7 +39,38 @@ pub fn AccountPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="primary">{K::Submit.t(l)}</button>
             </ActionForm>
+            <EmailForm />
         </section>
+    }
+}
+
+/// Where the outbox mails this user's notifications.
+#[component]
+fn EmailForm() -> impl IntoView {
+    let l = locale();
+    let query = use_query_map();
+    let action = ServerAction::<SetEmail>::new();
+    let current = Resource::new(move || action.version().get(), |_| my_email());
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <h2>{K::NotifyEmail.t(l)}</h2>
+        {move || query.read().get("email").map(|_| view! { <p class="notice success" role="status" id="email-saved">"✓ " {K::NotifyEmailSaved.t(l)}</p> })}
+        {move || error().map(|e| view! { <ErrorBox error=e /> })}
+        <Suspense>
+            {move || Suspend::new(async move {
+                let value = current.await.ok().flatten().unwrap_or_default();
+                view! {
+                    <ActionForm action attr:class="form" attr:id="email-form">
+                        <div class="field">
+                            <label for="email">{K::NotifyEmail.t(l)}</label>
+                            <input id="email" name="email" type="email" autocomplete="email" maxlength=domain::auth::MAX_EMAIL.to_string() value=value />
+                            <p class="muted">{K::NotifyEmailHelp.t(l)}</p>
+                        </div>
+                        <button type="submit" class="primary">{K::Save.t(l)}</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
     }
 }
 

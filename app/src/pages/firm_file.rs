@@ -257,7 +257,7 @@ fn Entry(
                 domain::Locale::En => p.measure_en.clone(),
             };
             view! {
-                <li class="entry problem" data-problem=p.id>
+                <li class="entry problem" data-problem=p.id id=format!("problem-{}", p.id)>
                     <p class="when">
                         <time datetime=p.raised_on.to_string()>{p.raised_on.to_string()}</time>
                         " · "
@@ -273,6 +273,7 @@ fn Entry(
                         " · " {K::Deadline.t(l)} ": " {p.deadline.to_string()}
                     </p>
                     {p.unit_response.clone().map(|t| view! { <p class="muted">{K::UnitResponse.t(l)} ": " {t}</p> })}
+                    <crate::components::StageClocks clocks=p.clocks.clone() />
                     <crate::pages::supervision::Supervisions orders=p.supervisions.clone() can_reply=powers.is_some_and(|p| p.unit_side) back=format!("/firms/{firm_id}") />
                     {(office && p.status.is_open()).then(|| view! {
                         <crate::pages::supervision::OrderForm problem_id=p.id back=format!("/firms/{firm_id}") />

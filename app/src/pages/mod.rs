@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod bulletin;
 pub mod calendar;
 pub mod campaigns;
 pub mod dashboard;
@@ -10,10 +11,12 @@ pub mod firms;
 pub mod import;
 pub mod login;
 pub mod my_firms;
+pub mod notifications;
 pub mod problem_list;
 pub mod problems;
 pub mod progress;
 pub mod report;
+pub mod rules;
 pub mod supervision;
 pub mod visit;
 pub mod visit_edit;

@@ -170,7 +170,7 @@ fn QueueItem(r: QueueRow) -> impl IntoView {
         follow_up: false,
     };
     view! {
-        <li class="queue-item" data-problem=r.id>
+        <li class="queue-item" data-problem=r.id id=format!("problem-{}", r.id)>
             <p class="when">
                 <a href=format!("/firms/{}", r.firm_id)>{r.firm_name}</a>
                 " · " <span class=format!("status {}", status.code())>{status.name(l)}</span> " "
@@ -179,6 +179,7 @@ fn QueueItem(r: QueueRow) -> impl IntoView {
             <p class="summary">{r.description}</p>
             <p class="muted">"(" {r.measure_id} ") " {r.measure_zh} " · " {K::Deadline.t(l)} ": " {r.deadline.to_string()}</p>
             {r.unit_response.map(|t| view! { <p class="muted">{K::UnitResponse.t(l)} ": " {t}</p> })}
+            <crate::components::StageClocks clocks=r.clocks />
             <crate::pages::supervision::Supervisions orders=r.supervisions can_reply=true back="/queue".to_owned() />
             <ProblemActions id=r.id version=r.version status powers back="/queue".to_owned() />
         </li>

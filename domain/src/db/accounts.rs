@@ -339,6 +339,54 @@ pub async fn change_own_password(
     store_password(db, actor, model, new, "change_password").await
 }
 
+/// The caller's own address for notification e-mails (None: none set).
+pub async fn own_email(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+) -> Result<Option<String>, Error> {
+    Ok(user::Entity::find_by_id(caller.user.id)
+        .one(db)
+        .await?
+        .and_then(|u| u.email))
+}
+
+/// The use case "set my notification e-mail address" (empty clears it); audited.
+pub async fn set_own_email(
+    db: &super::Db,
+    caller: &Caller,
+    email: &str,
+) -> Result<Option<String>, Error> {
+    let email = crate::auth::parse_email("email", email).map_err(|e| Error::Validation(vec![e]))?;
+    super::retry(|| async {
+        let txn = super::Write::begin_quiet(db).await?;
+        let model = user::Entity::find_by_id(caller.user.id)
+            .one(&txn)
+            .await?
+            .ok_or(Error::not_found(K::EntityUser))?;
+        let before = model.email.clone();
+        let mut active: user::ActiveModel = model.into();
+        active.email = sea_orm::Set(email.clone());
+        active.updated_at = sea_orm::Set(chrono::Utc::now());
+        sea_orm::ActiveModelTrait::update(active, &txn).await?;
+        audit::record(
+            &txn,
+            &Actor::of(caller),
+            Entry {
+                action: "update",
+                entity: "user",
+                entity_id: Some(caller.user.id),
+                firm_id: None,
+                before: Some(serde_json::json!({ "email": before })),
+                after: Some(serde_json::json!({ "email": email })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(email.clone())
+    })
+    .await
+}
+
 /// The office sets a new password for someone who forgot theirs; returns whose it was.
 pub async fn reset_password(
     db: &super::Db,

@@ -1,5 +1,5 @@
 //! 督办: the office orders the units handling a problem to act, by hand or (for a problem
-//! overdue by `ESCALATE_AFTER_WORKING_DAYS` working days) by the server; the units reply. Orders
+//! overdue by the office's `WorkingRules::escalate_after_days` working days) by the server; the units reply. Orders
 //! show on the queue, the firm file and the leaders' problem list.
 
 use super::audit::{self, Actor, Entry};
@@ -113,6 +113,14 @@ pub async fn order(
         }
         let id = insert(&txn, problem_id, "manual", &instruction, Some(caller.id)).await?;
         let created = get(&txn, id).await?;
+        super::notifications::supervised(
+            &txn,
+            problem_id,
+            p.firm_id,
+            &instruction,
+            Some(caller.id),
+        )
+        .await?;
         audit::record(
             &txn,
             &Actor::of(caller),
@@ -213,6 +221,14 @@ pub async fn reply(
         }
         let after = get(&txn, id).await?;
         let firm_id = problem(&txn, before.problem_id).await?.firm_id;
+        super::notifications::supervision_replied(
+            &txn,
+            before.problem_id,
+            firm_id,
+            &reply,
+            Some(caller.id),
+        )
+        .await?;
         audit::record(
             &txn,
             &Actor::of(caller),
@@ -245,6 +261,9 @@ struct OverdueRow {
 /// every server instance on a timer; the partial unique index makes each order once. Returns
 /// how many this call made.
 pub async fn escalate_overdue(db: &Db, today: NaiveDate, after: i64) -> Result<usize, Error> {
+    if after <= 0 {
+        return Ok(0);
+    }
     let calendar = super::calendar::load(db).await?;
     let open = ProblemStatus::open_codes_sql();
     let rows = query_all::<OverdueRow>(
@@ -281,6 +300,7 @@ pub async fn escalate_overdue(db: &Db, today: NaiveDate, after: i64) -> Result<u
                 return Ok(0);
             };
             let created = get(&txn, id).await?;
+            super::notifications::supervised(&txn, r.id, r.firm_id, &text, None).await?;
             audit::record(
                 &txn,
                 &Actor::system("escalation"),

@@ -96,14 +96,14 @@ pub async fn log_for(
     caller: &Caller,
     raw_firm_id: &str,
     form: &crate::visit::VisitForm,
-    settings: crate::problem::ProblemSettings,
 ) -> Result<Logged, Error> {
     let firm_id = super::parse_id("firm_id", raw_firm_id)?;
     super::access::ensure_office_or_coordinator(db, caller, firm_id).await?;
     let campaign = super::current_campaign(db).await?;
+    let rules = super::rules::get(db).await?;
     let valid = form
         .validate(&campaign, crate::clock::today())?
-        .with_deadline_days(settings.deadline_working_days);
+        .with_rules(&rules);
     log(db, firm_id, valid, &Actor::of(caller)).await
 }
 

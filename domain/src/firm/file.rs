@@ -104,6 +104,8 @@ pub struct ProblemEntry {
     pub urgency: Urgency,
     /// The office's orders about it (督办), oldest first.
     pub supervisions: Vec<crate::problem::Supervision>,
+    /// Its 签收, 办结 and 回访 clocks and its time in each status.
+    pub clocks: crate::rules::ProblemClocks,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

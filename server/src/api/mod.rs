@@ -48,5 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/problems/{id}/transition", post(problems::transition))
         .route("/problems/{id}/confirmation", post(problems::confirm_call))
         .route("/confirm/{token}", post(problems::confirm_link))
+        .route("/notifications", get(problems::list_notifications))
+        .route(
+            "/notifications/{id}/read",
+            post(problems::mark_notification_read),
+        )
         .fallback(|| async { ApiError(domain::Error::not_found(domain::K::NotFoundTitle)) })
 }

@@ -122,3 +122,41 @@ pub(super) async fn confirm_link(
     domain::db::problems::record_link_answer(&state.db, &token, &form, addr).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct NotificationParams {
+    /// The page, from 1 (30 to a page, newest first).
+    pub page: Option<String>,
+}
+
+/// The caller's notifications (the app's notification centre), with the unread count.
+#[utoipa::path(get, path = "/api/v1/notifications", params(NotificationParams),
+    responses((status = 200, body = domain::notice::NotificationPage), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
+pub(super) async fn list_notifications(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::extract::Query(p): axum::extract::Query<NotificationParams>,
+) -> Result<Json<domain::notice::NotificationPage>, ApiError> {
+    let page = p.page.unwrap_or_default();
+    Ok(Json(
+        domain::db::notifications::list(&state.db, &caller, &page).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarkedRead {
+    /// How many notifications this marked read.
+    pub marked: u64,
+}
+
+/// Marks one of the caller's notifications read (`all`: every one).
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", params(("id" = String, Path)),
+    responses((status = 200, body = MarkedRead), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
+pub(super) async fn mark_notification_read(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<MarkedRead>, ApiError> {
+    let marked = domain::db::notifications::mark_read(&state.db, &caller, &id).await?;
+    Ok(Json(MarkedRead { marked }))
+}

@@ -31,8 +31,7 @@ pub(super) async fn create_visit(
     Path(id): Path<String>,
     J(form): J<domain::visit::VisitForm>,
 ) -> Result<Response, ApiError> {
-    let logged =
-        domain::db::visits::log_for(&state.db, &caller, &id, &form, state.problem_settings).await?;
+    let logged = domain::db::visits::log_for(&state.db, &caller, &id, &form).await?;
     let status = if logged.created {
         StatusCode::CREATED
     } else {

@@ -14,6 +14,10 @@ pub struct Model {
     /// The working days it was given; the deadline is counted again from them when the
     /// calendar changes (None for problems raised before the calendar kept them).
     pub time_limit_days: Option<i32>,
+    /// The working hours it was given to be claimed (签收), and the working days for the
+    /// firm's callback (回访) after it is closed: the office's rules when it was raised.
+    pub claim_limit_hours: i32,
+    pub callback_limit_days: i32,
     pub raised_by: Option<i32>,
     pub raised_at: DateTimeUtc,
     pub claimed_at: Option<DateTimeUtc>,

@@ -11,6 +11,8 @@ pub struct Model {
     pub username: Option<String>,
     pub role: String,
     pub member_unit_id: Option<i32>,
+    /// Where the outbox mails this user's notifications (none: in the app and webhook only).
+    pub email: Option<String>,
     #[serde(skip)]
     pub password_hash: Option<String>,
     pub active: bool,

@@ -171,6 +171,8 @@ pub async fn file(
     let calendar = crate::db::calendar::load(db).await?;
     let ids: Vec<i32> = problems.iter().map(|p| p.id).collect();
     let mut orders = crate::db::supervisions::for_problems(db, &ids).await?;
+    let mut clocks =
+        crate::db::clocks::for_problems(db, &calendar, &ids, chrono::Utc::now()).await?;
 
     // The firm's rows are in hand: the targets are counted by the Rust text of the rule.
     let today = crate::clock::today();
@@ -208,6 +210,7 @@ pub async fn file(
             let status = ProblemStatus::from_code(&p.status).unwrap_or(ProblemStatus::Routed);
             TimelineEntry::Problem(ProblemEntry {
                 supervisions: orders.remove(&p.id).unwrap_or_default(),
+                clocks: clocks.remove(&p.id).unwrap_or_default(),
                 urgency: calendar.urgency(
                     status.is_open().then_some(p.deadline),
                     today,

@@ -81,6 +81,8 @@ pub async fn raise(
         status: Set(ProblemStatus::Routed.code().to_owned()),
         deadline: Set(deadline),
         time_limit_days: Set(Some(i32::try_from(days).unwrap_or(i32::MAX))),
+        claim_limit_hours: Set(i32::try_from(input.claim_limit_hours).unwrap_or(i32::MAX)),
+        callback_limit_days: Set(i32::try_from(input.callback_limit_days).unwrap_or(i32::MAX)),
         raised_by: Set(actor.user_id),
         raised_at: Set(now),
         claimed_at: Set(None),
@@ -154,6 +156,8 @@ pub(super) async fn event(
     }
     .insert(db)
     .await?;
+    // Whoever must act next hears of it in the same transaction.
+    super::notifications::status_changed(db, problem_id, from, to, actor).await?;
     Ok(())
 }
 pub async fn routed_to(db: &impl ConnectionTrait, problem_id: i32) -> Result<Vec<i32>, Error> {
@@ -240,6 +244,7 @@ pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<
     let today = clock::today();
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut orders = super::supervisions::for_problems(db, &ids).await?;
+    let mut clocks = super::clocks::for_problems(db, &calendar, &ids, Utc::now()).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -247,6 +252,7 @@ pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<
             QueueRow {
                 urgency: calendar.urgency(open.then_some(r.deadline), today, Some(r.region_id)),
                 supervisions: orders.remove(&r.id).unwrap_or_default(),
+                clocks: clocks.remove(&r.id).unwrap_or_default(),
                 id: r.id,
                 firm_id: r.firm_id,
                 firm_name: r.firm_name,
