@@ -66,8 +66,8 @@ national() {
   local token
   token=$(DATABASE_URL="$url" RUST_LOG=warn "$BIN" bench generate --firms "$FIRMS" --visits "$VISITS" \
             --problems "$PROBLEMS" --coordinators "$COORDINATORS")
+  # No 督办 sweep: the generated problems are all overdue, and the figures measure writers.
   DATABASE_URL="$url" ZHUQI_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-    # No 督办 sweep: the generated problems are all overdue, and the figures measure writers.
     ZHUQI_SWEEP_MINUTES=0 ZHUQI_DATA_DIR="$work/data" "$BIN" serve >"$work/serve.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
@@ -90,6 +90,13 @@ national() {
   done
   printf '\ndashboard computed cold: %.0f ms; served from the cache: %.1f ms (single requests with curl)\n' \
     "$(echo "$cold * 1000" | bc -l)" "$(echo "$warm * 1000" | bc -l)"
+  # The weekly 通报 counts every problem's clocks by the calendar: its first and a second call.
+  local b1 b2
+  b1=$(curl -fs -o /dev/null -w '%{time_total}' -H "$auth" "$base/api/v1/bulletin?week=2022-W40&format=xlsx")
+  b2=$(curl -fs -o /dev/null -w '%{time_total}' -H "$auth" "$base/api/v1/bulletin?week=2022-W52&format=xlsx")
+  printf 'weekly 通报 (xlsx) for 2022-W40: %.0f ms; for 2022-W52: %.0f ms; peak RSS after: %s MiB\n' \
+    "$(echo "$b1 * 1000" | bc -l)" "$(echo "$b2 * 1000" | bc -l)" \
+    "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")"
 
   # Right after a write: each visit moves the figures version, so the next dashboard is
   # computed again (from the progress facts). Ten times: one visit, then one dashboard.

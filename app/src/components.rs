@@ -280,11 +280,6 @@ pub fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
 pub fn StageClocks(clocks: domain::rules::ProblemClocks) -> impl IntoView {
     use domain::rules::{ClockState, format_working_minutes};
     let l = locale();
-    let local = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&domain::clock::beijing())
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
     (!clocks.stages.is_empty()).then(|| {
         let times = clocks.times.clone();
         view! {
@@ -300,7 +295,7 @@ pub fn StageClocks(clocks: domain::rules::ProblemClocks) -> impl IntoView {
                             <strong>{c.stage.label().t(l)}</strong>
                             " " <span class="state">{c.state.label().t(l)}</span>
                             " · " {K::ClockUsed.fill(l, &[("t", format_working_minutes(c.used_minutes, l))])}
-                            " · " <span class="muted">{K::ClockDue.fill(l, &[("t", local(c.due))])}</span>
+                            " · " <span class="muted">{K::ClockDue.fill(l, &[("t", c.due_text())])}</span>
                         </li>
                     }
                 }).collect_view()}

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// A week, Monday to Sunday.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Week {
     pub monday: NaiveDate,
 }
@@ -74,6 +75,7 @@ impl Week {
 
 /// One unit's or region's line of the 通报.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulletinRow {
     pub id: i32,
     pub name_zh: String,
@@ -151,8 +153,13 @@ pub fn rank(rows: &mut [BulletinRow]) {
 /// How many of the worst are named.
 pub const BOTTOM: usize = 3;
 
+/// At most this many overdue problems are listed under each named unit or region, the longest
+/// overdue first; its row gives the whole count.
+pub const OVERDUE_LISTED: usize = 50;
+
 /// An overdue problem of a unit named at the bottom.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverdueItem {
     pub problem_id: i32,
     pub firm_id: i32,
@@ -164,6 +171,7 @@ pub struct OverdueItem {
 
 /// The bottom three of a ranking, each with its overdue problems.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Named {
     pub row: BulletinRow,
     pub overdue: Vec<OverdueItem>,
@@ -171,6 +179,7 @@ pub struct Named {
 
 /// The 通报 of one week.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bulletin {
     pub campaign_id: i32,
     pub campaign_zh: String,

@@ -678,7 +678,7 @@ catalog! {
     BulletinHoursHandle => "平均办理用时（工作小时）", "Average handling (working hours)";
     BulletinHoursCallback => "平均回访用时（工作小时）", "Average to call back (working hours)";
     BulletinDaysOverdue => "超期工作日", "Working days overdue";
-    BulletinOverdueCount => "超期 {n} 件", "{n} overdue";
+    BulletinOverdueCount => "超期 {n} 件（列出超期最久的至多 {max} 件）", "{n} overdue (the longest overdue listed, at most {max})";
     BulletinLate => "时限 {date}，已超 {n} 个工作日", "due {date}, {n} working days late";
     BulletinTimed => "问题数", "Problems";
     BulletinAvgClaim => "平均待签收", "Average waiting to be claimed";

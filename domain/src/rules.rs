@@ -183,6 +183,20 @@ pub struct StageClock {
     pub used_minutes: i64,
 }
 
+impl StageClock {
+    /// When it is due, as the pages write it: the 签收 clock to the minute (Beijing time), the
+    /// day-counted clocks as their last day.
+    pub fn due_text(&self) -> String {
+        let local = |t: DateTime<Utc>| t.with_timezone(&crate::clock::beijing());
+        match self.stage {
+            Stage::Claim => local(self.due).format("%Y-%m-%d %H:%M").to_string(),
+            Stage::Conclude | Stage::Callback => {
+                crate::clock::date_of(self.due - chrono::Duration::seconds(1)).to_string()
+            }
+        }
+    }
+}
+
 /// Working minutes a problem spent in one status (all its spells summed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -22,6 +22,13 @@ struct P {
     concluded_on: Option<NaiveDate>,
     solved_at: Option<DateTime<Utc>>,
     region_id: i32,
+    claim_limit_hours: i32,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct E {
+    problem_id: i32,
+    at: DateTime<Utc>,
 }
 
 #[derive(sea_orm::FromQueryResult)]
@@ -57,7 +64,8 @@ async fn the_bulletin_equals_counts_made_from_the_raw_rows() {
     let campaign = domain::db::current_campaign(&*db).await.unwrap();
     let problems = domain::db::query_all::<P>(
         &*db,
-        "SELECT p.id, p.status, p.raised_at, p.deadline, p.concluded_on, p.solved_at, f.region_id
+        "SELECT p.id, p.status, p.raised_at, p.deadline, p.concluded_on, p.solved_at, f.region_id,
+                p.claim_limit_hours
          FROM problems p JOIN firms f ON f.id = p.firm_id",
         vec![],
     )
@@ -78,6 +86,16 @@ async fn the_bulletin_equals_counts_made_from_the_raw_rows() {
             .push(u.member_unit_id);
     }
 
+    // Each problem's claims, oldest first, read here on their own.
+    let claims = domain::db::query_all::<E>(
+        &*db,
+        "SELECT problem_id, at FROM problem_events WHERE to_status = 'claimed' ORDER BY at",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let calendar = domain::db::calendar::load(&*db).await.unwrap();
+
     for week in ["2022-W26", "2022-W40", "2022-12-31"] {
         let b = bulletin::week(&*db, &caller(&office), Some(week), None)
             .await
@@ -89,6 +107,9 @@ async fn the_bulletin_equals_counts_made_from_the_raw_rows() {
         let mut by_region: HashMap<i32, Tally> = HashMap::new();
         let mut total = Tally::default();
         let mut overdue_of_unit: HashMap<i32, HashSet<i32>> = HashMap::new();
+        // 签收 by the unit: (claim clocks stopped or run out, of them claimed in time).
+        let mut response: HashMap<i32, (u64, u64)> = HashMap::new();
+        let end = domain::clock::day_end_utc(d);
         for p in &problems {
             let raised = domain::clock::date_of(p.raised_at);
             if p.status == "withdrawn" || raised < campaign.starts_on || raised > d {
@@ -117,7 +138,23 @@ async fn the_bulletin_equals_counts_made_from_the_raw_rows() {
             };
             add(&mut total);
             add(by_region.entry(p.region_id).or_default());
+            let due = calendar.add_working_hours(
+                p.raised_at,
+                u32::try_from(p.claim_limit_hours).unwrap(),
+                Some(p.region_id),
+            );
+            let claimed = claims
+                .iter()
+                .find(|c| c.problem_id == p.id && c.at < end)
+                .map(|c| c.at);
+            let (counted, in_time) = match claimed {
+                Some(at) => (1, u64::from(at <= due)),
+                None => (u64::from(due < end - chrono::Duration::seconds(1)), 0),
+            };
             for u in units_of.get(&p.id).into_iter().flatten() {
+                let r = response.entry(*u).or_default();
+                r.0 += counted;
+                r.1 += in_time;
                 add(by_unit.entry(*u).or_default());
                 if t.overdue == 1 {
                     overdue_of_unit.entry(*u).or_default().insert(p.id);
@@ -129,7 +166,18 @@ async fn the_bulletin_equals_counts_made_from_the_raw_rows() {
         assert_eq!(b.units.len(), by_unit.len(), "{week}");
         for r in &b.units {
             assert_eq!(of(r), by_unit[&r.id], "{week}: unit {}", r.name_zh);
+            assert_eq!(
+                (r.claim_due, r.claimed_on_time),
+                response[&r.id],
+                "{week}: 签收 of unit {}",
+                r.name_zh
+            );
         }
+        assert!(
+            b.units
+                .iter()
+                .any(|r| r.claimed_on_time > 0 && r.claimed_on_time < r.claim_due)
+        );
         for r in &b.regions {
             assert_eq!(of(r), by_region[&r.id], "{week}: region {}", r.name_zh);
         }
@@ -145,9 +193,20 @@ async fn the_bulletin_equals_counts_made_from_the_raw_rows() {
         assert_eq!(named, last, "{week}");
         for n in &b.bottom_units {
             let listed: HashSet<i32> = n.overdue.iter().map(|o| o.problem_id).collect();
+            let all = overdue_of_unit.get(&n.row.id).cloned().unwrap_or_default();
             assert_eq!(
-                listed,
-                overdue_of_unit.get(&n.row.id).cloned().unwrap_or_default(),
+                u64::try_from(all.len()).unwrap(),
+                n.row.figures.overdue,
+                "{week}"
+            );
+            if all.len() <= domain::bulletin::OVERDUE_LISTED {
+                assert_eq!(listed, all, "{week}");
+            } else {
+                assert!(listed.is_subset(&all) && listed.len() == domain::bulletin::OVERDUE_LISTED);
+            }
+            // The longest overdue first.
+            assert!(
+                n.overdue.windows(2).all(|w| w[0].deadline <= w[1].deadline),
                 "{week}"
             );
             assert!(n.overdue.iter().all(|o| o.working_days_overdue >= 0));

@@ -85,6 +85,8 @@ async fn each_stage_clock_runs_stops_and_goes_late_by_the_calendar() {
     let claim = c.stage(Stage::Claim).unwrap();
     assert_eq!(claim.state, ClockState::OnTime);
     assert_eq!(claim.used_minutes, 7 * 60);
+    assert_eq!(claim.due_text(), "2022-10-08 16:00");
+    assert_eq!(c.stage(Stage::Conclude).unwrap().due_text(), "2022-10-21");
     assert_eq!(c.stage(Stage::Conclude).unwrap().state, ClockState::OnTime);
     // Closed Wednesday 12 Oct: the firm is to be called back within 5 working days (19 Oct).
     let callback = c.stage(Stage::Callback).unwrap();

@@ -273,28 +273,26 @@ pub struct BulletinParams {
     pub campaign: Option<String>,
 }
 
-/// `GET /bulletin.xlsx?week=2022-W40`: the weekly 通报 as a workbook.
+/// The 通报 as an xlsx download.
+pub fn bulletin_file(b: &domain::bulletin::Bulletin) -> Result<Response, Error> {
+    let bytes = domain::db::bulletin::to_xlsx(b)?;
+    let name = format!(
+        "{}.xlsx",
+        K::FileBulletin.fill(Locale::Zh, &[("week", b.week.code())])
+    );
+    Ok(attachment(bytes, &name, XLSX))
+}
+
+/// `GET /bulletin.xlsx?week=2022-W40`: the weekly 通报 as a workbook (the page's download).
 pub async fn bulletin_xlsx(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Query(p): Query<BulletinParams>,
 ) -> Response {
-    let result = async {
-        let b = domain::db::bulletin::week(
-            &state.db,
-            &caller,
-            p.week.as_deref(),
-            p.campaign.as_deref(),
-        )
-        .await?;
-        let bytes = domain::db::bulletin::to_xlsx(&b)?;
-        let name = format!(
-            "{}.xlsx",
-            K::FileBulletin.fill(Locale::Zh, &[("week", b.week.code())])
-        );
-        Ok::<_, Error>(attachment(bytes, &name, XLSX))
-    }
-    .await;
+    let result =
+        domain::db::bulletin::week(&state.db, &caller, p.week.as_deref(), p.campaign.as_deref())
+            .await
+            .and_then(|b| bulletin_file(&b));
     result.unwrap_or_else(|e| crate::api::ApiError(e).into_response())
 }
 

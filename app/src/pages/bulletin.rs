@@ -137,7 +137,7 @@ fn Bottom(named: Vec<Named>, id: &'static str) -> impl IntoView {
                 view! {
                     <li>
                         <p><strong>{name}</strong> " · " {K::BulletinScore.t(l)} " " {pct(nm.row.score())}
-                            " · " {K::BulletinOverdueCount.fill(l, &[("n", nm.overdue.len().to_string())])}</p>
+                            " · " {K::BulletinOverdueCount.fill(l, &[("n", nm.row.figures.overdue.to_string()), ("max", domain::bulletin::OVERDUE_LISTED.to_string())])}</p>
                         {(!nm.overdue.is_empty()).then(|| view! {
                             <ul class="overdue-items">
                                 {nm.overdue.into_iter().map(|o| view! {

@@ -1,34 +1,25 @@
-//! The weekly 通报 (`crate::bulletin`) from the stored per-problem facts: the figures through
-//! `Figure::sql`, the rule the dashboard's tiles count by, and the 签收 clocks and status
-//! times through `db::clocks`, so the 通报 and the dashboard agree for the same day.
+//! The weekly 通报 (`crate::bulletin`) from the stored per-problem facts: each problem's figure
+//! days (`problem_progress`) counted by `ProblemDays::figures_as_of`, the rule the dashboard's
+//! tiles count by, and its 签收 clock and status times (`crate::rules`) by the calendar, so the
+//! 通报 and the dashboard agree for the same day. The overdue problems listed under the bottom
+//! three are read by `Figure::sql`, the same rule written for the database.
 
 use super::{campaigns, query_all};
 use crate::auth::{Caller, Role};
-use crate::bulletin::{Bulletin, BulletinRow, Named, OverdueItem, Week, bottom, rank};
+use crate::bulletin::{
+    Bulletin, BulletinRow, Named, OVERDUE_LISTED, OverdueItem, Week, bottom, rank,
+};
 use crate::clock;
-use crate::dashboard::ProblemFigures;
 use crate::error::Error;
 use crate::i18n::K;
 use crate::kpi::problems::Figure;
+use crate::kpi::problems::ProblemDays;
 use crate::problem::ProblemStatus;
+use crate::rules::ClockInput;
 use crate::rules::{ClockState, Stage};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use std::collections::HashMap;
-
-#[derive(FromQueryResult)]
-struct FigureRow {
-    key: i32,
-    raised: i64,
-    concluded: i64,
-    on_time: i64,
-    solved: i64,
-    overdue: i64,
-    answered: i64,
-    satisfied: i64,
-    raised_week: i64,
-    concluded_week: i64,
-}
 
 #[derive(FromQueryResult)]
 struct Name {
@@ -38,14 +29,7 @@ struct Name {
 }
 
 #[derive(FromQueryResult)]
-struct Membership {
-    problem_id: i32,
-    key: i32,
-}
-
-#[derive(FromQueryResult)]
 struct Overdue {
-    key: i32,
     problem_id: i32,
     firm_id: i32,
     firm_name: String,
@@ -54,89 +38,11 @@ struct Overdue {
     deadline: NaiveDate,
 }
 
-fn n(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
 /// How problems are grouped: by the units they are routed to, or by their firm's region.
 #[derive(Clone, Copy)]
 enum By {
     Unit,
     Region,
-}
-
-impl By {
-    /// The join and the grouping column over `problem_progress pp`.
-    fn join(self) -> (&'static str, &'static str) {
-        match self {
-            By::Unit => (
-                "JOIN problem_units g ON g.problem_id = pp.problem_id",
-                "g.member_unit_id",
-            ),
-            By::Region => (
-                "JOIN problems gp ON gp.id = pp.problem_id JOIN firms g ON g.id = gp.firm_id",
-                "g.region_id",
-            ),
-        }
-    }
-}
-
-async fn figures(
-    db: &impl ConnectionTrait,
-    campaign_id: i32,
-    week: Week,
-    as_of: NaiveDate,
-    by: Option<By>,
-) -> Result<Vec<FigureRow>, Error> {
-    let sum = |f: Figure| {
-        format!(
-            "COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0)",
-            f.sql("$2")
-        )
-    };
-    let (join, key) = by.map_or(("", "0"), By::join);
-    // The total is one row of the whole; a constant cannot be grouped by.
-    let group = by.map_or(String::new(), |_| format!("GROUP BY {key}"));
-    let text = format!(
-        "SELECT {key} AS key, {} AS raised, {} AS concluded, {} AS on_time, {} AS solved,
-                {} AS overdue, {} AS answered, {} AS satisfied,
-                COALESCE(SUM(CASE WHEN pp.raised >= $3 AND pp.raised <= $2 THEN 1 ELSE 0 END), 0) AS raised_week,
-                COALESCE(SUM(CASE WHEN pp.concluded >= $3 AND pp.concluded <= $2 THEN 1 ELSE 0 END), 0) AS concluded_week
-         FROM problem_progress pp {join}
-         WHERE pp.campaign_id = $1 AND pp.raised <= $2
-         {group}",
-        sum(Figure::Raised),
-        sum(Figure::Concluded),
-        sum(Figure::OnTime),
-        sum(Figure::Solved),
-        sum(Figure::Overdue),
-        sum(Figure::Answered),
-        sum(Figure::Satisfied),
-    );
-    query_all::<FigureRow>(
-        db,
-        &text,
-        vec![campaign_id.into(), as_of.into(), week.monday.into()],
-    )
-    .await
-}
-
-fn row_of(f: &FigureRow) -> BulletinRow {
-    BulletinRow {
-        id: f.key,
-        figures: ProblemFigures {
-            raised: n(f.raised),
-            concluded: n(f.concluded),
-            concluded_on_time: n(f.on_time),
-            solved: n(f.solved),
-            overdue: n(f.overdue),
-            answered: n(f.answered),
-            satisfied: n(f.satisfied),
-        },
-        raised_this_week: n(f.raised_week),
-        concluded_this_week: n(f.concluded_week),
-        ..Default::default()
-    }
 }
 
 /// The 通报 for a week (`?week=2022-W40` or a day; the campaign's latest week by default), for
@@ -167,75 +73,61 @@ pub async fn week(
         .map(|r| (r.id, r))
         .collect();
 
-    let mut units: HashMap<i32, BulletinRow> =
-        figures(db, campaign.id, week, as_of, Some(By::Unit))
-            .await?
-            .iter()
-            .map(|f| (f.key, row_of(f)))
-            .collect();
-    let mut regions: HashMap<i32, BulletinRow> =
-        figures(db, campaign.id, week, as_of, Some(By::Region))
-            .await?
-            .iter()
-            .map(|f| (f.key, row_of(f)))
-            .collect();
-    let mut total = figures(db, campaign.id, week, as_of, None)
-        .await?
-        .first()
-        .map(row_of)
-        .unwrap_or_default();
-
-    // The clocks of every problem raised by then, at the end of that day.
-    let members = query_all::<Membership>(
-        db,
-        "SELECT pp.problem_id, g.member_unit_id AS key FROM problem_progress pp
-         JOIN problem_units g ON g.problem_id = pp.problem_id
-         WHERE pp.campaign_id = $1 AND pp.raised <= $2",
-        vec![campaign.id.into(), as_of.into()],
-    )
-    .await?;
-    let region_of = query_all::<Membership>(
-        db,
-        "SELECT pp.problem_id, f.region_id AS key FROM problem_progress pp
-         JOIN problems p ON p.id = pp.problem_id JOIN firms f ON f.id = p.firm_id
-         WHERE pp.campaign_id = $1 AND pp.raised <= $2",
-        vec![campaign.id.into(), as_of.into()],
-    )
-    .await?;
-    let ids: Vec<i32> = region_of.iter().map(|m| m.problem_id).collect();
+    // Every problem the campaign counts by then, once: its figure days and its clocks at the
+    // end of the day, added to its units, its region and the whole.
     let calendar = super::calendar::load(db).await?;
-    let end = clock::day_end_utc(as_of) - chrono::Duration::seconds(1);
-    let clocks = super::clocks::for_problems(db, &calendar, &ids, end).await?;
-    let add = |row: &mut BulletinRow, problem_id: i32| {
-        let Some(c) = clocks.get(&problem_id) else {
-            return;
-        };
-        if let Some(claim) = c.stage(Stage::Claim) {
-            match claim.state {
-                ClockState::OnTime => {
+    let end = clock::day_end_utc(as_of);
+    let at = end - chrono::Duration::seconds(1);
+    let mut units: HashMap<i32, BulletinRow> = HashMap::new();
+    let mut regions: HashMap<i32, BulletinRow> = HashMap::new();
+    let mut total = BulletinRow::default();
+    let this_week =
+        |day: Option<NaiveDate>| u64::from(day.is_some_and(|x| x >= week.monday && x <= as_of));
+    for p in packed(db, campaign.id, as_of, end).await? {
+        let f = p.days.figures_as_of(as_of);
+        let c = p.clocks.clocks(&calendar, at);
+        let claim = c.stage(Stage::Claim).map(|s| s.state);
+        let (routed, handling, closed) = (
+            c.minutes_in(ProblemStatus::Routed),
+            c.minutes_in(ProblemStatus::Claimed) + c.minutes_in(ProblemStatus::Responded),
+            c.minutes_in(ProblemStatus::Closed),
+        );
+        let (raised_week, concluded_week) =
+            (this_week(Some(p.days.raised)), this_week(p.days.concluded));
+        let add = |row: &mut BulletinRow| {
+            row.figures.raised += f.raised;
+            row.figures.concluded += f.concluded;
+            row.figures.concluded_on_time += f.concluded_on_time;
+            row.figures.solved += f.solved;
+            row.figures.overdue += f.overdue;
+            row.figures.answered += f.answered;
+            row.figures.satisfied += f.satisfied;
+            row.raised_this_week += raised_week;
+            row.concluded_this_week += concluded_week;
+            match claim {
+                Some(ClockState::OnTime) => {
                     row.claim_due += 1;
                     row.claimed_on_time += 1;
                 }
-                ClockState::Late | ClockState::Overdue => row.claim_due += 1,
-                ClockState::Running => {}
+                Some(ClockState::Late | ClockState::Overdue) => row.claim_due += 1,
+                Some(ClockState::Running) | None => {}
             }
+            row.minutes_claim += routed;
+            row.minutes_handle += handling;
+            row.minutes_callback += closed;
+            row.problems_timed += 1;
+        };
+        for unit in &p.units {
+            add(units.entry(*unit).or_insert_with(|| BulletinRow {
+                id: *unit,
+                ..Default::default()
+            }));
         }
-        row.minutes_claim += c.minutes_in(ProblemStatus::Routed);
-        row.minutes_handle +=
-            c.minutes_in(ProblemStatus::Claimed) + c.minutes_in(ProblemStatus::Responded);
-        row.minutes_callback += c.minutes_in(ProblemStatus::Closed);
-        row.problems_timed += 1;
-    };
-    for m in &members {
-        if let Some(row) = units.get_mut(&m.key) {
-            add(row, m.problem_id);
-        }
-    }
-    for m in &region_of {
-        if let Some(row) = regions.get_mut(&m.key) {
-            add(row, m.problem_id);
-        }
-        add(&mut total, m.problem_id);
+        add(regions.entry(p.region_id).or_insert_with(|| BulletinRow {
+            id: p.region_id,
+            ..Default::default()
+        }));
+        add(&mut total);
     }
 
     let named = |mut rows: HashMap<i32, BulletinRow>, names: &HashMap<i32, Name>| {
@@ -256,51 +148,24 @@ pub async fn week(
     let units = named(units, &unit_names);
     let regions = named(regions, &region_names);
 
-    // The overdue problems of the bottom rows, by the overdue figure's own rule.
-    let overdue = query_all::<Overdue>(
-        db,
-        &format!(
-            "SELECT pu.member_unit_id AS key, p.id AS problem_id, p.firm_id, f.name AS firm_name,
-                    f.region_id, p.description, p.deadline
-             FROM problem_progress pp JOIN problems p ON p.id = pp.problem_id
-             JOIN firms f ON f.id = p.firm_id JOIN problem_units pu ON pu.problem_id = p.id
-             WHERE pp.campaign_id = $1 AND {}
-             ORDER BY p.deadline, p.id",
-            Figure::Overdue.sql("$2")
-        ),
-        vec![campaign.id.into(), as_of.into()],
-    )
-    .await?;
-    let item = |o: &Overdue| OverdueItem {
-        problem_id: o.problem_id,
-        firm_id: o.firm_id,
-        firm_name: o.firm_name.clone(),
-        description: o.description.clone(),
-        deadline: o.deadline,
-        working_days_overdue: calendar.working_days_between(o.deadline, as_of, Some(o.region_id)),
-    };
-    let bottom_units = bottom(&units)
-        .into_iter()
-        .map(|r| Named {
+    // The overdue problems of the bottom rows, by the overdue figure's own rule, the longest
+    // overdue first and at most `OVERDUE_LISTED` each (the row says how many there are).
+    let mut bottom_units = Vec::new();
+    for r in bottom(&units) {
+        let overdue = overdue_of(db, campaign.id, as_of, &calendar, By::Unit, r.id).await?;
+        bottom_units.push(Named {
             row: r.clone(),
-            overdue: overdue.iter().filter(|o| o.key == r.id).map(item).collect(),
-        })
-        .collect();
-    let bottom_regions = bottom(&regions)
-        .into_iter()
-        .map(|r| {
-            let mut seen = std::collections::HashSet::new();
-            Named {
-                row: r.clone(),
-                // A problem routed to two units is listed once for its region.
-                overdue: overdue
-                    .iter()
-                    .filter(|o| o.region_id == r.id && seen.insert(o.problem_id))
-                    .map(item)
-                    .collect(),
-            }
-        })
-        .collect();
+            overdue,
+        });
+    }
+    let mut bottom_regions = Vec::new();
+    for r in bottom(&regions) {
+        let overdue = overdue_of(db, campaign.id, as_of, &calendar, By::Region, r.id).await?;
+        bottom_regions.push(Named {
+            row: r.clone(),
+            overdue,
+        });
+    }
     Ok(Bulletin {
         campaign_id: campaign.id,
         campaign_zh: campaign.name_zh.clone(),
@@ -312,6 +177,195 @@ pub async fn week(
         bottom_regions,
         total,
     })
+}
+
+/// One problem as the 通报 reads it.
+struct Packed {
+    region_id: i32,
+    units: Vec<i32>,
+    /// The days it counts toward each figure (`problem_progress`), as the dashboard reads them.
+    days: ProblemDays,
+    clocks: ClockInput,
+}
+
+#[derive(FromQueryResult)]
+struct PackedRow {
+    /// Problems as `id/region/raised at/deadline/claim hours/callback days/events/units/days`,
+    /// `|` between problems: times in Unix seconds, events `status@time;…` in order, units as
+    /// ids with spaces between, days the eight figure days `YYYY-MM-DD` (or empty) joined by
+    /// commas.
+    problems: Option<String>,
+}
+
+/// Problems packed into one row by the database.
+const PROBLEMS_PER_ROW: i32 = 256;
+
+/// The figure columns of `problem_progress`, in `ProblemDays` order.
+const DAY_COLUMNS: [&str; 8] = [
+    "raised",
+    "concluded",
+    "on_time",
+    "solved",
+    "due",
+    "due_concluded",
+    "answered",
+    "satisfied",
+];
+
+/// Every problem a campaign counts that was raised by `as_of`, with its status changes before
+/// `until`. The database packs a few hundred problems, with their events, units and figure
+/// days, into each row: at national scale a row per problem (or per event) costs more in the
+/// driver's per-row handoff than all the counting (300,000 problems become about 1,200 rows).
+async fn packed(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    as_of: NaiveDate,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Packed>, Error> {
+    let epoch = |column: &str| match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            format!("CAST(CAST(strftime('%s', {column}) AS INTEGER) AS TEXT)")
+        }
+        _ => format!("CAST(CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT) AS TEXT)"),
+    };
+    let (event_at, raised_at) = (epoch("e.at"), epoch("p.raised_at"));
+    let days = DAY_COLUMNS
+        .iter()
+        .map(|c| format!("COALESCE(CAST(pp.{c} AS TEXT), '')"))
+        .collect::<Vec<_>>()
+        .join(" || ',' || ");
+    let rows = query_all::<PackedRow>(
+        db,
+        &format!(
+            "SELECT string_agg(x.rec, '|') AS problems FROM (
+               SELECT p.id AS id,
+                 CAST(p.id AS TEXT) || '/' || CAST(f.region_id AS TEXT) || '/' || {raised_at} || '/'
+                 || CAST(p.deadline AS TEXT) || '/' || CAST(p.claim_limit_hours AS TEXT) || '/'
+                 || CAST(p.callback_limit_days AS TEXT) || '/'
+                 || COALESCE((SELECT string_agg(e.to_status || '@' || {event_at}, ';' ORDER BY e.at, e.id)
+                      FROM problem_events e WHERE e.problem_id = p.id AND e.at < $3), '') || '/'
+                 || COALESCE((SELECT string_agg(CAST(pu.member_unit_id AS TEXT), ' ')
+                      FROM problem_units pu WHERE pu.problem_id = p.id), '') || '/'
+                 || {days} AS rec
+               FROM problem_progress pp JOIN problems p ON p.id = pp.problem_id
+               JOIN firms f ON f.id = p.firm_id WHERE pp.campaign_id = $1 AND pp.raised <= $2
+             ) x GROUP BY x.id / {PROBLEMS_PER_ROW}"
+        ),
+        vec![campaign_id.into(), as_of.into(), until.into()],
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .flat_map(|r| r.problems.as_deref().unwrap_or("").split('|'))
+        .filter_map(unpack)
+        .collect())
+}
+
+/// One problem of a packed row (None: not one; the database wrote it, so never expected).
+fn unpack(rec: &str) -> Option<Packed> {
+    let date = |s: &str| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok();
+    let time = |s: &str| chrono::DateTime::from_timestamp(s.parse().ok()?, 0);
+    let mut f = rec.split('/');
+    let _id: i32 = f.next()?.trim().parse().ok()?;
+    let region_id = f.next()?.parse().ok()?;
+    let raised_at = time(f.next()?)?;
+    let deadline = date(f.next()?)?;
+    let claim_limit_hours = f.next()?.parse().ok()?;
+    let callback_limit_days = f.next()?.parse().ok()?;
+    let events = f
+        .next()?
+        .split(';')
+        .filter_map(|e| {
+            let (status, secs) = e.split_once('@')?;
+            Some((ProblemStatus::from_code(status)?, time(secs)?))
+        })
+        .collect();
+    let units = f
+        .next()?
+        .split(' ')
+        .filter_map(|u| u.parse().ok())
+        .collect();
+    let d: Vec<Option<NaiveDate>> = f.next()?.split(',').map(date).collect();
+    let day = |i: usize| d.get(i).copied().flatten();
+    let days = ProblemDays {
+        raised: day(0)?,
+        concluded: day(1),
+        on_time: day(2),
+        solved: day(3),
+        due: day(4)?,
+        due_concluded: day(5),
+        answered: day(6),
+        satisfied: day(7),
+        days_to_conclude: None,
+    };
+    Some(Packed {
+        region_id,
+        units,
+        days,
+        clocks: ClockInput {
+            region_id,
+            raised_at,
+            deadline,
+            claim_limit_hours,
+            callback_limit_days,
+            events,
+        },
+    })
+}
+
+/// The overdue problems of one unit or region as of a day, the longest overdue first.
+async fn overdue_of(
+    db: &impl ConnectionTrait,
+    campaign_id: i32,
+    as_of: NaiveDate,
+    calendar: &crate::calendar::Calendar,
+    by: By,
+    id: i32,
+) -> Result<Vec<OverdueItem>, Error> {
+    // From the unit's or the region's own problems (by their indexes), not the whole campaign.
+    let from = match by {
+        By::Unit => {
+            "problem_units pu JOIN problems p ON p.id = pu.problem_id JOIN firms f ON f.id = p.firm_id
+             JOIN problem_progress pp ON pp.campaign_id = $1 AND pp.problem_id = p.id
+             WHERE pu.member_unit_id = $3"
+        }
+        By::Region => {
+            "firms f JOIN problems p ON p.firm_id = f.id
+             JOIN problem_progress pp ON pp.campaign_id = $1 AND pp.problem_id = p.id
+             WHERE f.region_id = $3"
+        }
+    };
+    let rows = query_all::<Overdue>(
+        db,
+        &format!(
+            "SELECT p.id AS problem_id, p.firm_id, f.name AS firm_name, f.region_id, p.description, p.deadline
+             FROM {from} AND {}
+             ORDER BY p.deadline, p.id LIMIT $4",
+            Figure::Overdue.sql("$2")
+        ),
+        vec![
+            campaign_id.into(),
+            as_of.into(),
+            id.into(),
+            i64::try_from(OVERDUE_LISTED).unwrap_or(50).into(),
+        ],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|o| OverdueItem {
+            working_days_overdue: calendar.working_days_between(
+                o.deadline,
+                as_of,
+                Some(o.region_id),
+            ),
+            problem_id: o.problem_id,
+            firm_id: o.firm_id,
+            firm_name: o.firm_name,
+            description: o.description,
+            deadline: o.deadline,
+        })
+        .collect())
 }
 
 /// The 通报 as a workbook: the units' and regions' rankings and the bottom three's overdue

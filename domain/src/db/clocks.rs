@@ -27,6 +27,33 @@ struct EventRow {
     at: DateTime<Utc>,
 }
 
+fn gather(problems: Vec<ProblemRow>, events: Vec<EventRow>, into: &mut HashMap<i32, ClockInput>) {
+    for p in problems {
+        into.insert(
+            p.id,
+            ClockInput {
+                region_id: p.region_id,
+                raised_at: p.raised_at,
+                deadline: p.deadline,
+                claim_limit_hours: u32::try_from(p.claim_limit_hours).unwrap_or(0),
+                callback_limit_days: u32::try_from(p.callback_limit_days).unwrap_or(0),
+                events: Vec::new(),
+            },
+        );
+    }
+    for e in events {
+        if let (Some(input), Some(status)) = (
+            into.get_mut(&e.problem_id),
+            ProblemStatus::from_code(&e.to_status),
+        ) {
+            input.events.push((status, e.at));
+        }
+    }
+}
+
+const PROBLEM_COLUMNS: &str =
+    "p.id, f.region_id, p.raised_at, p.deadline, p.claim_limit_hours, p.callback_limit_days";
+
 /// What the clocks of these problems are computed from, by problem.
 pub async fn inputs(
     db: &impl ConnectionTrait,
@@ -43,25 +70,11 @@ pub async fn inputs(
         let problems = query_all::<ProblemRow>(
             db,
             &format!(
-                "SELECT p.id, f.region_id, p.raised_at, p.deadline, p.claim_limit_hours, p.callback_limit_days
-                 FROM problems p JOIN firms f ON f.id = p.firm_id WHERE p.id IN ({list})"
+                "SELECT {PROBLEM_COLUMNS} FROM problems p JOIN firms f ON f.id = p.firm_id WHERE p.id IN ({list})"
             ),
             vec![],
         )
         .await?;
-        for p in problems {
-            out.insert(
-                p.id,
-                ClockInput {
-                    region_id: p.region_id,
-                    raised_at: p.raised_at,
-                    deadline: p.deadline,
-                    claim_limit_hours: u32::try_from(p.claim_limit_hours).unwrap_or(0),
-                    callback_limit_days: u32::try_from(p.callback_limit_days).unwrap_or(0),
-                    events: Vec::new(),
-                },
-            );
-        }
         let events = query_all::<EventRow>(
             db,
             &format!(
@@ -71,14 +84,7 @@ pub async fn inputs(
             vec![],
         )
         .await?;
-        for e in events {
-            if let (Some(input), Some(status)) = (
-                out.get_mut(&e.problem_id),
-                ProblemStatus::from_code(&e.to_status),
-            ) {
-                input.events.push((status, e.at));
-            }
-        }
+        gather(problems, events, &mut out);
     }
     Ok(out)
 }

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
             get(campaigns::list_campaigns).post(campaigns::create_campaign),
         )
         .route("/reports/half-year", get(reports::half_year))
+        .route("/bulletin", get(reports::bulletin))
         .route("/firms/{id}/visits", post(visits::create_visit))
         .route("/visits", get(visits::list_visits))
         .route("/problems", get(problems::list_problems))

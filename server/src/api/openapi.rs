@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "zhuqi API", description = "百人助百企 campaign data: firms, progress. Errors are application/problem+json."),
     paths(
-        problems::list_notifications, problems::mark_notification_read, reports::half_year, campaigns::list_campaigns, campaigns::create_campaign, firms::list_firms, firms::get_firm,
+        problems::list_notifications, problems::mark_notification_read, reports::bulletin, reports::half_year, campaigns::list_campaigns, campaigns::create_campaign, firms::list_firms, firms::get_firm,
         firms::create_firm, firms::update_firm, imports::import_firms, imports::import_coordinators, firms::export_firms,
         assignments::assign, assignments::firm_assignments, reports::get_progress, visits::create_visit, visits::list_visits,
         problems::list_problems, problems::transition, problems::confirm_call, problems::confirm_link

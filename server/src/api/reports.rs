@@ -111,3 +111,30 @@ pub(super) async fn half_year(
         Ok(Json(report).into_response())
     }
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct BulletinParams {
+    /// `2022-W40` or any day of the week; the campaign's latest week when absent.
+    pub week: Option<String>,
+    pub campaign: Option<String>,
+    /// `xlsx` for the workbook.
+    pub format: Option<String>,
+}
+
+/// The weekly 通报: units and regions ranked, the bottom three with their overdue problems.
+#[utoipa::path(get, path = "/api/v1/bulletin", params(BulletinParams),
+    responses((status = 200, body = domain::bulletin::Bulletin), (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
+              (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+pub(super) async fn bulletin(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Q(p): Q<BulletinParams>,
+) -> Result<Response, ApiError> {
+    let b =
+        domain::db::bulletin::week(&state.db, &caller, p.week.as_deref(), p.campaign.as_deref())
+            .await?;
+    if p.format.as_deref() == Some("xlsx") {
+        return Ok(crate::sheets::bulletin_file(&b)?);
+    }
+    Ok(Json(b).into_response())
+}
