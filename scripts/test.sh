@@ -36,7 +36,7 @@ if [ "${ZHUQI_SKIP_PG:-}" = "1" ]; then
   say "ZHUQI_SKIP_PG=1: skipping the PostgreSQL run"
 elif pg_isready -q -d "$TEST_PG_URL" 2>/dev/null || psql "$TEST_PG_URL" -qAtc 'select 1' >/dev/null 2>&1; then
   say "the same integration tests on PostgreSQL ($TEST_PG_URL)"
-  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain --test services --test problems --test import --test dashboard --test kpi --test live --test calendar --test problem_list --test reports --test supervisions --test rules --test notifications --test bulletin
+  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain --test services --test problems --test import --test dashboard --test kpi --test live --test calendar --test problem_list --test reports --test supervisions --test rules --test notifications --test bulletin --test tokens
   TEST_DATABASE_URL="$TEST_PG_URL" RUST_TEST_THREADS=1 $T cargo test -p zhuqi "${ROUTER_TESTS[@]}"
   TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p zhuqi "${OUTBOX_TESTS[@]}"
 else

@@ -226,3 +226,28 @@ mod email_tests {
         }
     }
 }
+
+/// Days an API token lasts unless its maker says otherwise.
+pub const TOKEN_DAYS: u32 = 90;
+/// The longest a token may last.
+pub const MAX_TOKEN_DAYS: u32 = 365;
+
+/// An API token as administrators list it (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TokenRow {
+    pub id: i32,
+    pub user_id: i32,
+    pub user_name: String,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl TokenRow {
+    /// Usable at `now`: not revoked, not expired.
+    pub fn is_live(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now
+    }
+}

@@ -14,6 +14,7 @@ mod m20261203_000008_working_calendar;
 mod m20261203_000009_report_notes;
 mod m20261203_000010_supervisions;
 mod m20261204_000011_rules_and_notifications;
+mod m20261204_000012_token_expiry;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_report_notes::Migration),
             Box::new(m20261203_000010_supervisions::Migration),
             Box::new(m20261204_000011_rules_and_notifications::Migration),
+            Box::new(m20261204_000012_token_expiry::Migration),
         ]
     }
 }

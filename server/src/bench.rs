@@ -422,9 +422,15 @@ pub async fn generate(
     )
     .await
     .map_err(|e| format!("{e:?}"))?;
-    let token = domain::db::accounts::create_token(db, &actor, "bench-office", "bench")
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let (token, _) = domain::db::accounts::create_token(
+        db,
+        &actor,
+        "bench-office",
+        "bench",
+        domain::auth::TOKEN_DAYS,
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
     eprintln!(
         "generated {firms} firms, {coordinators} coordinators, {visits} visits, {problems} problems in {:.1} s",
         started.elapsed().as_secs_f64()

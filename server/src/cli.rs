@@ -1,4 +1,5 @@
-//! The account commands of the CLI: `zhuqi user add|list`, `zhuqi token create`.
+//! The account commands of the CLI: `zhuqi user add|list|disable|enable`,
+//! `zhuqi token create|list|revoke`.
 
 use crate::config::{TokenCommand, UserCommand};
 use domain::db::audit::Actor;
@@ -71,17 +72,64 @@ pub async fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
             }
             Ok(())
         }
+        UserCommand::Disable { user } => active(db, &user, false).await,
+        UserCommand::Enable { user } => active(db, &user, true).await,
     }
+}
+
+async fn active(db: &Db, login: &str, on: bool) -> Result<(), String> {
+    let u = accounts::set_active(db, &Actor::system("cli"), login, on)
+        .await
+        .map_err(explain)?;
+    println!(
+        "user #{} {} {}",
+        u.id,
+        u.name,
+        if on { "enabled" } else { "disabled" }
+    );
+    Ok(())
 }
 
 pub async fn token(db: &Db, cmd: TokenCommand) -> Result<(), String> {
     match cmd {
-        TokenCommand::Create { user, name } => {
-            let token = accounts::create_token(db, &Actor::system("cli"), &user, &name)
+        TokenCommand::Create { user, name, days } => {
+            let (token, expires) =
+                accounts::create_token(db, &Actor::system("cli"), &user, &name, days)
+                    .await
+                    .map_err(explain)?;
+            println!("{token}");
+            eprintln!(
+                "Shown once: store it now. Use it as `Authorization: Bearer <token>`. It expires {}.",
+                expires.format("%Y-%m-%d %H:%M UTC")
+            );
+            Ok(())
+        }
+        TokenCommand::List => {
+            let now = chrono::Utc::now();
+            for t in accounts::list_tokens(db).await.map_err(explain)? {
+                let state = match (t.revoked_at, t.is_live(now)) {
+                    (Some(at), _) => format!("revoked {}", at.format("%Y-%m-%d")),
+                    (None, false) => "expired".to_owned(),
+                    (None, true) => "live".to_owned(),
+                };
+                println!(
+                    "{:>5}  {:<12} {:<16} last used {:<10} expires {}  {state}",
+                    t.id,
+                    t.user_name,
+                    t.name,
+                    t.last_used_at
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_else(|| "never".into()),
+                    t.expires_at.format("%Y-%m-%d"),
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            accounts::revoke_token(db, &Actor::system("cli"), &id)
                 .await
                 .map_err(explain)?;
-            println!("{token}");
-            eprintln!("Shown once: store it now. Use it as `Authorization: Bearer <token>`.");
+            println!("token #{id} revoked");
             Ok(())
         }
     }

@@ -123,6 +123,16 @@ pub enum UserCommand {
     },
     /// List the accounts.
     List,
+    /// Disable an account (phone or username): no login, its sessions and tokens stop working.
+    Disable {
+        #[arg(long)]
+        user: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        user: String,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -133,6 +143,16 @@ pub enum TokenCommand {
         user: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days until it expires (1–365).
+        #[arg(long, default_value_t = domain::auth::TOKEN_DAYS)]
+        days: u32,
+    },
+    /// List the tokens (never the tokens themselves): owner, name, last use, expiry, revocation.
+    List,
+    /// Revoke a token by its number (from `token list`).
+    Revoke {
+        #[arg(long)]
+        id: String,
     },
 }
 

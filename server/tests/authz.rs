@@ -280,6 +280,25 @@ async fn role_by_action_matrix() {
             401,
         ),
         (
+            // Checked before the account is looked up: the office learns it does not exist.
+            "fn disable user",
+            Box::new(|c, _| call("/api/set_user_active", "user_id=999999&active=0", c)),
+            [404, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn tokens",
+            Box::new(|c, _| call("/api/tokens", "", c)),
+            [200, 403, 403, 403],
+            401,
+        ),
+        (
+            "fn revoke token",
+            Box::new(|c, _| call("/api/revoke_token", "token_id=999999", c)),
+            [404, 403, 403, 403],
+            401,
+        ),
+        (
             "fn working rules",
             Box::new(|c, _| call("/api/rules", "", c)),
             [200, 200, 200, 200],
@@ -475,10 +494,15 @@ async fn logins_are_throttled_and_audited_with_one_message_for_all_failures() {
 async fn api_tokens_authenticate_and_are_stored_hashed() {
     let w = world().await;
     let app = app(&w.db);
-    let token =
-        accounts::create_token(&w.db.db, &Actor::system("test"), "coordinator", "phone app")
-            .await
-            .unwrap();
+    let (token, _) = accounts::create_token(
+        &w.db.db,
+        &Actor::system("test"),
+        "coordinator",
+        "phone app",
+        domain::auth::TOKEN_DAYS,
+    )
+    .await
+    .unwrap();
     let bearer = |t: &str| {
         Request::get("/api/v1/firms")
             .header(header::AUTHORIZATION, format!("Bearer {t}"))

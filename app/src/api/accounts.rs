@@ -110,6 +110,37 @@ pub async fn set_email(email: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The office disables (`active=0`) or enables (`active=1`) an account.
+#[server(endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: String, active: String) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::set_active_for(&ssr::db()?, &caller, &user_id, &active)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/users");
+    Ok(())
+}
+
+/// The API tokens, for the office.
+#[server(endpoint = "tokens")]
+pub async fn list_tokens() -> Result<Vec<domain::auth::TokenRow>, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::tokens_for(&ssr::db()?, &caller)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// The office revokes an API token.
+#[server(endpoint = "revoke_token")]
+pub async fn revoke_token(token_id: String) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::accounts::revoke_token_for(&ssr::db()?, &caller, &token_id)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/users");
+    Ok(())
+}
+
 #[server(endpoint = "users")]
 pub async fn list_users() -> Result<Vec<domain::auth::UserRow>, AppError> {
     let caller = ssr::caller().await?;

@@ -1,6 +1,9 @@
 //! 我的账号: change one's own password; 用户: the office resets passwords; 操作日志: the audit trail.
 
-use crate::api::{ChangePassword, ResetUserPassword, SetEmail, audit_trail, list_users, my_email};
+use crate::api::{
+    ChangePassword, ResetUserPassword, RevokeToken, SetEmail, SetUserActive, audit_trail,
+    list_tokens, list_users, my_email,
+};
 use crate::components::{AuditTable, ErrorBox, Loading};
 use crate::i18n::locale;
 use domain::K;
@@ -78,9 +81,19 @@ fn EmailForm() -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let l = locale();
     let query = use_query_map();
-    let users = Resource::new(|| (), |_| list_users());
+    let toggle = ServerAction::<SetUserActive>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let users = Resource::new(move || toggle.version().get(), |_| list_users());
+    let tokens = Resource::new(move || revoke.version().get(), |_| list_tokens());
     let action = ServerAction::<ResetUserPassword>::new();
-    let error = move || action.value().get().and_then(Result::err);
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| toggle.value().get().and_then(Result::err))
+            .or_else(|| revoke.value().get().and_then(Result::err))
+    };
     view! {
         <Title text=K::Users.t(l) />
         <section class="page users">
@@ -113,18 +126,73 @@ pub fn UsersPage() -> impl IntoView {
                                     <button type="submit" class="primary">{K::ResetPassword.t(l)}</button>
                                 </ActionForm>
                                 <table class="grid">
-                                    <thead><tr><th>"ID"</th><th>{K::ColFirm.t(l)}</th><th>{K::LoginName.t(l)}</th><th>{K::RoleUnit.t(l)}</th></tr></thead>
+                                    <thead><tr><th>"ID"</th><th>{K::ColFirm.t(l)}</th><th>{K::LoginName.t(l)}</th><th>{K::RoleUnit.t(l)}</th><th>{K::UserActive.t(l)}</th></tr></thead>
                                     <tbody>
                                         {rows.into_iter().map(|u| view! {
-                                            <tr>
+                                            <tr data-user=u.id>
                                                 <td>{u.id}</td>
                                                 <td>{u.name} " · " {Role::from_code(&u.role).map(|r| r.name(l)).unwrap_or_default()}</td>
                                                 <td>{u.phone} {u.username.map(|n| format!(" / {n}"))}</td>
                                                 <td>{u.member_unit.unwrap_or_default()}</td>
+                                                <td>
+                                                    {if u.active { K::UserEnabled.t(l) } else { K::UserDisabledState.t(l) }} " "
+                                                    <ActionForm action=toggle attr:class="inline">
+                                                        <input type="hidden" name="user_id" value=u.id />
+                                                        <input type="hidden" name="active" value={if u.active { "0" } else { "1" }} />
+                                                        <button type="submit" class="link">{if u.active { K::UserDisable.t(l) } else { K::UserEnable.t(l) }}</button>
+                                                    </ActionForm>
+                                                </td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            <h2>{K::TokensTitle.t(l)}</h2>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p class="notice empty">{K::TokensNone.t(l)}</p> }.into_any(),
+                        Ok(rows) => {
+                            let now = chrono::Utc::now();
+                            let day = |t: chrono::DateTime<chrono::Utc>| domain::clock::date_of(t).to_string();
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="grid" id="tokens">
+                                        <thead><tr>
+                                            <th>"ID"</th><th>{K::TokenOwner.t(l)}</th><th>{K::TokenName.t(l)}</th>
+                                            <th>{K::TokenLastUsed.t(l)}</th><th>{K::TokenExpires.t(l)}</th><th>{K::TokenState.t(l)}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {rows.into_iter().map(|t| {
+                                                let live = t.is_live(now);
+                                                let state = if t.revoked_at.is_some() { K::TokenRevoked } else if live { K::TokenLive } else { K::TokenExpired };
+                                                view! {
+                                                    <tr data-token=t.id>
+                                                        <td>{t.id}</td>
+                                                        <td>{t.user_name.clone()}</td>
+                                                        <td>{t.name.clone()}</td>
+                                                        <td>{t.last_used_at.map(day).unwrap_or_else(|| "—".into())}</td>
+                                                        <td>{day(t.expires_at)}</td>
+                                                        <td>
+                                                            {state.t(l)} " "
+                                                            {live.then(|| view! {
+                                                                <ActionForm action=revoke attr:class="inline">
+                                                                    <input type="hidden" name="token_id" value=t.id />
+                                                                    <button type="submit" class="link">{K::TokenRevoke.t(l)}</button>
+                                                                </ActionForm>
+                                                            })}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                             }.into_any()
                         }
                     }

@@ -410,26 +410,44 @@ fn sha256_hex(token: &str) -> String {
     super::sha256_hex(token.as_bytes())
 }
 
-/// Creates an API token for a user and returns it; only its hash is stored.
+/// When a token stops working: its stored expiry, or `TOKEN_DAYS` after it was made.
+fn expiry_of(t: &api_token::Model) -> chrono::DateTime<Utc> {
+    t.expires_at
+        .unwrap_or(t.created_at + Duration::days(i64::from(crate::auth::TOKEN_DAYS)))
+}
+
+/// Creates an API token for a user that lasts `days` (1 to `MAX_TOKEN_DAYS`) and returns it
+/// with its expiry; only its hash is stored. Audited.
 pub async fn create_token(
     db: &super::Db,
     actor: &Actor,
     login: &str,
     name: &str,
-) -> Result<String, Error> {
+    days: u32,
+) -> Result<(String, chrono::DateTime<Utc>), Error> {
+    if !(1..=crate::auth::MAX_TOKEN_DAYS).contains(&days) {
+        return Err(Error::Validation(vec![
+            FieldError::new("days", K::ErrOutOfRange)
+                .with("min", 1)
+                .with("max", crate::auth::MAX_TOKEN_DAYS),
+        ]));
+    }
     let target = find_by_login(db, login)
         .await?
         .ok_or(Error::not_found(K::EntityUser))?;
     let token = format!("zq_{}", super::random_hex(32));
+    let now = Utc::now();
+    let expires = now + Duration::days(i64::from(days));
     // Account events change no business figure: the figures' cache stays.
     let txn = super::Write::begin_quiet(db).await?;
     let row = api_token::ActiveModel {
         user_id: Set(target.id),
         name: Set(name.to_owned()),
         token_hash: Set(sha256_hex(&token)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        expires_at: Set(Some(expires)),
         ..Default::default()
     }
     .insert(&txn)
@@ -443,15 +461,18 @@ pub async fn create_token(
             entity_id: Some(row.id),
             firm_id: None,
             before: None,
-            after: Some(serde_json::json!({"user_id": target.id, "name": name})),
+            after: Some(
+                serde_json::json!({"user_id": target.id, "name": name, "expires_at": expires}),
+            ),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(token)
+    Ok((token, expires))
 }
 
-/// The user an API token belongs to, if the token is known, not revoked and its user active.
+/// The user an API token belongs to, if the token is known, not revoked, not expired and its
+/// user active.
 pub async fn user_for_token(
     db: &impl ConnectionTrait,
     token: &str,
@@ -465,7 +486,157 @@ pub async fn user_for_token(
     else {
         return Ok(None);
     };
+    if expiry_of(&row) <= Utc::now() {
+        return Ok(None);
+    }
     load_user(db, row.user_id).await
+}
+
+/// Every API token, newest first (for administrators; never the tokens themselves).
+pub async fn list_tokens(db: &impl ConnectionTrait) -> Result<Vec<crate::auth::TokenRow>, Error> {
+    let tokens = api_token::Entity::find()
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await?;
+    let users: std::collections::HashMap<i32, String> = user::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(tokens
+        .into_iter()
+        .map(|t| crate::auth::TokenRow {
+            id: t.id,
+            user_id: t.user_id,
+            user_name: users.get(&t.user_id).cloned().unwrap_or_default(),
+            name: t.name.clone(),
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            expires_at: expiry_of(&t),
+            revoked_at: t.revoked_at,
+        })
+        .collect())
+}
+
+/// Revokes an API token (`id` as typed); a revoked one is a 409. Audited.
+pub async fn revoke_token(db: &super::Db, actor: &Actor, id: &str) -> Result<(), Error> {
+    let id = super::parse_id("token_id", id)?;
+    let txn = super::Write::begin_quiet(db).await?;
+    let row = api_token::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::not_found(K::EntityToken))?;
+    if row.revoked_at.is_some() {
+        return Err(Error::Conflict(FieldError::new(
+            "token_id",
+            K::ErrTokenRevoked,
+        )));
+    }
+    let mut active: api_token::ActiveModel = row.clone().into();
+    active.revoked_at = Set(Some(Utc::now()));
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "revoke",
+            entity: "api_token",
+            entity_id: Some(id),
+            firm_id: None,
+            before: Some(serde_json::json!({"user_id": row.user_id, "name": row.name})),
+            after: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables or enables an account (by phone or username). A disabled account cannot log in,
+/// its open sessions end at their next request and its tokens stop working. Audited.
+pub async fn set_active(
+    db: &super::Db,
+    actor: &Actor,
+    login: &str,
+    active: bool,
+) -> Result<CurrentUserRow, Error> {
+    let txn = super::Write::begin_quiet(db).await?;
+    let model = find_by_login(&txn, login)
+        .await?
+        .ok_or(Error::not_found(K::EntityUser))?;
+    let before = model.active;
+    let mut row: user::ActiveModel = model.clone().into();
+    row.active = Set(active);
+    row.updated_at = Set(Utc::now());
+    row.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: if active { "enable" } else { "disable" },
+            entity: "user",
+            entity_id: Some(model.id),
+            firm_id: None,
+            before: Some(serde_json::json!({"active": before})),
+            after: Some(serde_json::json!({"active": active})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CurrentUserRow {
+        id: model.id,
+        name: model.name,
+        active,
+    })
+}
+
+/// The use case "the office disables or enables an account" from the users page (`active`:
+/// `1` or `0`); the office cannot disable itself.
+pub async fn set_active_for(
+    db: &super::Db,
+    caller: &Caller,
+    user_id: &str,
+    active: &str,
+) -> Result<CurrentUserRow, Error> {
+    caller.require(&[Role::Office])?;
+    let id = super::parse_id("user_id", user_id)?;
+    let on = match active.trim() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(Error::field("active", K::ErrBadId)),
+    };
+    if id == caller.id && !on {
+        return Err(Error::field("user_id", K::ErrNotYourself));
+    }
+    let target = user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityUser))?;
+    set_active(db, &Actor::of(caller), &target.phone, on).await
+}
+
+/// The office's list of API tokens.
+pub async fn tokens_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+) -> Result<Vec<crate::auth::TokenRow>, Error> {
+    caller.require(&[Role::Office])?;
+    list_tokens(db).await
+}
+
+/// The use case "the office revokes an API token" from the users page.
+pub async fn revoke_token_for(db: &super::Db, caller: &Caller, id: &str) -> Result<(), Error> {
+    caller.require(&[Role::Office])?;
+    revoke_token(db, &Actor::of(caller), id).await
+}
+
+/// Who `set_active` changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentUserRow {
+    pub id: i32,
+    pub name: String,
+    pub active: bool,
 }
 
 #[cfg(test)]
