@@ -50,14 +50,26 @@ pub async fn start_session(
     Ok(())
 }
 
+/// The client's address: what the server put on the request (behind a trusted proxy, the
+/// address the proxy saw), else the connection's peer.
+pub fn client_addr(parts: &http::request::Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<domain::auth::ClientAddr>()
+        .map(|a| a.0.clone())
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+}
+
 /// The one extractor of the [`Caller`]: every entry point (server functions behind the pages and
 /// their plain form posts, the JSON API, multipart uploads) reads who is calling through it. A
-/// bearer token wins over the session cookie; the client address is the peer's.
+/// bearer token wins over the session cookie; the client address is [`client_addr`]'s.
 pub async fn caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Error> {
-    let client_addr = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    let client_addr = client_addr(parts);
     let user = match parts.headers.get(http::header::AUTHORIZATION) {
         Some(auth) => {
             let token = auth

@@ -251,3 +251,8 @@ impl TokenRow {
         self.revoked_at.is_none() && self.expires_at > now
     }
 }
+
+/// The client's address as the server determined it (behind a trusted proxy, the address the
+/// proxy saw), put on each request for the login throttle and the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub String);

@@ -202,7 +202,12 @@ pub struct Config {
     /// Where uploaded photos and visit sheets are stored.
     #[arg(long, env = "ZHUQI_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: std::path::PathBuf,
-    /// Served over HTTPS (behind a TLS proxy): Secure cookies and HSTS.
+    /// Proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For / Forwarded
+    /// headers name the client; from anyone else the headers are ignored.
+    #[arg(long, env = "ZHUQI_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: String,
+    /// Served over HTTPS (behind a TLS proxy): Secure cookies and HSTS. A ZHUQI_PUBLIC_URL
+    /// starting with https:// does the same.
     #[arg(long, env = "ZHUQI_SECURE_COOKIES", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub secure_cookies: bool,
     /// With `serve`: load the demo province first if the database holds no firms yet.

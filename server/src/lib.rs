@@ -6,6 +6,7 @@ pub mod auth;
 #[cfg(feature = "demo")]
 pub mod bench;
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod outbox;
 pub mod session_store;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub db: Db,
     /// Served over HTTPS: cookies get the Secure flag and responses HSTS.
     pub secure_cookies: bool,
+    /// Proxies whose forwarding headers name the client (see `client_ip`).
+    pub trusted_proxies: client_ip::TrustedProxies,
     /// Where uploaded photos and visit sheets are kept.
     pub data_dir: std::path::PathBuf,
     /// Dashboards computed at the current data version (see `domain::db::dashboard::Cache`).
@@ -53,6 +56,7 @@ impl AppState {
             leptos_options,
             db,
             secure_cookies: false,
+            trusted_proxies: Default::default(),
             data_dir: "data".into(),
             dashboard_cache: Default::default(),
         }
@@ -72,8 +76,16 @@ pub fn router(state: AppState) -> Router {
     let data_dir = state.data_dir.clone();
     let dashboard_cache = state.dashboard_cache.clone();
     let options = state.leptos_options.clone();
+    let proxies = state.trusted_proxies.clone();
+    // Over HTTPS the cookie takes the __Host- prefix: the browser then only accepts it Secure,
+    // for the whole site and from this host.
+    let cookie = if state.secure_cookies {
+        "__Host-zhuqi_session"
+    } else {
+        "zhuqi_session"
+    };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("zhuqi_session")
+        .with_name(cookie)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.secure_cookies)
@@ -163,6 +175,23 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(
+            move |mut req: axum::extract::Request, next: axum::middleware::Next| {
+                let proxies = proxies.clone();
+                async move {
+                    let peer = req
+                        .extensions()
+                        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                        .map(|c| c.0.ip());
+                    if let Some(peer) = peer {
+                        let client = proxies.client(peer, req.headers());
+                        req.extensions_mut()
+                            .insert(domain::auth::ClientAddr(client.to_string()));
+                    }
+                    next.run(req).await
+                }
+            },
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -391,7 +420,12 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
     let app = router(AppState {
         leptos_options,
         db,
-        secure_cookies: config.secure_cookies,
+        secure_cookies: config.secure_cookies
+            || config
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+        trusted_proxies: client_ip::TrustedProxies::parse(&config.trusted_proxies)?,
         data_dir: config.data_dir.clone(),
         dashboard_cache: Default::default(),
     });

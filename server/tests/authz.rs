@@ -1030,3 +1030,63 @@ async fn only_the_office_imports_calendar_days() {
     assert!(cal.is_working_day(date("2027-02-06"), None));
     assert!(!cal.is_working_day(date("2027-01-01"), None));
 }
+
+/// Behind a trusted proxy the address the proxy saw is the client's (for the throttle and the
+/// audit trail); from any other peer its forwarding headers are ignored. Over HTTPS the session
+/// cookie takes the __Host- prefix.
+#[tokio::test]
+async fn the_client_address_comes_from_trusted_proxies_only() {
+    let w = world().await;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("zhuqi")
+        .site_root("target/site")
+        .build();
+    let mut state = AppState::new(leptos_options, w.db.db.clone());
+    state.trusted_proxies = zhuqi::client_ip::TrustedProxies::parse("10.0.0.0/8").unwrap();
+    state.secure_cookies = true;
+    let app = router(state);
+    for (peer, forwarded, seen) in [
+        (
+            "10.0.0.1:40000",
+            "198.51.100.77, 203.0.113.9",
+            "203.0.113.9",
+        ),
+        ("192.0.2.50:40000", "203.0.113.9", "192.0.2.50"),
+    ] {
+        let mut req = call(
+            "/api/login",
+            &format!(
+                "login=coordinator&password={}&next=%2F",
+                PASSWORD.replace(' ', "+")
+            ),
+            None,
+        );
+        req.headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().unwrap());
+        req.extensions_mut().insert(axum::extract::ConnectInfo(
+            peer.parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        let r = send(&app, req).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let cookie = r
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("__Host-zhuqi_session="))
+            .unwrap_or_else(|| panic!("no __Host- cookie"))
+            .to_owned();
+        assert!(
+            cookie.contains("Secure") && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        let entry = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("login"))
+            .order_by_desc(audit_log::Column::Id)
+            .one(&*w.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.client_addr.as_deref(), Some(seen), "peer {peer}");
+    }
+}

@@ -27,11 +27,7 @@ pub fn db() -> Result<Db, AppError> {
 }
 
 pub fn client_addr() -> Option<String> {
-    use_context::<http::request::Parts>().and_then(|p| {
-        p.extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-    })
+    use_context::<http::request::Parts>().and_then(|p| crate::session::client_addr(&p))
 }
 
 pub async fn session() -> Result<tower_sessions::Session, AppError> {

@@ -113,11 +113,11 @@ pub(super) async fn confirm_call(
     responses((status = 204), (status = 409, body = ProblemDetails, content_type = "application/problem+json")), security(()))]
 pub(super) async fn confirm_link(
     State(state): State<AppState>,
-    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    peer: Option<axum::Extension<domain::auth::ClientAddr>>,
     Path(token): Path<String>,
     J(body): J<ConfirmationRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let addr = peer.map(|c| c.0.0.ip().to_string());
+    let addr = peer.map(|c| c.0.0);
     let form = body.into_form(String::new(), String::new());
     domain::db::problems::record_link_answer(&state.db, &token, &form, addr).await?;
     Ok(StatusCode::NO_CONTENT)
