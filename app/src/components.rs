@@ -50,6 +50,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="main">
                 <Suspense>
                     {move || Suspend::new(async move {
+                        // Both in one Suspend: a second Suspense nested in the header does not
+                        // hydrate reliably (the page below was rendered twice).
+                        let unread_count = unread.await.unwrap_or(0);
                         me.await.ok().flatten().map(|user| {
                             let office = user.is(Role::Office);
                             view! {
@@ -73,13 +76,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 })}
                                 <a href="/notifications" class="bell" id="notifications-link">
                                     {K::NavNotifications.t(l)}
-                                    <Suspense>
-                                        {move || Suspend::new(async move {
-                                            unread.await.ok().filter(|n| *n > 0).map(|n| view! {
-                                                " " <span class="count" id="unread-count" aria-label=K::NotificationsUnread.fill(l, &[("n", n.to_string())])>{n}</span>
-                                            })
-                                        })}
-                                    </Suspense>
+                                    {(unread_count > 0).then(|| view! {
+                                        " " <span class="count" id="unread-count" aria-label=K::NotificationsUnread.fill(l, &[("n", unread_count.to_string())])>{unread_count}</span>
+                                    })}
                                 </a>
                                 <a href="/account" class="who" id="who">{user.name.clone()} " · " {user.role.name(l)}</a>
                                 <ActionForm action=logout attr:class="logout">
