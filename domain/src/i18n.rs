@@ -631,6 +631,8 @@ catalog! {
     NotificationsMarkAll => "全部标为已读", "Mark all read";
     NotificationsNew => "未读", "New";
     NotificationsOpen => "查看并处理", "Open";
+    MailSubject => "【助企】{subject}", "[zhuqi] {subject}";
+    MailBody => "{name}：\n\n{text}\n\n{link}\n\n— 助企 · 百人助百企\n", "{name},\n\n{text}\n\n{link}\n\n— zhuqi\n";
     NoticeRouted => "新交办问题：{firm} 反映的问题已交办给您单位，请及时签收办理。", "New problem: {firm}'s problem was routed to your unit; claim it and act.";
     NoticeResponded => "{firm} 的问题承办单位已答复，请跟进。", "The unit answered {firm}'s problem; follow it up.";
     NoticeClosed => "{firm} 的问题已办结，请在时限内回访企业确认。", "{firm}'s problem was closed; call the firm back to confirm in time.";

@@ -45,13 +45,14 @@ impl Default for WorkingRules {
     }
 }
 
-/// The allowed range of each rule: (field, least, most).
-const LIMITS: [(&str, u32, u32); 5] = [
-    ("claim_hours", 1, 80),
-    ("conclude_days", 1, 120),
-    ("callback_days", 1, 60),
-    ("remind_before_days", 0, 30),
-    ("escalate_after_days", 0, 120),
+/// Each rule's field, label and allowed range (least, most), in the form's order: the page's
+/// inputs and the check below both read it.
+pub const LIMITS: [(&str, K, u32, u32); 5] = [
+    ("claim_hours", K::RuleClaimHours, 1, 80),
+    ("conclude_days", K::RuleConcludeDays, 1, 120),
+    ("callback_days", K::RuleCallbackDays, 1, 60),
+    ("remind_before_days", K::RuleRemindBefore, 0, 30),
+    ("escalate_after_days", K::RuleEscalateAfter, 0, 120),
 ];
 
 /// The rules as the office types them.
@@ -75,18 +76,22 @@ impl RulesForm {
         }
     }
 
-    /// Every field a whole number in its range; all bad fields are reported at once.
-    pub fn validate(&self) -> Result<WorkingRules, Error> {
-        let raw = [
+    /// The typed values in `LIMITS` order.
+    pub fn values(&self) -> [&str; 5] {
+        [
             &self.claim_hours,
             &self.conclude_days,
             &self.callback_days,
             &self.remind_before_days,
             &self.escalate_after_days,
-        ];
+        ]
+    }
+
+    /// Every field a whole number in its range; all bad fields are reported at once.
+    pub fn validate(&self) -> Result<WorkingRules, Error> {
         let mut values = [0u32; 5];
         let mut errors = Vec::new();
-        for (i, ((field, least, most), raw)) in LIMITS.iter().zip(raw).enumerate() {
+        for (i, ((field, _, least, most), raw)) in LIMITS.iter().zip(self.values()).enumerate() {
             match raw
                 .trim()
                 .parse::<u32>()

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use domain::db::Db;
 use domain::db::notifications::{self as outbox, Channel, Outgoing};
+use domain::{K, Locale};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
@@ -179,14 +180,18 @@ async fn send(channels: &Channels, channel: Channel, item: &Outgoing) -> Result<
                     .parse()
                     .map_err(|e| format!("recipient address: {e}"))?,
             );
-            let body = format!(
-                "{}：\n\n{text}\n\n{link}\n\n— 助企 · 百人助百企\n",
-                item.user_name
+            let body = K::MailBody.fill(
+                Locale::Zh,
+                &[
+                    ("name", item.user_name.clone()),
+                    ("text", text.clone()),
+                    ("link", link.clone()),
+                ],
             );
             let message = Message::builder()
                 .from(from.clone())
                 .to(to)
-                .subject(format!("【助企】{}", subject_of(&text)))
+                .subject(K::MailSubject.fill(Locale::Zh, &[("subject", subject_of(&text))]))
                 // A stable id per notification: a receiver can drop a copy sent again after a
                 // crash between the send and its record.
                 .message_id(Some(format!(

@@ -52,21 +52,9 @@ pub async fn mark_read(id: String, #[server(default)] go: String) -> Result<u64,
 #[server(endpoint = "rules")]
 pub async fn working_rules() -> Result<domain::notice::RulesView, AppError> {
     let caller = ssr::caller().await?;
-    let db = ssr::db()?;
-    let rules = domain::db::rules::get(&db).await.map_err(ssr::fail)?;
-    let can_edit = caller.role == domain::auth::Role::Office;
-    let deliveries = if can_edit {
-        domain::db::notifications::delivery_counts(&db)
-            .await
-            .map_err(ssr::fail)?
-    } else {
-        Vec::new()
-    };
-    Ok(domain::notice::RulesView {
-        rules,
-        can_edit,
-        deliveries,
-    })
+    domain::db::rules::view(&ssr::db()?, &caller)
+        .await
+        .map_err(ssr::fail)
 }
 
 /// The office changes the working rules.

@@ -6,7 +6,7 @@ use crate::api::{SaveRules, working_rules};
 use crate::components::{ErrorBox, Loading};
 use crate::i18n::locale;
 use domain::K;
-use domain::rules::RulesForm;
+use domain::rules::{LIMITS, RulesForm};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,13 +38,11 @@ pub fn RulesPage() -> impl IntoView {
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                         Ok(v) => {
                             let form = RulesForm::of(&v.rules);
-                            let fields = [
-                                ("claim_hours", K::RuleClaimHours, form.claim_hours.clone(), 1, 80),
-                                ("conclude_days", K::RuleConcludeDays, form.conclude_days.clone(), 1, 120),
-                                ("callback_days", K::RuleCallbackDays, form.callback_days.clone(), 1, 60),
-                                ("remind_before_days", K::RuleRemindBefore, form.remind_before_days.clone(), 0, 30),
-                                ("escalate_after_days", K::RuleEscalateAfter, form.escalate_after_days.clone(), 0, 120),
-                            ];
+                            let fields: Vec<(&'static str, K, String, u32, u32)> = LIMITS
+                                .iter()
+                                .zip(form.values())
+                                .map(|((name, label, min, max), value)| (*name, *label, value.to_owned(), *min, *max))
+                                .collect();
                             let editable = v.can_edit;
                             let deliveries = v.deliveries.clone();
                             view! {

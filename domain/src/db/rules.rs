@@ -95,3 +95,23 @@ pub async fn set(db: &Db, caller: &Caller, form: &RulesForm) -> Result<WorkingRu
     })
     .await
 }
+
+/// The rules page: the rules for everyone signed in; the office, which may change them, also
+/// sees how the notification outbox is doing.
+pub async fn view(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+) -> Result<crate::notice::RulesView, Error> {
+    let rules = get(db).await?;
+    let can_edit = caller.role == Role::Office;
+    let deliveries = if can_edit {
+        super::notifications::delivery_counts(db).await?
+    } else {
+        Vec::new()
+    };
+    Ok(crate::notice::RulesView {
+        rules,
+        can_edit,
+        deliveries,
+    })
+}
