@@ -43,6 +43,7 @@ module.exports = defineConfig({
       LEPTOS_SITE_ROOT: 'target/site',
       LEPTOS_OUTPUT_NAME: 'zhuqi',
       RUST_LOG: 'warn',
+      ZHUQI_DEMO_KEEP_PASSWORDS: '1',
     },
   },
 });

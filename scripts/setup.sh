@@ -28,6 +28,8 @@ if [ "${1:-}" = "test" ]; then
   for pkg in chromium fonts-noto-cjk poppler-utils python3-venv; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
+  # pg_dump and pg_restore, for the backup round trip on PostgreSQL.
+  command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} from Debian"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -23,8 +23,9 @@ cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features 
 # run side by side, each on its own tokio runtime in one process, a server-rendered page now and
 # then waits forever (seen before and after the area split; the server itself runs one runtime).
 ROUTER_TESTS=(--test http --test authz)
-# The outbox against a real SMTP server (aiosmtpd from .venv-test) and an HTTP receiver.
-OUTBOX_TESTS=(--test outbox)
+# The outbox against a real SMTP server (aiosmtpd from .venv-test) and an HTTP receiver; the
+# backup → restore round trip (VACUUM INTO; on PostgreSQL pg_dump and pg_restore).
+OUTBOX_TESTS=(--test outbox --test backup)
 
 say "unit and integration tests on SQLite"
 $T cargo test -p domain -p migration
@@ -36,7 +37,7 @@ if [ "${ZHUQI_SKIP_PG:-}" = "1" ]; then
   say "ZHUQI_SKIP_PG=1: skipping the PostgreSQL run"
 elif pg_isready -q -d "$TEST_PG_URL" 2>/dev/null || psql "$TEST_PG_URL" -qAtc 'select 1' >/dev/null 2>&1; then
   say "the same integration tests on PostgreSQL ($TEST_PG_URL)"
-  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain --test services --test problems --test import --test dashboard --test kpi --test live --test calendar --test problem_list --test reports --test supervisions --test rules --test notifications --test bulletin --test tokens
+  TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p domain --test services --test problems --test import --test dashboard --test kpi --test live --test calendar --test problem_list --test reports --test supervisions --test rules --test notifications --test bulletin --test tokens --test security
   TEST_DATABASE_URL="$TEST_PG_URL" RUST_TEST_THREADS=1 $T cargo test -p zhuqi "${ROUTER_TESTS[@]}"
   TEST_DATABASE_URL="$TEST_PG_URL" $T cargo test -p zhuqi "${OUTBOX_TESTS[@]}"
 else

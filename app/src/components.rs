@@ -72,6 +72,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {office.then(|| view! {
                                     <a href="/rules">{K::NavRules.t(l)}</a>
                                     <a href="/users">{K::Users.t(l)}</a>
+                                    <a href="/security">{K::NavSecurity.t(l)}</a>
                                     <a href="/audit">{K::Audit.t(l)}</a>
                                 })}
                                 <a href="/notifications" class="bell" id="notifications-link">
@@ -309,4 +310,11 @@ pub fn StageClocks(clocks: domain::rules::ProblemClocks) -> impl IntoView {
             </details>
         }
     })
+}
+
+/// A moment as the campaign's people read it: Beijing time, to the minute.
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&domain::clock::beijing())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }

@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=pages::account::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/security") view=pages::security::SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=pages::account::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/problems") view=pages::problem_list::ProblemListPage ssr=SsrMode::Async />
                     <Route path=path!("/queue") view=pages::problems::QueuePage ssr=SsrMode::Async />

@@ -1,34 +1,23 @@
 //! Logged-in sessions, shared by the pages' server functions and the server's guards. The
-//! session stores only the user id and the login time; the user is loaded fresh each request,
-//! so a deactivated account stops working at once.
+//! session cookie's data holds the user id and the key of the session's row; the row and the
+//! user are read fresh each request, so an ended session or a disabled account stops at once.
 
-use chrono::Utc;
 use domain::Error;
 use domain::auth::{Caller, CurrentUser};
+use domain::db::sessions::{self, SessionUser};
 use domain::db::{Db, accounts};
 use tower_sessions::Session;
 
 pub const SESSION_USER: &str = "user_id";
-pub const SESSION_LOGIN_AT: &str = "login_at";
-/// A session ends after this long even when in use (the idle limit is set on the session layer).
-pub const ABSOLUTE_LIFETIME_HOURS: i64 = 12;
+/// The random key whose hash names the session's row (`domain::db::sessions`).
+pub const SESSION_KEY: &str = "session_key";
 
-/// The logged-in user of a session, or None (and the session is cleared) when the session is
-/// past its absolute lifetime or the user was deactivated.
-pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
-    let user_id = session.get::<i32>(SESSION_USER).await.ok().flatten()?;
-    let login_at = session
-        .get::<i64>(SESSION_LOGIN_AT)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(0);
-    if Utc::now().timestamp() - login_at > ABSOLUTE_LIFETIME_HOURS * 3600 {
-        let _ = session.flush().await;
-        return None;
-    }
-    match accounts::load_user(db, user_id).await {
-        Ok(Some(user)) => Some(user),
+/// The live session's user, or None (and the session is cleared) when the session was ended,
+/// is past its absolute lifetime, or the user was disabled.
+pub async fn session_state(db: &Db, session: &Session) -> Option<SessionUser> {
+    let key = session.get::<String>(SESSION_KEY).await.ok().flatten()?;
+    match sessions::resolve(db, &key).await {
+        Ok(Some(state)) => Some(state),
         Ok(None) => {
             let _ = session.flush().await;
             None
@@ -37,17 +26,30 @@ pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
     }
 }
 
-/// Starts a logged-in session: a new session id (no fixation), the user and the login time.
+/// The logged-in user of a session, whether or not they still must change their password.
+pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
+    session_state(db, session).await.map(|s| s.user)
+}
+
+/// Starts a logged-in session: a new session id (no fixation), the user and the key of the
+/// session's row, which the login opened.
 pub async fn start_session(
     session: &Session,
     user: &CurrentUser,
+    key: &str,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(SESSION_USER, user.id).await?;
-    session
-        .insert(SESSION_LOGIN_AT, Utc::now().timestamp())
-        .await?;
+    session.insert(SESSION_KEY, key.to_owned()).await?;
     Ok(())
+}
+
+/// Ends a session: its row, then the cookie's data.
+pub async fn end_session(db: &Db, session: &Session) {
+    if let Ok(Some(key)) = session.get::<String>(SESSION_KEY).await {
+        let _ = sessions::close(db, &key).await;
+    }
+    let _ = session.flush().await;
 }
 
 /// The client's address: what the server put on the request (behind a trusted proxy, the
@@ -67,26 +69,60 @@ pub fn client_addr(parts: &http::request::Parts) -> Option<String> {
 
 /// The one extractor of the [`Caller`]: every entry point (server functions behind the pages and
 /// their plain form posts, the JSON API, multipart uploads) reads who is calling through it. A
-/// bearer token wins over the session cookie; the client address is [`client_addr`]'s.
+/// bearer token wins over the session cookie; the client address is [`client_addr`]'s. A user
+/// who must set a new password is refused everything but that ([`caller_changing_password`]).
 pub async fn caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Error> {
+    let (caller, must_change) = caller_state(db, parts).await?;
+    if must_change {
+        return Err(Error::PasswordChangeRequired);
+    }
+    Ok(caller)
+}
+
+/// The caller for the few actions allowed while a new password is due: changing it, logging
+/// out, the header's name. Also returns the session's id (None for a bearer token).
+pub async fn caller_changing_password(
+    db: &Db,
+    parts: &http::request::Parts,
+) -> Result<(Caller, Option<i32>), Error> {
     let client_addr = client_addr(parts);
-    let user = match parts.headers.get(http::header::AUTHORIZATION) {
+    if parts.headers.contains_key(http::header::AUTHORIZATION) {
+        return caller(db, parts).await.map(|c| (c, None));
+    }
+    let state = match parts.extensions.get::<Session>() {
+        Some(session) => session_state(db, session).await,
+        None => {
+            tracing::error!("no session layer in front of a handler that needs the caller");
+            return Err(Error::Internal);
+        }
+    };
+    state
+        .map(|s| (Caller::new(s.user, client_addr), Some(s.session_id)))
+        .ok_or(Error::Unauthorized)
+}
+
+async fn caller_state(db: &Db, parts: &http::request::Parts) -> Result<(Caller, bool), Error> {
+    let client_addr = client_addr(parts);
+    let (user, must_change) = match parts.headers.get(http::header::AUTHORIZATION) {
         Some(auth) => {
             let token = auth
                 .to_str()
                 .ok()
                 .and_then(|a| a.strip_prefix("Bearer "))
                 .ok_or(Error::Unauthorized)?;
-            accounts::user_for_token(db, token).await?
+            (accounts::user_for_token(db, token).await?, false)
         }
         None => match parts.extensions.get::<Session>() {
-            Some(session) => session_user(db, session).await,
+            Some(session) => match session_state(db, session).await {
+                Some(s) => (Some(s.user), s.must_change_password),
+                None => (None, false),
+            },
             None => {
                 tracing::error!("no session layer in front of a handler that needs the caller");
                 return Err(Error::Internal);
             }
         },
     };
-    user.map(|u| Caller::new(u, client_addr))
+    user.map(|u| (Caller::new(u, client_addr), must_change))
         .ok_or(Error::Unauthorized)
 }

@@ -2,7 +2,7 @@
 //! depend on data — a coordinator's own firms, a unit's own problems — are checked in
 //! `db::access` against the database.
 
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 use crate::i18n::{K, Locale};
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +47,11 @@ impl Role {
         self.label().t(locale)
     }
 }
+
+/// Who administers security: the policy, unlocking accounts, other users' sessions.
+pub const SECURITY_ADMINS: &[Role] = &[Role::Office];
+/// Who administers accounts: creating, disabling, resetting passwords, API tokens.
+pub const ACCOUNT_ADMINS: &[Role] = &[Role::Office];
 
 /// The person behind a request, as loaded from the database for that request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,26 +119,6 @@ pub struct UserRow {
     pub active: bool,
 }
 
-pub const MIN_PASSWORD: usize = 10;
-pub const MAX_PASSWORD: usize = 128;
-
-/// The password policy: long rather than complex (NIST SP 800-63B), and not a trivial repeat.
-pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD {
-        return Err(FieldError::new(field, K::ErrPasswordShort).with("min", MIN_PASSWORD));
-    }
-    if n > MAX_PASSWORD {
-        return Err(FieldError::new(field, K::ErrTooLong).with("max", MAX_PASSWORD));
-    }
-    let mut chars = password.chars();
-    let first = chars.next();
-    if chars.all(|c| Some(c) == first) {
-        return Err(FieldError::new(field, K::ErrPasswordWeak));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,20 +138,6 @@ mod tests {
         assert_eq!(leader.require(&[Role::Office]), Err(Error::Forbidden));
         assert!(leader.require(&[Role::Office, Role::Leader]).is_ok());
         assert!(leader.sees_all_firms());
-    }
-
-    #[test]
-    fn password_policy() {
-        assert!(check_new_password("p", "correct horse").is_ok());
-        assert_eq!(
-            check_new_password("p", "short").map_err(|e| e.key),
-            Err(K::ErrPasswordShort)
-        );
-        assert_eq!(
-            check_new_password("p", "aaaaaaaaaaaa").map_err(|e| e.key),
-            Err(K::ErrPasswordWeak)
-        );
-        assert!(check_new_password("p", &"x".repeat(129)).is_err());
     }
 }
 

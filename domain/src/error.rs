@@ -53,6 +53,12 @@ pub enum Error {
     /// Too many attempts (logins): try again later.
     #[error("too many requests")]
     Throttled,
+    /// Too many failed logins: the account is locked for `minutes` (or until unlocked).
+    #[error("locked")]
+    Locked { minutes: u32 },
+    /// The user must set a new password (set by an administrator, or expired) before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("conflict: {0:?}")]
     Conflict(FieldError),
     /// The database is unreachable or too busy to take the change now (after retries): nothing
@@ -86,6 +92,8 @@ impl Error {
             Error::Unauthorized => 401,
             Error::Forbidden => 403,
             Error::Throttled => 429,
+            Error::Locked { .. } => 423,
+            Error::PasswordChangeRequired => 403,
             Error::Conflict(_) => 409,
             Error::Unavailable | Error::Busy => 503,
             Error::Internal => 500,
@@ -105,6 +113,10 @@ impl Error {
             Error::Unauthorized => K::ErrLoginRequired.t(locale).to_owned(),
             Error::Forbidden => K::ErrForbidden.t(locale).to_owned(),
             Error::Throttled => K::LoginThrottled.t(locale).to_owned(),
+            Error::Locked { minutes } => {
+                K::LoginLocked.fill(locale, &[("minutes", minutes.to_string())])
+            }
+            Error::PasswordChangeRequired => K::ErrPasswordChangeRequired.t(locale).to_owned(),
             Error::Conflict(e) => e.text(locale),
             Error::Unavailable | Error::Busy => K::ErrUnavailable.t(locale).to_owned(),
             Error::Internal => K::ErrInternal.t(locale).to_owned(),

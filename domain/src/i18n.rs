@@ -495,6 +495,7 @@ catalog! {
     ReportPeriodRange => "{period}（{from} 至 {to}）", "{period} ({from} to {to})";
     EntityFirm => "企业", "Firm";
     EntityUser => "用户", "User";
+    EntitySession => "会话", "Session";
     EntityVisit => "走访记录", "Visit";
     EntityProblem => "问题", "Problem";
     EntityCampaign => "活动", "Campaign";
@@ -712,6 +713,44 @@ catalog! {
     NotifyEmailSaved => "通知邮箱已保存。", "The address was saved.";
     ErrBadWeek => "周次格式应为 2022-W40 或日期", "Write the week as 2022-W40 or a date";
     FileBulletin => "工作通报_{week}", "bulletin_{week}";
+
+    // Security policy (等保 level 3)
+    SecurityTitle => "安全策略", "Security policy";
+    SecurityLead => "登录锁定、密码有效期、同时在线会话数和审计日志保存期限。修改均记入操作日志。", "Lock-out, password age, concurrent sessions and how long the audit trail is kept. Every change is audited.";
+    PolicyLockFailures => "连续登录失败锁定次数", "Failed logins that lock an account";
+    PolicyLockMinutes => "锁定时长（分钟）", "Lock duration (minutes)";
+    PolicyPasswordAge => "密码有效期（天）", "Password maximum age (days)";
+    PolicyMaxSessions => "每个账号同时在线会话数", "Concurrent sessions per account";
+    PolicyAuditRetention => "审计日志保存期限（天，不少于 180）", "Keep audit entries for (days, at least 180)";
+    PolicySaved => "安全策略已保存。", "The security policy was saved.";
+    ErrPasswordClasses => "密码须包含大写字母、小写字母、数字、符号中的至少三类", "Use at least three of: upper case, lower case, digits, symbols";
+    ErrPasswordPersonal => "密码不能包含手机号、姓名或用户名", "The password may not contain your phone number, name or username";
+    ErrPasswordCommon => "该密码过于常见（在常用/泄露密码库中），请换一个", "This password is too common (it is on a list of common or breached passwords)";
+    ErrPasswordReused => "不能使用最近 {n} 次用过的密码", "You cannot reuse one of your last {n} passwords";
+    PasswordRulesHint => "至少 12 位，含大写字母、小写字母、数字、符号中的三类；不含手机号、姓名；不能是常用密码或最近 5 次用过的密码。", "At least 12 characters with three of upper case, lower case, digits and symbols; not your phone or name; not a common password or one of your last 5.";
+    ShowPassword => "显示密码", "Show password";
+    LoginLocked => "登录失败次数过多，账号已锁定 {minutes} 分钟；如需提前解锁请联系安全管理员", "Too many failed logins: the account is locked for {minutes} minutes; a security administrator can unlock it sooner";
+    ErrPasswordChangeRequired => "请先修改密码后再继续", "Change your password before you go on";
+    MustChangeTitle => "请设置新密码", "Set a new password";
+    MustChangeLead => "您的密码由管理员设置或已超过有效期，继续使用前请设置新密码。", "Your password was set by an administrator or has expired: set a new one to go on.";
+    Unlock => "解锁", "Unlock";
+    LockedAccounts => "已锁定的账号", "Locked accounts";
+    NoLockedAccounts => "当前没有被锁定的账号。", "No account is locked now.";
+    LockedSince => "锁定时间", "Locked";
+    NavSecurity => "安全策略", "Security";
+    LockedUntil => "锁定至 {until}", "Locked until {until}";
+    AccountUnlocked => "已解锁 {name} 的账号。", "The account of {name} was unlocked.";
+    Sessions => "登录会话", "Sessions";
+    SessionsLead => "您的账号当前登录的设备。结束会话后该设备需要重新登录。", "Where your account is logged in. An ended session must log in again.";
+    SessionDevice => "设备", "Device";
+    SessionAddress => "地址", "Address";
+    SessionStarted => "登录时间", "Logged in";
+    SessionLastSeen => "最近活动", "Last active";
+    SessionThis => "当前会话", "This session";
+    SessionEnd => "结束", "End";
+    SessionEnded => "会话已结束。", "The session was ended.";
+    EndSessions => "结束全部会话", "End all sessions";
+    SessionsEnded => "已结束 {name} 的全部会话。", "All sessions of {name} were ended.";
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod notice;
 pub mod problem;
 pub mod reference;
 pub mod rules;
+pub mod security;
 pub mod url;
 pub mod visit;
 

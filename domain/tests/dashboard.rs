@@ -394,10 +394,11 @@ async fn logins_keep_the_figures_and_a_burst_of_readers_computes_once() {
     assert_eq!(cache.computed(), 1);
     let version = domain::db::progress::figures_version(&*db).await.unwrap();
     let login =
-        domain::db::accounts::authenticate(&db, "office", demo::DEMO_PASSWORD, "10.0.0.9").await;
+        domain::db::accounts::authenticate(&db, "office", demo::DEMO_PASSWORD, "10.0.0.9", None)
+            .await;
     assert!(login.is_ok());
     let failed =
-        domain::db::accounts::authenticate(&db, "office", "wrong password", "10.0.0.9").await;
+        domain::db::accounts::authenticate(&db, "office", "wrong password", "10.0.0.9", None).await;
     assert!(failed.is_err());
     assert_eq!(
         domain::db::progress::figures_version(&*db).await.unwrap(),

@@ -21,7 +21,8 @@ async fn user(db: &TestDb) -> i32 {
             username: "lina".into(),
             role: "leader".into(),
             member_unit: String::new(),
-            password: "a long enough passphrase".into(),
+            password: "A long enough passphrase".into(),
+            must_change_password: false,
         },
     )
     .await

@@ -15,6 +15,7 @@ mod m20261203_000009_report_notes;
 mod m20261203_000010_supervisions;
 mod m20261204_000011_rules_and_notifications;
 mod m20261204_000012_token_expiry;
+mod m20261205_000013_security;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_supervisions::Migration),
             Box::new(m20261204_000011_rules_and_notifications::Migration),
             Box::new(m20261204_000012_token_expiry::Migration),
+            Box::new(m20261205_000013_security::Migration),
         ]
     }
 }

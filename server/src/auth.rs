@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-pub use app::session::{SESSION_USER, session_user, start_session};
+pub use app::session::{SESSION_USER, session_state, session_user, start_session};
 
 fn is_public(path: &str) -> bool {
     path == "/login"
@@ -22,26 +22,33 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/api/")
 }
 
-/// The login wall: a page request without a logged-in session is sent to the login page,
-/// which brings the user back afterwards.
-pub async fn require_login(session: Session, req: Request, next: Next) -> Response {
+/// The login wall: a page request without a live session is sent to the login page, which
+/// brings the user back afterwards; a user who must set a new password (set by an
+/// administrator, or expired) is sent to the account page until they have.
+pub async fn require_login(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
-    if is_public(path)
-        || session
-            .get::<i32>(SESSION_USER)
-            .await
-            .ok()
-            .flatten()
-            .is_some()
-    {
+    if is_public(path) {
         return next.run(req).await;
     }
-    let back = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    Redirect::to(&format!("/login?next={}", domain::url::path_value(back))).into_response()
+    match session_state(&state.db, &session).await {
+        Some(s) if s.must_change_password && path != "/account" => {
+            Redirect::to("/account?must=1").into_response()
+        }
+        Some(_) => next.run(req).await,
+        None => {
+            let back = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            Redirect::to(&format!("/login?next={}", domain::url::path_value(back))).into_response()
+        }
+    }
 }
 
 /// CSRF defence for cookie-authenticated requests: a state-changing request must come from a

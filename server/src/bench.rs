@@ -418,6 +418,7 @@ pub async fn generate(
             role: "office".into(),
             member_unit: String::new(),
             password: "bench-office-password-2022".into(),
+            must_change_password: false,
         },
     )
     .await

@@ -50,6 +50,7 @@ pub async fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
                 role,
                 member_unit: unit,
                 password,
+                must_change_password: true,
             };
             let user = accounts::create_user(db, &Actor::system("cli"), input)
                 .await
@@ -74,6 +75,16 @@ pub async fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
         }
         UserCommand::Disable { user } => active(db, &user, false).await,
         UserCommand::Enable { user } => active(db, &user, true).await,
+        UserCommand::Unlock { user } => {
+            let id = accounts::user_id_by_login(db, &user)
+                .await
+                .map_err(explain)?;
+            let name = domain::db::security::unlock_account(db, &Actor::system("cli"), id)
+                .await
+                .map_err(explain)?;
+            println!("user #{id} {name} unlocked");
+            Ok(())
+        }
     }
 }
 

@@ -29,6 +29,16 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a backup of the database to FILE (SQLite: VACUUM INTO, while the server runs;
+    /// PostgreSQL: pg_dump's custom format), then print every table's row count.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup into the configured database, which must be new (a SQLite file that
+    /// does not exist yet, or an empty PostgreSQL database); prints the row counts and checks
+    /// the audit chain.
+    Restore { file: std::path::PathBuf },
     /// Run the working-rules sweep once: 催办 reminders for deadlines near or on the day, 督办
     /// for problems overdue by the office's working days (the server runs it on start and
     /// every ZHUQI_SWEEP_MINUTES); `--as-of` names the day to count to.
@@ -133,6 +143,18 @@ pub enum UserCommand {
         #[arg(long)]
         user: String,
     },
+    /// Lift the lock-out of an account (phone or username) before its time runs out.
+    Unlock {
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum AuditCommand {
+    /// Recompute the audit trail's hash chain and report the first entry that does not follow
+    /// from the ones before it (exit status 1 if any).
+    Verify,
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -213,6 +235,10 @@ pub struct Config {
     /// With `serve`: load the demo province first if the database holds no firms yet.
     #[arg(long, env = "ZHUQI_DEMO", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub demo: bool,
+    /// With `--demo`: the demo accounts keep their published password without being asked to
+    /// change it at first login. For automated tests of a throw-away database only.
+    #[arg(long, env = "ZHUQI_DEMO_KEEP_PASSWORDS", global = true, value_parser = clap::builder::FalseyValueParser::new())]
+    pub demo_keep_passwords: bool,
     /// Log filter, e.g. `info` or `zhuqi=debug,info`.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,

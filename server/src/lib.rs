@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 #[cfg(feature = "demo")]
 pub mod bench;
 pub mod cli;
@@ -20,7 +21,7 @@ use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use config::{Cli, Command, Config};
+use config::{AuditCommand, Cli, Command, Config};
 use domain::db::{self, Db};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -153,7 +154,10 @@ pub fn router(state: AppState) -> Router {
         .route("/firms/export", get(sheets::export))
         .route("/reports/half-year.xlsx", get(sheets::half_year_xlsx))
         .route("/bulletin.xlsx", get(sheets::bulletin_xlsx))
-        .layer(axum::middleware::from_fn(auth::require_login))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_login,
+        ))
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(api::error::problem_json_errors))
         .layer(axum::middleware::from_fn(server_fn_status))
@@ -298,7 +302,7 @@ pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
 }
 
 #[cfg(feature = "demo")]
-async fn seed_demo(db: &Db) -> Result<(), String> {
+async fn seed_demo(db: &Db, keep_passwords: bool) -> Result<(), String> {
     tracing::info!("loading the demo province (about 300 firms); this takes a few seconds");
     let summary = db::demo::seed(db)
         .await
@@ -306,9 +310,20 @@ async fn seed_demo(db: &Db) -> Result<(), String> {
     if summary.skipped {
         tracing::info!("the database already holds firms: demo data not loaded");
     } else {
+        // Only a database the seed just filled: its accounts are all demo accounts.
+        if keep_passwords {
+            db::demo::keep_published_passwords(db)
+                .await
+                .map_err(|e| format!("demo data failed: {e}"))?;
+        }
         println!(
-            "Demo accounts (DEMO DATA ONLY — never use these on a real system), password: {}",
-            db::demo::DEMO_PASSWORD
+            "Demo accounts (DEMO DATA ONLY — never use these on a real system), password: {}{}",
+            db::demo::DEMO_PASSWORD,
+            if keep_passwords {
+                ""
+            } else {
+                " (each account sets its own at first login)"
+            }
         );
         for (login, role) in db::demo::DEMO_ACCOUNTS {
             println!("  {login:<14} {role}");
@@ -335,7 +350,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         #[cfg(feature = "demo")]
         Command::SeedDemo => {
             let db = connect_and_migrate(&cli.config).await?;
-            seed_demo(&db).await
+            seed_demo(&db, cli.config.demo_keep_passwords).await
         }
         Command::User(cmd) => {
             let db = connect_and_migrate(&cli.config).await?;
@@ -353,6 +368,37 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = connect_and_migrate(&cli.config).await?;
+            let chain = domain::db::audit::verify(&db)
+                .await
+                .map_err(|e| format!("cannot read the audit trail: {e:?}"))?;
+            backup::print_chain(&chain);
+            match chain.first_broken {
+                None => Ok(()),
+                Some(id) => Err(format!("the audit chain is broken at entry #{id}")),
+            }
+        }
+        Command::Backup { file } => {
+            let db = connect_and_migrate(&cli.config).await?;
+            backup::backup(&db, &cli.config.database_url, &file).await?;
+            println!("backup written to {}; what it holds:", file.display());
+            backup::report(&db).await.map(|_| ())
+        }
+        Command::Restore { file } => {
+            backup::restore(&cli.config.database_url, &file).await?;
+            // A backup from an older version is brought up to this one.
+            let db = connect_and_migrate(&cli.config).await?;
+            println!(
+                "restored from {}; what the database holds now:",
+                file.display()
+            );
+            if backup::report(&db).await? {
+                Ok(())
+            } else {
+                Err("restored, but the audit chain does not verify".into())
+            }
+        }
         Command::Token(cmd) => {
             let db = connect_and_migrate(&cli.config).await?;
             cli::token(&db, cmd).await
@@ -366,7 +412,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = connect_and_migrate(&cli.config).await?;
             if cli.config.demo {
                 #[cfg(feature = "demo")]
-                seed_demo(&db).await?;
+                seed_demo(&db, cli.config.demo_keep_passwords).await?;
                 #[cfg(not(feature = "demo"))]
                 return Err(
                     "this build has no demo data (built without the `demo` feature)".into(),

@@ -22,12 +22,13 @@ async fn app(db: &TestDb) -> (axum::Router, String) {
         username: "office".into(),
         role: "office".into(),
         member_unit: String::new(),
-        password: "correct horse battery".into(),
+        password: "Correct horse battery".into(),
+        must_change_password: false,
     };
     domain::db::accounts::create_user(&db.db, &Default::default(), input)
         .await
         .unwrap();
-    logged_in(db, "login=office&password=correct+horse+battery&next=%2F").await
+    logged_in(db, "login=office&password=Correct+horse+battery&next=%2F").await
 }
 
 /// The router and the session cookie of whoever the login form names.
@@ -500,6 +501,9 @@ async fn the_firm_api_imports_exports_creates_and_assigns() {
 async fn the_dashboard_and_half_year_report_over_http() {
     let db = test_db().await;
     domain::db::demo::seed(&db).await.unwrap();
+    domain::db::demo::keep_published_passwords(&db)
+        .await
+        .unwrap();
     let app = logged_in(&db, "login=leader&password=zhuqi-demo-2022&next=%2F").await;
     let (status, _, body) = get(&app, "/api/v1/progress?as_of=2022-06-30").await;
     assert_eq!(status, StatusCode::OK);
@@ -557,6 +561,9 @@ async fn the_dashboard_and_half_year_report_over_http() {
 async fn reports_follow_the_role() {
     let db = test_db().await;
     domain::db::demo::seed(&db).await.unwrap();
+    domain::db::demo::keep_published_passwords(&db)
+        .await
+        .unwrap();
     let coordinator = logged_in(&db, "login=coordinator&password=zhuqi-demo-2022&next=%2F").await;
     let (status, _, _) = get(&coordinator, "/api/v1/reports/half-year?period=2022H2").await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -35,17 +35,26 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
     let db = ssr::db()?;
     let echo = [("login".to_owned(), login.clone())].into_iter().collect();
     let addr = ssr::client_addr().unwrap_or_else(|| "unknown".to_owned());
-    let user = accounts::authenticate(&db, &login, &password, &addr)
+    let agent = ssr::parts()?
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|a| a.to_str().ok())
+        .map(str::to_owned);
+    let done = accounts::authenticate(&db, &login, &password, &addr, agent.as_deref())
         .await
         .map_err(|error| ssr::fail(AppError::Domain { error, echo }))?;
     let session = ssr::session().await?;
-    crate::session::start_session(&session, &user)
+    crate::session::start_session(&session, &done.user, &done.session_key)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "cannot start a session");
             ssr::fail(domain::Error::Internal)
         })?;
-    leptos_axum::redirect(&safe_next(&next));
+    if done.must_change_password {
+        leptos_axum::redirect("/account?must=1");
+    } else {
+        leptos_axum::redirect(&safe_next(&next));
+    }
     Ok(())
 }
 
@@ -55,19 +64,11 @@ pub async fn logout() -> Result<(), AppError> {
     let session = ssr::session().await?;
     if let Some(user) = crate::session::session_user(&db, &session).await {
         let actor = domain::db::audit::Actor::user(&user, ssr::client_addr());
-        let entry = domain::db::audit::Entry {
-            action: "logout",
-            entity: "user",
-            entity_id: Some(user.id),
-            firm_id: None,
-            before: None,
-            after: None,
-        };
-        domain::db::audit::record(&db, &actor, entry)
+        domain::db::accounts::record_logout(&db, &actor)
             .await
             .map_err(ssr::fail)?;
     }
-    let _ = session.flush().await;
+    crate::session::end_session(&db, &session).await;
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -77,12 +78,16 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    let caller = ssr::caller().await?;
+    let db = ssr::db()?;
+    let (caller, session_id) = crate::session::caller_changing_password(&db, &ssr::parts()?)
+        .await
+        .map_err(ssr::fail)?;
     domain::db::accounts::change_own_password(
-        &ssr::db()?,
+        &db,
         &caller,
         &current_password,
         &new_password,
+        session_id,
     )
     .await
     .map_err(ssr::fail)?;

@@ -19,6 +19,7 @@ mod firms;
 mod imports;
 mod notifications;
 mod problems;
+mod security;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 mod visits;
@@ -32,4 +33,5 @@ pub use firms::*;
 pub use imports::*;
 pub use notifications::*;
 pub use problems::*;
+pub use security::*;
 pub use visits::*;

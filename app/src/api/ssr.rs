@@ -39,6 +39,14 @@ pub async fn session() -> Result<tower_sessions::Session, AppError> {
         })
 }
 
+/// The request's parts, which the callers' extractors read.
+pub fn parts() -> Result<http::request::Parts, AppError> {
+    use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("no request parts in the Leptos context");
+        fail(Error::Internal)
+    })
+}
+
 /// Who is calling (the logged-in user and their address), or 401: the server's one extractor
 /// of the caller, shared with the JSON API.
 pub async fn caller() -> Result<Caller, AppError> {

@@ -1,8 +1,8 @@
 //! 我的账号: change one's own password; 用户: the office resets passwords; 操作日志: the audit trail.
 
 use crate::api::{
-    ChangePassword, ResetUserPassword, RevokeToken, SetEmail, SetUserActive, audit_trail,
-    list_tokens, list_users, my_email,
+    ChangePassword, EndMySession, EndUserSessions, ResetUserPassword, RevokeToken, SetEmail,
+    SetUserActive, audit_trail, list_tokens, list_users, my_email, my_sessions,
 };
 use crate::components::{AuditTable, ErrorBox, Loading};
 use crate::i18n::locale;
@@ -21,29 +21,107 @@ pub fn AccountPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let error = move || action.value().get().and_then(Result::err);
     let field = move |name: &'static str| error().and_then(|e| e.field(name, l));
+    let must = move || query.read().get("must").is_some();
     view! {
         <Title text=K::ChangePassword.t(l) />
         <section class="page account">
+            {move || must().then(|| view! {
+                <div class="notice warn" role="alert" id="must-change">
+                    <strong>{K::MustChangeTitle.t(l)}</strong>
+                    <p>{K::MustChangeLead.t(l)}</p>
+                </div>
+            })}
             <h1>{K::ChangePassword.t(l)}</h1>
             {move || {
-                query.read().get("changed").map(|_| view! { <p class="notice success" role="status">"✓ " {K::PasswordChanged.t(l)}</p> })
+                query.read().get("changed").map(|_| view! { <p class="notice success" role="status" id="password-changed">"✓ " {K::PasswordChanged.t(l)}</p> })
             }}
             {move || error().map(|e| view! { <ErrorBox error=e /> })}
-            <ActionForm action attr:class="form">
+            <ActionForm action attr:class="form" attr:id="password-form">
                 <div class="field">
                     <label for="current_password">{K::CurrentPassword.t(l)}</label>
-                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
+                    <PasswordInput id="current_password" autocomplete="current-password" />
                     <p class="field-error">{move || field("current_password")}</p>
                 </div>
                 <div class="field">
                     <label for="new_password">{K::NewPassword.t(l)}</label>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="10" />
+                    <PasswordInput id="new_password" autocomplete="new-password" />
+                    <p class="muted">{K::PasswordRulesHint.t(l)}</p>
                     <p class="field-error">{move || field("new_password")}</p>
                 </div>
                 <button type="submit" class="primary">{K::Submit.t(l)}</button>
             </ActionForm>
-            <EmailForm />
+            {move || (!must()).then(|| view! { <EmailForm /> <SessionList /> })}
         </section>
+    }
+}
+
+/// A password field with a "show" toggle (pasting is allowed: password managers paste).
+#[component]
+pub fn PasswordInput(id: &'static str, autocomplete: &'static str) -> impl IntoView {
+    let l = locale();
+    let shown = RwSignal::new(false);
+    view! {
+        <span class="password-field">
+            <input id=id name=id type=move || if shown.get() { "text" } else { "password" }
+                autocomplete=autocomplete required maxlength=domain::security::MAX_PASSWORD.to_string() />
+            <label class="show-password">
+                <input type="checkbox" on:change=move |ev| shown.set(event_target_checked(&ev)) />
+                " " {K::ShowPassword.t(l)}
+            </label>
+        </span>
+    }
+}
+
+/// The caller's logged-in sessions, each with an "end" button.
+#[component]
+fn SessionList() -> impl IntoView {
+    let l = locale();
+    let query = use_query_map();
+    let end = ServerAction::<EndMySession>::new();
+    let rows = Resource::new(move || end.version().get(), |_| my_sessions());
+    view! {
+        <h2>{K::Sessions.t(l)}</h2>
+        <p class="muted">{K::SessionsLead.t(l)}</p>
+        {move || query.read().get("ended").map(|_| view! { <p class="notice success" role="status">"✓ " {K::SessionEnded.t(l)}</p> })}
+        {move || end.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e /> })}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok(rows) => view! {
+                        <div class="table-wrap">
+                            <table class="grid" id="sessions">
+                                <thead><tr>
+                                    <th>{K::SessionDevice.t(l)}</th>
+                                    <th>{K::SessionAddress.t(l)}</th>
+                                    <th>{K::SessionStarted.t(l)}</th>
+                                    <th>{K::SessionLastSeen.t(l)}</th>
+                                    <th></th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|s| view! {
+                                        <tr data-session=s.id class=if s.current { "current" } else { "" }>
+                                            <td>{s.user_agent.unwrap_or_default()}
+                                                {s.current.then(|| view! { " " <span class="badge green">{K::SessionThis.t(l)}</span> })}
+                                            </td>
+                                            <td class="nowrap">{s.client_addr.unwrap_or_default()}</td>
+                                            <td class="nowrap">{crate::components::local_time(s.created_at)}</td>
+                                            <td class="nowrap">{crate::components::local_time(s.last_seen_at)}</td>
+                                            <td>
+                                                <ActionForm action=end attr:class="inline">
+                                                    <input type="hidden" name="session_id" value=s.id />
+                                                    <button type="submit" class="link">{K::SessionEnd.t(l)}</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -83,6 +161,7 @@ pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let toggle = ServerAction::<SetUserActive>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    let end_sessions = ServerAction::<EndUserSessions>::new();
     let users = Resource::new(move || toggle.version().get(), |_| list_users());
     let tokens = Resource::new(move || revoke.version().get(), |_| list_tokens());
     let action = ServerAction::<ResetUserPassword>::new();
@@ -93,12 +172,21 @@ pub fn UsersPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| toggle.value().get().and_then(Result::err))
             .or_else(|| revoke.value().get().and_then(Result::err))
+            .or_else(|| end_sessions.value().get().and_then(Result::err))
+    };
+    let ended = move || {
+        end_sessions
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|name| K::SessionsEnded.fill(l, &[("name", name)]))
     };
     view! {
         <Title text=K::Users.t(l) />
         <section class="page users">
             <h1>{K::Users.t(l)}</h1>
             {move || error().map(|e| view! { <ErrorBox error=e /> })}
+            {move || ended().map(|text| view! { <p class="notice success" role="status">"✓ " {text}</p> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match users.await {
@@ -121,7 +209,7 @@ pub fn UsersPage() -> impl IntoView {
                                     </div>
                                     <div class="field">
                                         <label for="new_password">{K::NewPassword.t(l)}</label>
-                                        <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="10" />
+                                        <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="12" />
                                     </div>
                                     <button type="submit" class="primary">{K::ResetPassword.t(l)}</button>
                                 </ActionForm>
@@ -140,6 +228,11 @@ pub fn UsersPage() -> impl IntoView {
                                                         <input type="hidden" name="user_id" value=u.id />
                                                         <input type="hidden" name="active" value={if u.active { "0" } else { "1" }} />
                                                         <button type="submit" class="link">{if u.active { K::UserDisable.t(l) } else { K::UserEnable.t(l) }}</button>
+                                                    </ActionForm>
+                                                    " "
+                                                    <ActionForm action=end_sessions attr:class="inline">
+                                                        <input type="hidden" name="user_id" value=u.id />
+                                                        <button type="submit" class="link">{K::EndSessions.t(l)}</button>
                                                     </ActionForm>
                                                 </td>
                                             </tr>

@@ -17,6 +17,7 @@ pub mod problems;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod security;
 pub mod supervision;
 pub mod visit;
 pub mod visit_edit;

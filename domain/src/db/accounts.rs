@@ -4,9 +4,10 @@
 use super::audit::{self, Actor, Entry};
 use super::entity::{api_token, login_failure, user};
 use super::{is_unique_violation, query_one};
-use crate::auth::{Caller, CurrentUser, Role, check_new_password};
+use crate::auth::{ACCOUNT_ADMINS, Caller, CurrentUser, Role};
 use crate::error::{Error, FieldError, Problems, text};
 use crate::i18n::K;
+use crate::security::{PASSWORD_HISTORY, PasswordOwner, check_password_shape, is_common_password};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -17,8 +18,8 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-/// Failed logins allowed per account, and per client address, within a minute.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed logins allowed per client address within a minute, whichever accounts they try (the
+/// per-account limit is the security policy's lock-out).
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 
 pub fn hash_password(password: &str) -> Result<String, Error> {
@@ -85,54 +86,122 @@ async fn find_by_login(
         .await?)
 }
 
+/// The id of the account a phone number or username names (the CLI's `--user`).
+pub async fn user_id_by_login(db: &impl ConnectionTrait, login: &str) -> Result<i32, Error> {
+    find_by_login(db, login)
+        .await?
+        .map(|u| u.id)
+        .ok_or(Error::not_found(K::EntityUser))
+}
+
 #[derive(FromQueryResult)]
 struct Count {
     n: i64,
 }
 
-/// Checks a login. Unknown account and wrong password get the same answer; more than a few
-/// failures a minute for one account or one address are refused before the password is looked at.
+/// The key failures and locks of an account are counted under, whichever of its names (phone
+/// or username) was typed; an unknown name is counted under itself, so it is answered alike.
+pub fn account_key(id: i32) -> String {
+    format!("user:{id}")
+}
+
+/// A successful login: the user, the key of the session it opened, and whether the user must
+/// set a new password before anything else.
+#[derive(Clone, Debug)]
+pub struct LoggedIn {
+    pub user: CurrentUser,
+    pub session_key: String,
+    pub must_change_password: bool,
+}
+
+#[derive(FromQueryResult)]
+struct Lock {
+    locked_until: chrono::DateTime<Utc>,
+}
+
+/// Records one refused attempt in the audit trail, in its own transaction.
+async fn audit_refusal(
+    db: &super::Db,
+    client_addr: &str,
+    action: &str,
+    user_id: Option<i32>,
+    login: &str,
+) -> Result<(), Error> {
+    let txn = super::Write::begin_quiet(db).await?;
+    audit::record(
+        &txn,
+        &Actor::anonymous(Some(client_addr.to_owned())),
+        Entry {
+            action,
+            entity: "user",
+            entity_id: user_id,
+            firm_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "login": login })),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Checks a login and opens a session. Unknown account and wrong password get the same answer,
+/// and so do their locks: after the policy's number of failures within its lock time, the
+/// account (or the unknown name) is locked for that time or until a security administrator
+/// unlocks it, and its password is not even looked at. More than a few failures a minute from
+/// one address are throttled. Every refusal is audited.
 pub async fn authenticate(
     db: &super::Db,
     login: &str,
     password: &str,
     client_addr: &str,
-) -> Result<CurrentUser, Error> {
+    user_agent: Option<&str>,
+) -> Result<LoggedIn, Error> {
     // No account name holds control characters, and PostgreSQL cannot even compare text with a
     // NUL in it: such a login fails like any unknown account, without a query.
     if crate::error::has_control_chars(login) {
         return Err(Error::field("", K::LoginFailed));
     }
-    let key = login_key(login);
-    let since = Utc::now() - Duration::minutes(1);
-    let by_key = query_one::<Count>(
-        db,
-        "SELECT COUNT(*) AS n FROM login_failures WHERE login_key = $1 AND at > $2",
-        vec![key.clone().into(), since.into()],
-    )
-    .await?
-    .map_or(0, |c| c.n);
+    let policy = super::security::get(db).await?;
+    let name = login_key(login);
+    let now = Utc::now();
     let by_addr = query_one::<Count>(
         db,
         "SELECT COUNT(*) AS n FROM login_failures WHERE client_addr = $1 AND at > $2",
-        vec![client_addr.into(), since.into()],
+        vec![client_addr.into(), (now - Duration::minutes(1)).into()],
     )
     .await?
     .map_or(0, |c| c.n);
-    if by_key >= MAX_FAILURES_PER_ACCOUNT || by_addr >= MAX_FAILURES_PER_ADDRESS {
+    let found = find_by_login(db, &name).await?;
+    let user_id = found.as_ref().map(|u| u.id);
+    if by_addr >= MAX_FAILURES_PER_ADDRESS {
+        audit_refusal(db, client_addr, "login_throttled", user_id, &name).await?;
         return Err(Error::Throttled);
     }
+    let key = user_id.map_or_else(|| name.clone(), account_key);
+    let lock = query_one::<Lock>(
+        db,
+        "SELECT locked_until FROM login_locks WHERE login_key = $1 AND locked_until > $2",
+        vec![key.clone().into(), now.into()],
+    )
+    .await?;
+    if let Some(lock) = lock {
+        audit_refusal(db, client_addr, "login_locked", user_id, &name).await?;
+        return Err(Error::Locked {
+            minutes: minutes_left(lock.locked_until, now),
+        });
+    }
 
-    let found = find_by_login(db, &key).await?;
     let hash = found.as_ref().and_then(|u| u.password_hash.clone());
     let ok = verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), password)
         && hash.is_some();
     let current = found.as_ref().filter(|_| ok).and_then(to_current);
-    let actor = Actor::anonymous(Some(client_addr.to_owned()));
     // Account events change no business figure: the figures' cache stays.
     let txn = super::Write::begin_quiet(db).await?;
+    let backend = txn.get_database_backend();
     let result = match current {
         Some(user) => {
+            let model = found.as_ref().ok_or(Error::Internal)?;
             audit::record(
                 &txn,
                 &Actor::user(&user, Some(client_addr.to_owned())),
@@ -146,35 +215,95 @@ pub async fn authenticate(
                 },
             )
             .await?;
-            Ok(user)
+            // A success ends the run of failures the lock-out counts.
+            txn.execute_raw(super::sql(
+                backend,
+                "DELETE FROM login_failures WHERE login_key = $1",
+                vec![key.clone().into()],
+            ))
+            .await?;
+            let session_key = super::sessions::open(
+                &txn,
+                &user,
+                Some(client_addr),
+                user_agent,
+                policy.max_sessions,
+            )
+            .await?;
+            let expired = model.password_changed_at.is_some_and(|at| {
+                now - at > Duration::days(i64::from(policy.password_max_age_days))
+            });
+            Ok(LoggedIn {
+                user,
+                session_key,
+                must_change_password: model.must_change_password || expired,
+            })
         }
         None => {
             login_failure::ActiveModel {
                 login_key: Set(key.clone()),
                 client_addr: Set(client_addr.to_owned()),
-                at: Set(Utc::now()),
+                at: Set(now),
                 ..Default::default()
             }
             .insert(&txn)
             .await?;
+            let window = now - Duration::minutes(i64::from(policy.lock_minutes));
+            let failures = query_one::<Count>(
+                &txn,
+                "SELECT COUNT(*) AS n FROM login_failures WHERE login_key = $1 AND at > $2",
+                vec![key.clone().into(), window.into()],
+            )
+            .await?
+            .map_or(0, |c| c.n);
+            let locks = failures >= i64::from(policy.lock_failures);
+            if locks {
+                let until = now + Duration::minutes(i64::from(policy.lock_minutes));
+                txn.execute_raw(super::sql(
+                    backend,
+                    "DELETE FROM login_locks WHERE login_key = $1",
+                    vec![key.clone().into()],
+                ))
+                .await?;
+                txn.execute_raw(super::sql(
+                    backend,
+                    "INSERT INTO login_locks (login_key, user_id, locked_at, locked_until)
+                     VALUES ($1, $2, $3, $4)",
+                    vec![key.clone().into(), user_id.into(), now.into(), until.into()],
+                ))
+                .await?;
+            }
             audit::record(
                 &txn,
-                &actor,
+                &Actor::anonymous(Some(client_addr.to_owned())),
                 Entry {
-                    action: "login_failed",
+                    action: if locks { "lock" } else { "login_failed" },
                     entity: "user",
-                    entity_id: found.as_ref().map(|u| u.id),
+                    entity_id: user_id,
                     firm_id: None,
                     before: None,
-                    after: Some(serde_json::json!({ "login": key })),
+                    after: Some(serde_json::json!({ "login": name, "failures": failures })),
                 },
             )
             .await?;
-            Err(Error::field("", K::LoginFailed))
+            if locks {
+                Err(Error::Locked {
+                    minutes: policy.lock_minutes,
+                })
+            } else {
+                Err(Error::field("", K::LoginFailed))
+            }
         }
     };
     txn.commit().await?;
     result
+}
+
+/// Whole minutes until `until`, at least one.
+fn minutes_left(until: chrono::DateTime<Utc>, now: chrono::DateTime<Utc>) -> u32 {
+    let secs = (until - now).num_seconds();
+    let secs = std::cmp::max(secs, 0);
+    std::cmp::max(u32::try_from((secs + 59) / 60).unwrap_or(u32::MAX), 1)
 }
 
 /// A new account, as typed on the command line or in the users page.
@@ -187,6 +316,23 @@ pub struct NewUser {
     /// The member unit's Chinese name, for unit handlers and coordinators.
     pub member_unit: String,
     pub password: String,
+    /// The password was set by an administrator: the user must change it at first login.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// Every rule a new password must meet that does not need the user's history: its shape
+/// ([`check_password_shape`]) and not being a common or breached password.
+pub fn check_new_password(
+    field: &str,
+    password: &str,
+    owner: PasswordOwner<'_>,
+) -> Result<(), FieldError> {
+    check_password_shape(field, password, owner)?;
+    if is_common_password(password) {
+        return Err(FieldError::new(field, K::ErrPasswordCommon));
+    }
+    Ok(())
 }
 
 #[derive(FromQueryResult)]
@@ -207,7 +353,15 @@ pub async fn create_user(
     if role.is_none() {
         problems.push(FieldError::new("role", K::ErrBadRole));
     }
-    problems.take(check_new_password("password", &input.password));
+    problems.take(check_new_password(
+        "password",
+        &input.password,
+        PasswordOwner {
+            phone: &input.phone,
+            name: &input.name,
+            username: &input.username,
+        },
+    ));
     problems.finish()?;
     let unit_name = input.member_unit.trim();
     let member_unit_id = if unit_name.is_empty() {
@@ -226,6 +380,7 @@ pub async fn create_user(
         )
     };
     let now = Utc::now();
+    let hash = hash_password(&input.password)?;
     // Account events change no business figure: the figures' cache stays.
     let txn = super::Write::begin_quiet(db).await?;
     let inserted = user::ActiveModel {
@@ -234,10 +389,12 @@ pub async fn create_user(
         username: Set(username.filter(|u| !u.is_empty())),
         role: Set(role.map(Role::code).unwrap_or_default().to_owned()),
         member_unit_id: Set(member_unit_id),
-        password_hash: Set(Some(hash_password(&input.password)?)),
+        password_hash: Set(Some(hash.clone())),
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
+        password_changed_at: Set(Some(now)),
+        must_change_password: Set(input.must_change_password),
         ..Default::default()
     }
     .insert(&txn)
@@ -262,6 +419,7 @@ pub async fn create_user(
         },
     )
     .await?;
+    remember_password(&txn, inserted.id, &hash, now).await?;
     txn.commit().await?;
     Ok(inserted)
 }
@@ -270,7 +428,7 @@ pub use crate::auth::UserRow;
 
 /// The use case "the users page": the office only.
 pub async fn users_for(db: &impl ConnectionTrait, caller: &Caller) -> Result<Vec<UserRow>, Error> {
-    caller.require(&[Role::Office])?;
+    caller.require(ACCOUNT_ADMINS)?;
     list_users(db).await
 }
 
@@ -285,31 +443,96 @@ pub async fn list_users(db: &impl ConnectionTrait) -> Result<Vec<UserRow>, Error
     .await
 }
 
+/// Keeps a password's hash in the user's history (the last few may not be used again).
+async fn remember_password(
+    txn: &impl ConnectionTrait,
+    user_id: i32,
+    hash: &str,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), Error> {
+    txn.execute_raw(super::sql(
+        txn.get_database_backend(),
+        "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
+        vec![user_id.into(), hash.to_owned().into(), at.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct OldHash {
+    password_hash: String,
+}
+
+/// Whether `new` is the user's current password or one of the last [`PASSWORD_HISTORY`].
+async fn was_used(
+    db: &impl ConnectionTrait,
+    target: &user::Model,
+    new: &str,
+) -> Result<bool, Error> {
+    let earlier = super::query_all::<OldHash>(
+        db,
+        &format!(
+            "SELECT password_hash FROM password_history WHERE user_id = $1
+             ORDER BY id DESC LIMIT {PASSWORD_HISTORY}"
+        ),
+        vec![target.id.into()],
+    )
+    .await?;
+    Ok(target
+        .password_hash
+        .iter()
+        .chain(earlier.iter().map(|h| &h.password_hash))
+        .any(|h| verify_password(h, new)))
+}
+
+/// How a password is being set: by its owner (who then need not change it again, and whose
+/// other sessions end), or by an administrator (a temporary one: every session ends, and the
+/// owner must change it at the next login).
+#[derive(Clone, Copy)]
+enum SetBy {
+    Owner { keep_session: Option<i32> },
+    Administrator,
+}
+
 async fn store_password(
     db: &super::Db,
     actor: &Actor,
     target: user::Model,
     new: &str,
-    action: &str,
+    by: SetBy,
 ) -> Result<(), Error> {
+    let hash = hash_password(new)?;
+    let now = Utc::now();
     // Account events change no business figure: the figures' cache stays.
     let txn = super::Write::begin_quiet(db).await?;
     let id = target.id;
     let mut model: user::ActiveModel = target.into();
-    model.password_hash = Set(Some(hash_password(new)?));
-    model.updated_at = Set(Utc::now());
+    model.password_hash = Set(Some(hash.clone()));
+    model.password_changed_at = Set(Some(now));
+    model.must_change_password = Set(matches!(by, SetBy::Administrator));
+    model.updated_at = Set(now);
     model.update(&txn).await?;
+    remember_password(&txn, id, &hash, now).await?;
+    let keep = match by {
+        SetBy::Owner { keep_session } => keep_session,
+        SetBy::Administrator => None,
+    };
+    let ended = super::sessions::end_all_of(&txn, id, keep).await?;
     // Before and after name the change without storing either hash.
     audit::record(
         &txn,
         actor,
         Entry {
-            action,
+            action: match by {
+                SetBy::Owner { .. } => "change_password",
+                SetBy::Administrator => "reset_password",
+            },
             entity: "user",
             entity_id: Some(id),
             firm_id: None,
             before: Some(serde_json::json!({"password": "(old)"})),
-            after: Some(serde_json::json!({"password": "(new)"})),
+            after: Some(serde_json::json!({"password": "(new)", "sessions_ended": ended})),
         },
     )
     .await?;
@@ -317,15 +540,24 @@ async fn store_password(
     Ok(())
 }
 
+fn owner_of(model: &user::Model) -> PasswordOwner<'_> {
+    PasswordOwner {
+        phone: &model.phone,
+        name: &model.name,
+        username: model.username.as_deref().unwrap_or(""),
+    }
+}
+
+/// The use case "change my password": the current one, then a new one that meets the policy
+/// and is none of the last few. The caller's other sessions end; `current_session` stays.
 pub async fn change_own_password(
     db: &super::Db,
     caller: &Caller,
     current: &str,
     new: &str,
+    current_session: Option<i32>,
 ) -> Result<(), Error> {
-    let (user, actor) = (&caller.user, &Actor::of(caller));
-    check_new_password("new_password", new).map_err(|e| Error::Validation(vec![e]))?;
-    let model = user::Entity::find_by_id(user.id)
+    let model = user::Entity::find_by_id(caller.user.id)
         .one(db)
         .await?
         .ok_or(Error::not_found(K::EntityUser))?;
@@ -336,7 +568,43 @@ pub async fn change_own_password(
     {
         return Err(Error::field("current_password", K::ErrWrongPassword));
     }
-    store_password(db, actor, model, new, "change_password").await
+    check_new_password("new_password", new, owner_of(&model))
+        .map_err(|e| Error::Validation(vec![e]))?;
+    if was_used(db, &model, new).await? {
+        return Err(Error::Validation(vec![
+            FieldError::new("new_password", K::ErrPasswordReused).with("n", PASSWORD_HISTORY),
+        ]));
+    }
+    store_password(
+        db,
+        &Actor::of(caller),
+        model,
+        new,
+        SetBy::Owner {
+            keep_session: current_session,
+        },
+    )
+    .await
+}
+
+/// Records a logout in the audit trail.
+pub async fn record_logout(db: &super::Db, actor: &Actor) -> Result<(), Error> {
+    let txn = super::Write::begin_quiet(db).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry {
+            action: "logout",
+            entity: "user",
+            entity_id: actor.user_id,
+            firm_id: None,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The caller's own address for notification e-mails (None: none set).
@@ -387,22 +655,24 @@ pub async fn set_own_email(
     .await
 }
 
-/// The office sets a new password for someone who forgot theirs; returns whose it was.
+/// An account administrator sets a temporary password for someone who forgot theirs: it must
+/// meet the policy, every session of theirs ends, and they must change it at the next login.
+/// Returns whose it was.
 pub async fn reset_password(
     db: &super::Db,
     caller: &Caller,
     target_id: &str,
     new: &str,
 ) -> Result<i32, Error> {
-    caller.require(&[Role::Office])?;
-    let actor = &Actor::of(caller);
+    caller.require(ACCOUNT_ADMINS)?;
     let target_id = super::parse_id("user_id", target_id)?;
-    check_new_password("new_password", new).map_err(|e| Error::Validation(vec![e]))?;
     let model = user::Entity::find_by_id(target_id)
         .one(db)
         .await?
         .ok_or(Error::not_found(K::EntityUser))?;
-    store_password(db, actor, model, new, "reset_password").await?;
+    check_new_password("new_password", new, owner_of(&model))
+        .map_err(|e| Error::Validation(vec![e]))?;
+    store_password(db, &Actor::of(caller), model, new, SetBy::Administrator).await?;
     Ok(target_id)
 }
 
@@ -570,6 +840,9 @@ pub async fn set_active(
     row.active = Set(active);
     row.updated_at = Set(Utc::now());
     row.update(&txn).await?;
+    if !active {
+        super::sessions::end_all_of(&txn, model.id, None).await?;
+    }
     audit::record(
         &txn,
         actor,
@@ -599,7 +872,7 @@ pub async fn set_active_for(
     user_id: &str,
     active: &str,
 ) -> Result<CurrentUserRow, Error> {
-    caller.require(&[Role::Office])?;
+    caller.require(ACCOUNT_ADMINS)?;
     let id = super::parse_id("user_id", user_id)?;
     let on = match active.trim() {
         "1" => true,
@@ -621,13 +894,13 @@ pub async fn tokens_for(
     db: &impl ConnectionTrait,
     caller: &Caller,
 ) -> Result<Vec<crate::auth::TokenRow>, Error> {
-    caller.require(&[Role::Office])?;
+    caller.require(ACCOUNT_ADMINS)?;
     list_tokens(db).await
 }
 
 /// The use case "the office revokes an API token" from the users page.
 pub async fn revoke_token_for(db: &super::Db, caller: &Caller, id: &str) -> Result<(), Error> {
-    caller.require(&[Role::Office])?;
+    caller.require(ACCOUNT_ADMINS)?;
     revoke_token(db, &Actor::of(caller), id).await
 }
 

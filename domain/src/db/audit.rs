@@ -62,23 +62,114 @@ pub struct Entry<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+/// The fields of an entry that its hash covers, as stored (the time to the microsecond, which
+/// both databases keep exactly).
+struct Sealed<'a> {
+    at_micros: i64,
+    actor_id: Option<i32>,
+    actor_label: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: Option<i32>,
+    firm_id: Option<i32>,
+    before_json: Option<&'a str>,
+    after_json: Option<&'a str>,
+    client_addr: Option<&'a str>,
+}
+
+/// The chain's starting value, before the first entry.
+const GENESIS: &str = "zhuqi-audit-v1";
+
+/// SHA-256 over the previous entry's hash and this entry's fields, as a JSON array (one text
+/// for any content: no field can run into the next).
+fn chain_hash(prev: &str, e: &Sealed<'_>) -> String {
+    let canonical = serde_json::json!([
+        prev,
+        e.at_micros,
+        e.actor_id,
+        e.actor_label,
+        e.action,
+        e.entity,
+        e.entity_id,
+        e.firm_id,
+        e.before_json,
+        e.after_json,
+        e.client_addr,
+    ]);
+    super::sha256_hex(canonical.to_string().as_bytes())
+}
+
+/// The current time as the audit trail stores it: whole microseconds.
+fn audit_now() -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct LastHash {
+    hash: Option<String>,
+}
+
+/// Takes the chain's turn in this transaction and returns the last entry's hash. Entries are
+/// chained in id order, so appending must be one writer at a time: on PostgreSQL a transaction
+/// advisory lock (held until commit, so the next writer reads this one's entry); on SQLite the
+/// write transaction (`Write`, `BEGIN IMMEDIATE`) already is the only writer.
+async fn chain_tip(db: &impl ConnectionTrait) -> Result<String, Error> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // 0x7a687571 is "zhuq": any constant no other lock in this database uses.
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(2053666161)")
+            .await?;
+    }
+    let last = super::query_one::<LastHash>(
+        db,
+        "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+        vec![],
+    )
+    .await?;
+    Ok(last
+        .and_then(|l| l.hash)
+        .unwrap_or_else(|| GENESIS.to_owned()))
+}
+
+/// Appends one entry to the trail, chained to the last. Call it inside the action's write
+/// transaction ([`super::Write`]), so the entry commits with the change, or not at all.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
     entry: Entry<'_>,
 ) -> Result<(), Error> {
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
+    let at = audit_now();
+    let before_json = json(entry.before);
+    let after_json = json(entry.after);
+    let prev = chain_tip(db).await?;
+    let hash = chain_hash(
+        &prev,
+        &Sealed {
+            at_micros: at.timestamp_micros(),
+            actor_id: actor.user_id,
+            actor_label: &actor.label,
+            action: entry.action,
+            entity: entry.entity,
+            entity_id: entry.entity_id,
+            firm_id: entry.firm_id,
+            before_json: before_json.as_deref(),
+            after_json: after_json.as_deref(),
+            client_addr: actor.client_addr.as_deref(),
+        },
+    );
     audit_log::ActiveModel {
-        at: Set(Utc::now()),
+        at: Set(at),
         actor_id: Set(actor.user_id),
         actor_label: Set(actor.label.clone()),
         action: Set(entry.action.to_owned()),
         entity: Set(entry.entity.to_owned()),
         entity_id: Set(entry.entity_id),
         firm_id: Set(entry.firm_id),
-        before_json: Set(json(entry.before)),
-        after_json: Set(json(entry.after)),
+        before_json: Set(before_json),
+        after_json: Set(after_json),
         client_addr: Set(actor.client_addr.clone()),
+        hash: Set(Some(hash)),
         ..Default::default()
     }
     .insert(db)
@@ -86,8 +177,9 @@ pub async fn record(
     Ok(())
 }
 
-/// Records one entry per changed row of a bulk action (an import), many rows per INSERT.
-/// `rows` holds (entity id, before, after); for firms the id is also the firm the entry files under.
+/// Records one entry per changed row of a bulk action (an import), many rows per INSERT, each
+/// chained to the one before. `rows` holds (entity id, before, after); for firms the id is also
+/// the firm the entry files under.
 pub async fn record_many(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -97,39 +189,72 @@ pub async fn record_many(
     at: chrono::DateTime<Utc>,
 ) -> Result<(), Error> {
     // PostgreSQL takes each batch as one JSON parameter (binding thousands of parameters costs
-    // it more than the inserts); SQLite a VALUES list, 10 parameters a row, under its limit.
+    // it more than the inserts); SQLite a VALUES list, 11 parameters a row, under its limit.
     #[derive(Serialize)]
     struct Row {
+        ord: usize,
         entity_id: i32,
         firm_id: Option<i32>,
         before_json: Option<String>,
         after_json: Option<String>,
+        hash: String,
     }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let at = chrono::DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
     let backend = db.get_database_backend();
     let per = if backend == sea_orm::DbBackend::Postgres {
         5000
     } else {
-        1000
+        900
     };
+    let mut prev = chain_tip(db).await?;
     for batch in rows.chunks(per) {
-        let stmt = if backend == sea_orm::DbBackend::Postgres {
-            let rows: Vec<Row> = batch
-                .iter()
-                .map(|(id, before, after)| Row {
+        let sealed: Vec<Row> = batch
+            .iter()
+            .enumerate()
+            .map(|(ord, (id, before, after))| {
+                let firm_id = (entity == "firm").then_some(*id);
+                let before_json = before.as_ref().map(|v| v.to_string());
+                let after_json = after.as_ref().map(|v| v.to_string());
+                let hash = chain_hash(
+                    &prev,
+                    &Sealed {
+                        at_micros: at.timestamp_micros(),
+                        actor_id: actor.user_id,
+                        actor_label: &actor.label,
+                        action,
+                        entity,
+                        entity_id: Some(*id),
+                        firm_id,
+                        before_json: before_json.as_deref(),
+                        after_json: after_json.as_deref(),
+                        client_addr: actor.client_addr.as_deref(),
+                    },
+                );
+                prev.clone_from(&hash);
+                Row {
+                    ord,
                     entity_id: *id,
-                    firm_id: (entity == "firm").then_some(*id),
-                    before_json: before.as_ref().map(|v| v.to_string()),
-                    after_json: after.as_ref().map(|v| v.to_string()),
-                })
-                .collect();
-            let json = serde_json::to_string(&rows).map_err(|_| Error::Internal)?;
+                    firm_id,
+                    before_json,
+                    after_json,
+                    hash,
+                }
+            })
+            .collect();
+        let stmt = if backend == sea_orm::DbBackend::Postgres {
+            let json = serde_json::to_string(&sealed).map_err(|_| Error::Internal)?;
+            // Ids are drawn in the order the rows are inserted: the chain's order.
             sea_orm::Statement::from_sql_and_values(
                 backend,
                 "INSERT INTO audit_log (at, actor_id, actor_label, action, entity, entity_id, firm_id,
-                                        before_json, after_json, client_addr)
-                 SELECT $2, $3, $4, $5, $6, entity_id, firm_id, before_json, after_json, $7
+                                        before_json, after_json, client_addr, hash)
+                 SELECT $2, $3, $4, $5, $6, entity_id, firm_id, before_json, after_json, $7, hash
                  FROM json_to_recordset($1::json)
-                      AS x(entity_id int, firm_id int, before_json text, after_json text)",
+                      AS x(ord int, entity_id int, firm_id int, before_json text, after_json text, hash text)
+                 ORDER BY ord",
                 vec![
                     json.into(),
                     at.into(),
@@ -141,9 +266,9 @@ pub async fn record_many(
                 ],
             )
         } else {
-            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(batch.len() * 10);
-            let mut tuples = Vec::with_capacity(batch.len());
-            for (id, before, after) in batch {
+            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(sealed.len() * 11);
+            let mut tuples = Vec::with_capacity(sealed.len());
+            for r in sealed {
                 let start = values.len();
                 values.extend([
                     at.into(),
@@ -151,11 +276,12 @@ pub async fn record_many(
                     actor.label.clone().into(),
                     action.to_owned().into(),
                     entity.to_owned().into(),
-                    Some(*id).into(),
-                    (entity == "firm").then_some(*id).into(),
-                    before.as_ref().map(|v| v.to_string()).into(),
-                    after.as_ref().map(|v| v.to_string()).into(),
+                    Some(r.entity_id).into(),
+                    r.firm_id.into(),
+                    r.before_json.into(),
+                    r.after_json.into(),
                     actor.client_addr.clone().into(),
+                    Some(r.hash).into(),
                 ]);
                 let marks: Vec<String> = (start + 1..=values.len())
                     .map(|i| format!("${i}"))
@@ -166,7 +292,7 @@ pub async fn record_many(
                 backend,
                 &format!(
                     "INSERT INTO audit_log (at, actor_id, actor_label, action, entity, entity_id, firm_id,
-                                            before_json, after_json, client_addr) VALUES {}",
+                                            before_json, after_json, client_addr, hash) VALUES {}",
                     tuples.join(", ")
                 ),
                 values,
@@ -175,6 +301,91 @@ pub async fn record_many(
         db.execute_raw(stmt).await?;
     }
     Ok(())
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct ChainRow {
+    id: i64,
+    at: chrono::DateTime<Utc>,
+    actor_id: Option<i32>,
+    actor_label: String,
+    action: String,
+    entity: String,
+    entity_id: Option<i32>,
+    firm_id: Option<i32>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    client_addr: Option<String>,
+    hash: Option<String>,
+}
+
+/// What `zhuqi audit verify` found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Entries checked against the chain.
+    pub checked: u64,
+    /// Entries written before the chain began (no hash), all before the first chained one.
+    pub before_chain: u64,
+    /// The first entry whose hash does not follow from the entries before it (altered,
+    /// inserted, or the one after a deleted entry), if any.
+    pub first_broken: Option<i64>,
+}
+
+/// Walks the whole trail in id order and recomputes each entry's hash from the one before:
+/// an entry altered, removed or slipped in breaks the chain at that point.
+pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, Error> {
+    const PAGE: i64 = 5000;
+    let mut report = ChainReport {
+        checked: 0,
+        before_chain: 0,
+        first_broken: None,
+    };
+    let mut prev: Option<String> = None;
+    let mut after_id = 0i64;
+    loop {
+        let rows = super::query_all::<ChainRow>(
+            db,
+            "SELECT id, at, actor_id, actor_label, action, entity, entity_id, firm_id,
+                    before_json, after_json, client_addr, hash
+             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+            vec![after_id.into(), PAGE.into()],
+        )
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after_id = last.id;
+        for r in &rows {
+            let Some(stored) = &r.hash else {
+                if prev.is_none() {
+                    report.before_chain += 1;
+                    continue;
+                }
+                report.first_broken = Some(r.id);
+                return Ok(report);
+            };
+            let expected = chain_hash(
+                prev.as_deref().unwrap_or(GENESIS),
+                &Sealed {
+                    at_micros: r.at.timestamp_micros(),
+                    actor_id: r.actor_id,
+                    actor_label: &r.actor_label,
+                    action: &r.action,
+                    entity: &r.entity,
+                    entity_id: r.entity_id,
+                    firm_id: r.firm_id,
+                    before_json: r.before_json.as_deref(),
+                    after_json: r.after_json.as_deref(),
+                    client_addr: r.client_addr.as_deref(),
+                },
+            );
+            if &expected != stored {
+                report.first_broken = Some(r.id);
+                return Ok(report);
+            }
+            report.checked += 1;
+            prev = Some(expected);
+        }
+    }
+    Ok(report)
 }
 
 /// Serialises a model for the trail; models are plain data, so this cannot fail in practice.

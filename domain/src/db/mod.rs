@@ -24,6 +24,8 @@ pub mod progress;
 pub mod reference;
 pub mod reports;
 pub mod rules;
+pub mod security;
+pub mod sessions;
 pub mod sheets;
 pub mod supervisions;
 pub mod sweep;

@@ -79,6 +79,15 @@ struct Generator<'t, T> {
     summary: Summary,
 }
 
+/// Lets the demo accounts keep the published password (no change asked at first login): for
+/// automated tests of a throw-away database only (`ZHUQI_DEMO_KEEP_PASSWORDS`).
+pub async fn keep_published_passwords(db: &crate::db::Db) -> Result<(), Error> {
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("UPDATE users SET must_change_password = false")
+        .await?;
+    Ok(())
+}
+
 /// Creates the demo province unless the database already holds firms (then it does nothing).
 pub async fn seed(db: &crate::db::Db) -> Result<Summary, Error> {
     if firm::Entity::find().count(db).await? > 0 {

@@ -18,6 +18,9 @@ impl<T: ConnectionTrait> Generator<'_, T> {
             role: Set(role.to_owned()),
             member_unit_id: Set(unit),
             password_hash: Set(Some(hash.to_owned())),
+            // The demo password is published: whoever logs in first sets their own.
+            must_change_password: Set(true),
+            password_changed_at: Set(Some(chrono::Utc::now())),
             active: Set(true),
             created_at: Set(self.created),
             updated_at: Set(self.created),

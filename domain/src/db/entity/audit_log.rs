@@ -15,6 +15,8 @@ pub struct Model {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub client_addr: Option<String>,
+    /// SHA-256 of this entry chained to the previous one's (`db::audit`).
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

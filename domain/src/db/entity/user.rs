@@ -18,6 +18,10 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the password was last set (its age is checked against the security policy).
+    pub password_changed_at: Option<DateTimeUtc>,
+    /// An administrator set the password: the user must change it at the next login.
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

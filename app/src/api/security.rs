@@ -1,0 +1,90 @@
+//! Server functions: the security policy, account locks and logged-in sessions.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+
+/// The security page: the policy and the locked accounts (security administrators).
+#[server(endpoint = "security")]
+pub async fn security_view() -> Result<domain::security::SecurityView, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::security::view(&ssr::db()?, &caller)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// A security administrator changes the policy.
+#[server(endpoint = "save_policy")]
+pub async fn save_policy(
+    lock_failures: String,
+    lock_minutes: String,
+    password_max_age_days: String,
+    max_sessions: String,
+    audit_retention_days: String,
+) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    let form = domain::security::PolicyForm {
+        lock_failures,
+        lock_minutes,
+        password_max_age_days,
+        max_sessions,
+        audit_retention_days,
+    };
+    domain::db::security::set(&ssr::db()?, &caller, &form)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/security?saved=1");
+    Ok(())
+}
+
+/// A security administrator unlocks an account.
+#[server(endpoint = "unlock_user")]
+pub async fn unlock_user(user_id: String) -> Result<String, AppError> {
+    let caller = ssr::caller().await?;
+    let name = domain::db::security::unlock(&ssr::db()?, &caller, &user_id)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/security?unlocked=1");
+    Ok(name)
+}
+
+/// A security administrator ends every session of a user.
+#[server(endpoint = "end_user_sessions")]
+pub async fn end_user_sessions(user_id: String) -> Result<String, AppError> {
+    let caller = ssr::caller().await?;
+    let name = domain::db::sessions::end_all_for(&ssr::db()?, &caller, &user_id)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/users?ended=1");
+    Ok(name)
+}
+
+/// The caller's own logged-in sessions, the current one marked.
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<domain::security::SessionRow>, AppError> {
+    let db = ssr::db()?;
+    let parts = ssr::parts()?;
+    let (caller, current) = crate::session::caller_changing_password(&db, &parts)
+        .await
+        .map_err(ssr::fail)?;
+    domain::db::sessions::own(&db, &caller, current)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// The caller ends one of their sessions (another device, or this one).
+#[server(endpoint = "end_session")]
+pub async fn end_my_session(session_id: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let parts = ssr::parts()?;
+    let (caller, _) = crate::session::caller_changing_password(&db, &parts)
+        .await
+        .map_err(ssr::fail)?;
+    domain::db::sessions::end_own(&db, &caller, &session_id)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/account?ended=1");
+    Ok(())
+}

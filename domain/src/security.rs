@@ -1,0 +1,294 @@
+//! The security administrator's policy (等保 level 3, identity and audit controls) and the
+//! password rules. The policy is one row in the database (`db::security`); the numbers a form
+//! may hold, and their labels, are the one table [`LIMITS`] that the page and the check both read.
+
+use crate::error::{Error, FieldError};
+use crate::i18n::K;
+use serde::{Deserialize, Serialize};
+
+/// The policy in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityPolicy {
+    /// Failed logins within `lock_minutes` that lock the account.
+    pub lock_failures: u32,
+    /// How long a lock lasts (a security administrator may lift it sooner).
+    pub lock_minutes: u32,
+    /// A password older than this must be changed at the next login.
+    pub password_max_age_days: u32,
+    /// Logged-in sessions one account may hold; the oldest ends when another starts.
+    pub max_sessions: u32,
+    /// Audit entries younger than this are never deleted.
+    pub audit_retention_days: u32,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        SecurityPolicy {
+            lock_failures: 5,
+            lock_minutes: 15,
+            password_max_age_days: 90,
+            max_sessions: 3,
+            audit_retention_days: 180,
+        }
+    }
+}
+
+/// Each field of the policy: its form name, its label, and the least and most it may be.
+/// The audit retention's floor of 180 days is 等保's minimum for keeping audit records.
+pub const LIMITS: [(&str, K, u32, u32); 5] = [
+    ("lock_failures", K::PolicyLockFailures, 3, 10),
+    ("lock_minutes", K::PolicyLockMinutes, 5, 1440),
+    ("password_max_age_days", K::PolicyPasswordAge, 30, 365),
+    ("max_sessions", K::PolicyMaxSessions, 1, 10),
+    ("audit_retention_days", K::PolicyAuditRetention, 180, 3650),
+];
+
+/// The policy as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyForm {
+    pub lock_failures: String,
+    pub lock_minutes: String,
+    pub password_max_age_days: String,
+    pub max_sessions: String,
+    pub audit_retention_days: String,
+}
+
+impl PolicyForm {
+    pub fn of(p: &SecurityPolicy) -> Self {
+        PolicyForm {
+            lock_failures: p.lock_failures.to_string(),
+            lock_minutes: p.lock_minutes.to_string(),
+            password_max_age_days: p.password_max_age_days.to_string(),
+            max_sessions: p.max_sessions.to_string(),
+            audit_retention_days: p.audit_retention_days.to_string(),
+        }
+    }
+
+    /// The typed values in `LIMITS` order.
+    pub fn values(&self) -> [&str; 5] {
+        [
+            &self.lock_failures,
+            &self.lock_minutes,
+            &self.password_max_age_days,
+            &self.max_sessions,
+            &self.audit_retention_days,
+        ]
+    }
+
+    /// Every field a whole number in its range; all bad fields are reported at once.
+    pub fn validate(&self) -> Result<SecurityPolicy, Error> {
+        let mut v = [0u32; 5];
+        let mut errors = Vec::new();
+        for (i, ((field, _, least, most), raw)) in LIMITS.iter().zip(self.values()).enumerate() {
+            match raw
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (*least..=*most).contains(n))
+            {
+                Some(n) => v[i] = n,
+                None => errors.push(
+                    FieldError::new(*field, K::ErrOutOfRange)
+                        .with("min", least.to_string())
+                        .with("max", most.to_string()),
+                ),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(SecurityPolicy {
+            lock_failures: v[0],
+            lock_minutes: v[1],
+            password_max_age_days: v[2],
+            max_sessions: v[3],
+            audit_retention_days: v[4],
+        })
+    }
+}
+
+/// A locked account, as the security page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct LockRow {
+    pub user_id: i32,
+    pub name: String,
+    pub phone: String,
+    pub locked_at: chrono::DateTime<chrono::Utc>,
+    pub locked_until: chrono::DateTime<chrono::Utc>,
+}
+
+/// The security page: the policy and the accounts locked now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityView {
+    pub policy: SecurityPolicy,
+    pub locks: Vec<LockRow>,
+}
+
+/// A row of "my sessions".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sea_orm::FromQueryResult))]
+pub struct SessionRow {
+    pub id: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session the list was asked from (filled in after the query).
+    #[cfg_attr(feature = "db", sea_orm(skip))]
+    #[serde(default)]
+    pub current: bool,
+}
+
+pub const MIN_PASSWORD: usize = 12;
+pub const MAX_PASSWORD: usize = 128;
+/// Earlier passwords a new one may not repeat (the current one included).
+pub const PASSWORD_HISTORY: usize = 5;
+
+/// Who the password belongs to: it may not contain their phone number, name or username.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PasswordOwner<'a> {
+    pub phone: &'a str,
+    pub name: &'a str,
+    pub username: &'a str,
+}
+
+/// The character classes a password draws on: lower case, upper case, digits, anything else
+/// (punctuation, spaces, Chinese characters).
+fn classes(password: &str) -> usize {
+    let mut seen = [false; 4];
+    for c in password.chars() {
+        let i = if c.is_ascii_lowercase() {
+            0
+        } else if c.is_ascii_uppercase() {
+            1
+        } else if c.is_ascii_digit() {
+            2
+        } else {
+            3
+        };
+        seen[i] = true;
+    }
+    seen.iter().filter(|s| **s).count()
+}
+
+/// The rules a new password must meet that need no database: length, three of the four
+/// character classes, and nothing of the owner's own. (The common-password list and the
+/// history are checked by the server: `db::accounts`.)
+pub fn check_password_shape(
+    field: &str,
+    password: &str,
+    owner: PasswordOwner<'_>,
+) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(FieldError::new(field, K::ErrPasswordShort).with("min", MIN_PASSWORD));
+    }
+    if n > MAX_PASSWORD {
+        return Err(FieldError::new(field, K::ErrTooLong).with("max", MAX_PASSWORD));
+    }
+    if classes(password) < 3 {
+        return Err(FieldError::new(field, K::ErrPasswordClasses));
+    }
+    let lower = password.to_lowercase();
+    let phone_digits: String = owner.phone.chars().filter(char::is_ascii_digit).collect();
+    // The last eight digits of a phone number are what people reuse; shorter numbers whole.
+    let phone_tail = &phone_digits[phone_digits.len().saturating_sub(8)..];
+    let personal = [
+        (phone_tail.len() >= 4).then_some(phone_tail.to_owned()),
+        (owner.name.trim().chars().count() >= 2).then(|| owner.name.trim().to_lowercase()),
+        (owner.username.trim().chars().count() >= 3).then(|| owner.username.trim().to_lowercase()),
+    ];
+    if personal
+        .iter()
+        .flatten()
+        .any(|p| lower.contains(p.as_str()))
+    {
+        return Err(FieldError::new(field, K::ErrPasswordPersonal));
+    }
+    Ok(())
+}
+
+/// The word a common-password check looks at: lower case, without the digits and punctuation
+/// people add at either end to pass a rule ("Password2024!" is "password").
+#[cfg(feature = "db")]
+pub fn common_core(password: &str) -> String {
+    password
+        .to_lowercase()
+        .trim_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation() || c == ' ')
+        .to_owned()
+}
+
+/// Whether the password is on the bundled list of common and breached passwords (30,000,
+/// `domain/data/common-passwords.txt`), as typed or by its [`common_core`].
+#[cfg(feature = "db")]
+pub fn is_common_password(password: &str) -> bool {
+    use std::collections::HashSet;
+    use std::sync::OnceLock;
+    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        include_str!("../data/common-passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    let lower = password.to_lowercase();
+    let core = common_core(password);
+    list.contains(lower.as_str()) || (core.chars().count() >= 4 && list.contains(core.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(p: &str, owner: PasswordOwner<'_>) -> Option<K> {
+        check_password_shape("p", p, owner).err().map(|e| e.key)
+    }
+
+    #[test]
+    fn shape_rules() {
+        let none = PasswordOwner::default();
+        assert_eq!(key("Short1!", none), Some(K::ErrPasswordShort));
+        assert_eq!(key("1234567890ab", none), Some(K::ErrPasswordClasses));
+        assert_eq!(key("aaaaaaaaaaab", none), Some(K::ErrPasswordClasses));
+        assert_eq!(key("password1234", none), Some(K::ErrPasswordClasses));
+        assert_eq!(key(&"Ab1!".repeat(33), none), Some(K::ErrTooLong));
+        assert_eq!(key("Qinghai-visit-7", none), None);
+        assert_eq!(key("青海助企服务2022-go", none), None);
+        let owner = PasswordOwner {
+            phone: "13900001234",
+            name: "Wang Li",
+            username: "wangli",
+        };
+        assert_eq!(key("Xx-00001234-yy", owner), Some(K::ErrPasswordPersonal));
+        assert_eq!(key("Hi-WANGLI-2022!", owner), Some(K::ErrPasswordPersonal));
+        assert_eq!(key("Qinghai-visit-7", owner), None);
+    }
+
+    #[cfg(feature = "db")]
+    #[test]
+    fn common_list() {
+        assert!(is_common_password("123qweasdzxc"));
+        assert!(is_common_password("Password2024!"));
+        assert!(is_common_password("1qaz2wsx3edc"));
+        assert!(!is_common_password("Qinghai-visit-7"));
+        let n = include_str!("../data/common-passwords.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count();
+        assert!(n >= 10_000, "{n}");
+    }
+
+    #[test]
+    fn policy_ranges() {
+        let mut f = PolicyForm::of(&SecurityPolicy::default());
+        assert_eq!(f.validate(), Ok(SecurityPolicy::default()));
+        f.audit_retention_days = "90".into();
+        f.lock_failures = "x".into();
+        match f.validate() {
+            Err(Error::Validation(errors)) => assert_eq!(errors.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! 等保 level-3 identity and audit controls on a real database (SQLite, or PostgreSQL with
+//! TEST_DATABASE_URL): the password policy, lock-out and unlock, sessions (limit, absolute
+//! lifetime, ending them), the security policy, and the audit trail's hash chain.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::{Duration, Utc};
+use domain::Error;
+use domain::K;
+use domain::auth::Role;
+use domain::db::accounts::{self, NewUser};
+use domain::db::audit::{self, Actor, Entry};
+use domain::db::testing::*;
+use domain::db::{Write, security, sessions};
+use domain::security::PolicyForm;
+use sea_orm::ConnectionTrait;
+
+const PASSWORD: &str = "Qinghai-visit-7";
+
+async fn account(db: &TestDb, phone: &str, name: &str, username: &str, role: &str) -> i32 {
+    accounts::create_user(
+        db,
+        &Actor::system("test"),
+        NewUser {
+            name: name.into(),
+            phone: phone.into(),
+            username: username.into(),
+            role: role.into(),
+            member_unit: String::new(),
+            password: PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+fn field_key(r: Result<(), Error>) -> Option<K> {
+    match r {
+        Err(Error::Validation(errors)) => errors.first().map(|e| e.key),
+        _ => None,
+    }
+}
+
+async fn exec(db: &TestDb, sql: &str) {
+    db.execute_unprepared(sql).await.unwrap();
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    #[derive(sea_orm::FromQueryResult)]
+    struct N {
+        n: i64,
+    }
+    domain::db::query_one::<N>(&**db, sql, vec![])
+        .await
+        .unwrap()
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn every_password_rule_and_the_history() {
+    let db = test_db().await;
+    let id = account(&db, "13900000901", "王丽", "wangli", "leader").await;
+    let login = accounts::authenticate(&db, "wangli", PASSWORD, "10.0.0.1", Some("test"))
+        .await
+        .unwrap();
+    let me = caller(&login.user);
+    let change = |current: &'static str, new: String| {
+        let db = &db;
+        let me = &me;
+        async move { accounts::change_own_password(db, me, current, &new, None).await }
+    };
+    for (new, key) in [
+        ("Short-1", K::ErrPasswordShort),
+        ("onlylowercaseletters", K::ErrPasswordClasses),
+        ("1234567890123", K::ErrPasswordClasses),
+        ("My-13900000901-pw", K::ErrPasswordPersonal),
+        ("Hello-WangLi-2022", K::ErrPasswordPersonal),
+        ("Password2024!", K::ErrPasswordCommon),
+        ("1qaz2wsx3edc", K::ErrPasswordClasses),
+        ("1qaz2wsx3edC", K::ErrPasswordCommon),
+    ] {
+        assert_eq!(
+            field_key(change(PASSWORD, new.to_owned()).await),
+            Some(key),
+            "{new}"
+        );
+    }
+    // Long, three classes, nobody's, not common: accepted.
+    change(PASSWORD, "alllowercase-and-digits-1".to_owned())
+        .await
+        .unwrap();
+    let mut current = "alllowercase-and-digits-1".to_owned();
+    let mut used = vec![PASSWORD.to_owned(), current.clone()];
+    for i in 0..4 {
+        let next = format!("Fresh-Pass-{i}-Xy");
+        accounts::change_own_password(&db, &me, &current, &next, None)
+            .await
+            .unwrap();
+        used.push(next.clone());
+        current = next;
+    }
+    // The current and the last four earlier ones are refused; the sixth-newest is allowed again.
+    for old in used.iter().rev().take(5) {
+        let got = accounts::change_own_password(&db, &me, &current, old, None).await;
+        assert_eq!(field_key(got), Some(K::ErrPasswordReused), "{old}");
+    }
+    accounts::change_own_password(&db, &me, &current, &used[0], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM password_history WHERE user_id = {id}")
+        )
+        .await,
+        1 + 1 + 4 + 1
+    );
+}
+
+#[tokio::test]
+async fn a_reset_forces_a_change_and_ends_sessions_and_a_change_ends_the_others() {
+    let db = test_db().await;
+    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let id = account(&db, "13900000902", "李强", "liqiang", "unit").await;
+    let a = accounts::authenticate(&db, "liqiang", PASSWORD, "10.0.0.1", Some("phone"))
+        .await
+        .unwrap();
+    let b = accounts::authenticate(&db, "13900000902", PASSWORD, "10.0.0.2", Some("desk"))
+        .await
+        .unwrap();
+    assert!(!a.must_change_password);
+    let sa = sessions::resolve(&db, &a.session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        sessions::resolve(&db, &b.session_key)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // The owner changes it from session a: b ends, a stays.
+    accounts::change_own_password(
+        &db,
+        &caller(&a.user),
+        PASSWORD,
+        "Another-Pass-42",
+        Some(sa.session_id),
+    )
+    .await
+    .unwrap();
+    assert!(
+        sessions::resolve(&db, &a.session_key)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        sessions::resolve(&db, &b.session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Only an account administrator resets; a reset ends every session and forces a change.
+    let refused =
+        accounts::reset_password(&db, &caller(&a.user), &id.to_string(), "Temp-Pass-2022x").await;
+    assert_eq!(refused, Err(Error::Forbidden));
+    let weak = accounts::reset_password(&db, &caller(&office), &id.to_string(), "short").await;
+    assert_eq!(field_key(weak.map(|_| ())), Some(K::ErrPasswordShort));
+    accounts::reset_password(&db, &caller(&office), &id.to_string(), "Temp-Pass-2022x")
+        .await
+        .unwrap();
+    assert!(
+        sessions::resolve(&db, &a.session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let c = accounts::authenticate(&db, "liqiang", "Temp-Pass-2022x", "10.0.0.1", None)
+        .await
+        .unwrap();
+    assert!(c.must_change_password, "set by an administrator");
+    let sc = sessions::resolve(&db, &c.session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(sc.must_change_password);
+    accounts::change_own_password(
+        &db,
+        &caller(&c.user),
+        "Temp-Pass-2022x",
+        "Own-Choice-2023",
+        Some(sc.session_id),
+    )
+    .await
+    .unwrap();
+    assert!(
+        !sessions::resolve(&db, &c.session_key)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+
+    // A password older than the policy's maximum age must be changed too.
+    let old = Utc::now() - Duration::days(91);
+    db.execute_raw(domain::db::sql(
+        db.get_database_backend(),
+        "UPDATE users SET password_changed_at = $1 WHERE id = $2",
+        vec![old.into(), id.into()],
+    ))
+    .await
+    .unwrap();
+    assert!(
+        sessions::resolve(&db, &c.session_key)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+    let d = accounts::authenticate(&db, "liqiang", "Own-Choice-2023", "10.0.0.1", None)
+        .await
+        .unwrap();
+    assert!(d.must_change_password, "expired");
+}
+
+#[tokio::test]
+async fn failures_lock_until_the_time_or_an_unlock_and_every_refusal_is_audited() {
+    let db = test_db().await;
+    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let id = account(&db, "13900000903", "赵敏", "zhaomin", "coordinator").await;
+    for i in 0..4 {
+        let r = accounts::authenticate(&db, "zhaomin", "Wrong-Pass-123", "10.0.0.3", None).await;
+        assert_eq!(
+            r.err(),
+            Some(Error::field("", K::LoginFailed)),
+            "failure {i}"
+        );
+    }
+    let r = accounts::authenticate(&db, "13900000903", "Wrong-Pass-123", "10.0.0.3", None).await;
+    assert_eq!(r.err(), Some(Error::Locked { minutes: 15 }));
+    let r = accounts::authenticate(&db, "zhaomin", PASSWORD, "10.0.0.4", None).await;
+    assert!(
+        matches!(r, Err(Error::Locked { .. })),
+        "the right password waits"
+    );
+
+    // Only a security administrator unlocks.
+    let coordinator = make_user(&db, "13900000904", Role::Coordinator, None).await;
+    assert_eq!(
+        security::unlock(&db, &caller(&coordinator), &id.to_string()).await,
+        Err(Error::Forbidden)
+    );
+    let view = security::view(&*db, &caller(&office)).await.unwrap();
+    assert_eq!(
+        view.locks.iter().map(|l| l.user_id).collect::<Vec<_>>(),
+        vec![id]
+    );
+    assert_eq!(
+        security::unlock(&db, &caller(&office), &id.to_string())
+            .await
+            .unwrap(),
+        "赵敏"
+    );
+    assert!(
+        security::view(&*db, &caller(&office))
+            .await
+            .unwrap()
+            .locks
+            .is_empty()
+    );
+    accounts::authenticate(&db, "zhaomin", PASSWORD, "10.0.0.4", None)
+        .await
+        .unwrap();
+
+    // A lock whose time has passed lets the account in again by itself.
+    for _ in 0..5 {
+        let _ = accounts::authenticate(&db, "zhaomin", "Wrong-Pass-123", "10.0.0.5", None).await;
+    }
+    exec(&db, "UPDATE login_locks SET locked_until = locked_at").await;
+    exec(&db, "DELETE FROM login_failures").await;
+    accounts::authenticate(&db, "zhaomin", PASSWORD, "10.0.0.5", None)
+        .await
+        .unwrap();
+
+    let n = |action: &str| {
+        let sql = format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = '{action}'");
+        let db = &db;
+        async move { count(db, &sql).await }
+    };
+    assert_eq!(n("login_failed").await, 4 + 4);
+    assert_eq!(n("lock").await, 2);
+    assert_eq!(n("login_locked").await, 1);
+    assert_eq!(n("unlock").await, 1);
+
+    // A stricter policy: three failures lock, for five minutes.
+    let mut form = PolicyForm::of(&security::get(&*db).await.unwrap());
+    form.lock_failures = "3".into();
+    form.lock_minutes = "5".into();
+    assert_eq!(
+        security::set(&db, &caller(&coordinator), &form).await,
+        Err(Error::Forbidden)
+    );
+    security::set(&db, &caller(&office), &form).await.unwrap();
+    for _ in 0..2 {
+        let _ = accounts::authenticate(&db, "nobody", "Wrong-Pass-123", "10.0.0.6", None).await;
+    }
+    let r = accounts::authenticate(&db, "nobody", "Wrong-Pass-123", "10.0.0.6", None).await;
+    assert_eq!(
+        r.err(),
+        Some(Error::Locked { minutes: 5 }),
+        "an unknown name locks alike"
+    );
+    form.audit_retention_days = "30".into();
+    assert!(matches!(
+        security::set(&db, &caller(&office), &form).await,
+        Err(Error::Validation(_))
+    ));
+}
+
+#[tokio::test]
+async fn sessions_are_limited_listed_ended_and_die_after_twelve_hours() {
+    let db = test_db().await;
+    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    account(&db, "13900000905", "周杰", "zhoujie", "leader").await;
+    let mut keys = Vec::new();
+    for i in 0..4 {
+        let l = accounts::authenticate(
+            &db,
+            "zhoujie",
+            PASSWORD,
+            &format!("10.0.1.{i}"),
+            Some("phone"),
+        )
+        .await
+        .unwrap();
+        keys.push(l);
+    }
+    // The default limit is three: the oldest ended when the fourth began.
+    assert!(
+        sessions::resolve(&db, &keys[0].session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let me = caller(&keys[3].user);
+    let current = sessions::resolve(&db, &keys[3].session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    let mine = sessions::own(&*db, &me, Some(current.session_id))
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 3);
+    assert_eq!(mine.iter().filter(|s| s.current).count(), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'session_evicted'"
+        )
+        .await,
+        1
+    );
+
+    // Ending one of mine works; another user's session is not mine to end.
+    let other = mine.iter().find(|s| !s.current).unwrap().id;
+    assert_eq!(
+        sessions::end_own(&db, &caller(&office), &other.to_string()).await,
+        Err(Error::not_found(K::EntitySession))
+    );
+    sessions::end_own(&db, &me, &other.to_string())
+        .await
+        .unwrap();
+    assert_eq!(sessions::own(&*db, &me, None).await.unwrap().len(), 2);
+
+    // Twelve hours after the login the session is over, however busy.
+    let start = Utc::now() - Duration::hours(13);
+    db.execute_raw(domain::db::sql(
+        db.get_database_backend(),
+        "UPDATE user_sessions SET created_at = $1 WHERE id = $2",
+        vec![start.into(), current.session_id.into()],
+    ))
+    .await
+    .unwrap();
+    assert!(
+        sessions::resolve(&db, &keys[3].session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A security administrator ends all of someone's sessions; nobody else may.
+    assert_eq!(
+        sessions::end_all_for(&db, &me, &me.id.to_string()).await,
+        Err(Error::Forbidden)
+    );
+    sessions::end_all_for(&db, &caller(&office), &me.id.to_string())
+        .await
+        .unwrap();
+    assert!(
+        sessions::resolve(&db, &keys[2].session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Disabling an account ends its sessions too.
+    let again = accounts::authenticate(&db, "zhoujie", PASSWORD, "10.0.1.9", None)
+        .await
+        .unwrap();
+    accounts::set_active(&db, &Actor::system("test"), "zhoujie", false)
+        .await
+        .unwrap();
+    assert!(
+        sessions::resolve(&db, &again.session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn the_audit_chain_detects_an_altered_a_removed_and_an_inserted_entry() {
+    let db = test_db().await;
+    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let actor = Actor::of(&caller(&office));
+    for i in 0..5 {
+        let w = Write::begin_quiet(&db).await.unwrap();
+        audit::record(
+            &w,
+            &actor,
+            Entry {
+                action: "update",
+                entity: "firm",
+                entity_id: Some(i),
+                firm_id: Some(i),
+                before: Some(serde_json::json!({ "name": format!("旧名 {i}\n\"quoted\"") })),
+                after: Some(serde_json::json!({ "name": "新名" })),
+            },
+        )
+        .await
+        .unwrap();
+        w.commit().await.unwrap();
+    }
+    let w = Write::begin_quiet(&db).await.unwrap();
+    let rows: Vec<_> = (100..1300)
+        .map(|i| (i, None, Some(serde_json::json!({ "n": i }))))
+        .collect();
+    audit::record_many(&w, &actor, "import_create", "firm", &rows, Utc::now())
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let report = audit::verify(&*db).await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+    let total = count(&db, "SELECT COUNT(*) AS n FROM audit_log").await;
+    assert_eq!(
+        report.checked + report.before_chain,
+        u64::try_from(total).unwrap()
+    );
+    assert!(report.checked >= 1205);
+
+    #[derive(sea_orm::FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let ids: Vec<i64> =
+        domain::db::query_all::<Id>(&*db, "SELECT id FROM audit_log ORDER BY id", vec![])
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+    let third = ids[ids.len() - 1200 - 3];
+
+    // Someone with database access rewrites what an entry says.
+    exec(
+        &db,
+        &format!("UPDATE audit_log SET after_json = '{{\"name\":\"篡改\"}}' WHERE id = {third}"),
+    )
+    .await;
+    assert_eq!(audit::verify(&*db).await.unwrap().first_broken, Some(third));
+    let after = count(
+        &db,
+        &format!("SELECT COUNT(*) AS n FROM audit_log WHERE id = {third}"),
+    )
+    .await;
+    assert_eq!(after, 1);
+
+    // Deleting it instead breaks the link of the entry after it.
+    exec(&db, &format!("DELETE FROM audit_log WHERE id = {third}")).await;
+    let next = ids[ids.len() - 1200 - 2];
+    assert_eq!(audit::verify(&*db).await.unwrap().first_broken, Some(next));
+
+    // An entry slipped in at the end, with a made-up hash, is caught too.
+    let db2 = test_db().await;
+    let office2 = make_user(&db2, "13900000900", Role::Office, None).await;
+    let w = Write::begin_quiet(&db2).await.unwrap();
+    audit::record(
+        &w,
+        &Actor::of(&caller(&office2)),
+        Entry {
+            action: "login",
+            entity: "user",
+            entity_id: Some(office2.id),
+            firm_id: None,
+            before: None,
+            after: None,
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    assert_eq!(audit::verify(&*db2).await.unwrap().first_broken, None);
+    db2.execute_raw(domain::db::sql(
+        db2.get_database_backend(),
+        "INSERT INTO audit_log (at, actor_id, actor_label, action, entity, hash) VALUES ($1, NULL, 'x', 'delete', 'firm', $2)",
+        vec![Utc::now().into(), "0".repeat(64).into()],
+    ))
+    .await
+    .unwrap();
+    let report = audit::verify(&*db2).await.unwrap();
+    assert!(report.first_broken.is_some(), "{report:?}");
+}
+
+#[tokio::test]
+async fn the_chain_holds_under_many_concurrent_writers() {
+    let db = test_db().await;
+    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let actor = Actor::of(&caller(&office));
+    let mut tasks = Vec::new();
+    for t in 0..16 {
+        let conn = (*db).clone();
+        let actor = actor.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                domain::db::retry(|| async {
+                    let w = Write::begin_quiet(&conn).await?;
+                    audit::record(
+                        &w,
+                        &actor,
+                        Entry {
+                            action: "update",
+                            entity: "firm",
+                            entity_id: Some(t * 100 + i),
+                            firm_id: None,
+                            before: None,
+                            after: Some(serde_json::json!({ "writer": t, "n": i })),
+                        },
+                    )
+                    .await?;
+                    w.commit().await
+                })
+                .await
+                .unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let report = audit::verify(&*db).await.unwrap();
+    assert_eq!(report.first_broken, None, "{report:?}");
+    assert_eq!(report.checked, 160);
+}
