@@ -20,7 +20,7 @@ test('a reset password is changed at first login; a locked account is unlocked b
   await office.selectOption('#user_id', userId);
   await office.fill('#new_password', TEMPORARY);
   await office.getByRole('button', { name: '重置密码' }).click();
-  await expect(office.locator('.notice.success')).toBeVisible();
+  await expect(office.locator('#password-reset')).toBeVisible();
 
   // First login with the temporary password: sent to set a new one, nothing else opens.
   const userCtx = await browser.newContext();

@@ -155,14 +155,17 @@ pub async fn list_users() -> Result<Vec<domain::auth::UserRow>, AppError> {
 }
 
 #[server(endpoint = "reset_password")]
-pub async fn reset_user_password(user_id: String, new_password: String) -> Result<(), AppError> {
+pub async fn reset_user_password(
+    user_id: String,
+    new_password: String,
+) -> Result<String, AppError> {
     let caller = ssr::caller().await?;
-    let target =
+    let (target, name) =
         domain::db::accounts::reset_password(&ssr::db()?, &caller, &user_id, &new_password)
             .await
             .map_err(ssr::fail)?;
     leptos_axum::redirect(&format!("/users?reset={target}"));
-    Ok(())
+    Ok(name)
 }
 
 #[server(endpoint = "audit")]

@@ -192,6 +192,7 @@ pub fn UsersPage() -> impl IntoView {
                     match users.await {
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                         Ok(rows) => {
+                            // Without JavaScript the form post comes back with ?reset=id.
                             let reset = query.read_untracked().get("reset");
                             let reset_name = reset.and_then(|id| rows.iter().find(|u| u.id.to_string() == id).map(|u| u.name.clone()));
                             let options: Vec<(i32, String)> = rows
@@ -199,7 +200,7 @@ pub fn UsersPage() -> impl IntoView {
                                 .map(|u| (u.id, format!("{} · {} · {}", u.name, u.phone, Role::from_code(&u.role).map(|r| r.name(l)).unwrap_or_default())))
                                 .collect();
                             view! {
-                                {reset_name.map(|name| view! { <p class="notice success" role="status">"✓ " {K::PasswordReset.fill(l, &[("name", name)])}</p> })}
+                                {move || action.value().get().and_then(Result::ok).or_else(|| reset_name.clone()).map(|name| view! { <p class="notice success" role="status" id="password-reset">"✓ " {K::PasswordReset.fill(l, &[("name", name)])}</p> })}
                                 <ActionForm action attr:class="form inline">
                                     <div class="field">
                                         <label for="user_id">{K::EntityUser.t(l)}</label>

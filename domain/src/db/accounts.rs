@@ -663,7 +663,7 @@ pub async fn reset_password(
     caller: &Caller,
     target_id: &str,
     new: &str,
-) -> Result<i32, Error> {
+) -> Result<(i32, String), Error> {
     caller.require(ACCOUNT_ADMINS)?;
     let target_id = super::parse_id("user_id", target_id)?;
     let model = user::Entity::find_by_id(target_id)
@@ -672,8 +672,9 @@ pub async fn reset_password(
         .ok_or(Error::not_found(K::EntityUser))?;
     check_new_password("new_password", new, owner_of(&model))
         .map_err(|e| Error::Validation(vec![e]))?;
+    let name = model.name.clone();
     store_password(db, &Actor::of(caller), model, new, SetBy::Administrator).await?;
-    Ok(target_id)
+    Ok((target_id, name))
 }
 
 fn sha256_hex(token: &str) -> String {
