@@ -56,9 +56,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                         me.await.ok().flatten().map(|user| {
                             let office = user.is(Role::Office);
                             view! {
-                                <a href="/">{K::NavProgress.t(l)}</a>
-                                {user.is(Role::Coordinator).then(|| view! { <a href="/my">{K::NavMyFirms.t(l)}</a> })}
-                                <a href="/firms">{K::NavFirms.t(l)}</a>
+                                {user.role.is_business().then(|| view! {
+                                    <a href="/">{K::NavProgress.t(l)}</a>
+                                    {user.is(Role::Coordinator).then(|| view! { <a href="/my">{K::NavMyFirms.t(l)}</a> })}
+                                    <a href="/firms">{K::NavFirms.t(l)}</a>
+                                })}
                                 {(office || user.is(Role::Unit)).then(|| view! { <a href="/queue">{K::NavQueue.t(l)}</a> })}
                                 {(office || user.is(Role::Leader) || user.is(Role::Unit)).then(|| view! {
                                     <a href="/dashboard">{K::NavDashboard.t(l)}</a>
@@ -69,12 +71,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {(office || user.is(Role::Leader) || user.is(Role::Unit)).then(|| view! {
                                     <a href="/bulletin">{K::NavBulletin.t(l)}</a>
                                 })}
-                                {office.then(|| view! {
-                                    <a href="/rules">{K::NavRules.t(l)}</a>
-                                    <a href="/users">{K::Users.t(l)}</a>
-                                    <a href="/security">{K::NavSecurity.t(l)}</a>
-                                    <a href="/audit">{K::Audit.t(l)}</a>
-                                })}
+                                {office.then(|| view! { <a href="/rules">{K::NavRules.t(l)}</a> })}
+                                {(user.is(Role::SystemAdmin) || user.is(Role::SecurityAdmin)).then(|| view! { <a href="/users">{K::Users.t(l)}</a> })}
+                                {user.is(Role::SecurityAdmin).then(|| view! { <a href="/security">{K::NavSecurity.t(l)}</a> })}
+                                {user.is(Role::AuditAdmin).then(|| view! { <a href="/audit">{K::Audit.t(l)}</a> })}
                                 <a href="/notifications" class="bell" id="notifications-link">
                                     {K::NavNotifications.t(l)}
                                     {(unread_count > 0).then(|| view! {

@@ -71,7 +71,19 @@ pub fn client_addr(parts: &http::request::Parts) -> Option<String> {
 /// their plain form posts, the JSON API, multipart uploads) reads who is calling through it. A
 /// bearer token wins over the session cookie; the client address is [`client_addr`]'s. A user
 /// who must set a new password is refused everything but that ([`caller_changing_password`]).
+///
+/// This is the gate of business data (firms, visits, problems, figures): the administrators
+/// (三权分立) are refused here, whatever the endpoint, and reach their own pages through
+/// [`any_caller`] instead.
 pub async fn caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Error> {
+    let caller = any_caller(db, parts).await?;
+    caller.require_business()?;
+    Ok(caller)
+}
+
+/// The caller whatever their role (administration and one's own account), once any password
+/// change that is due has been made.
+pub async fn any_caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Error> {
     let (caller, must_change) = caller_state(db, parts).await?;
     if must_change {
         return Err(Error::PasswordChangeRequired);

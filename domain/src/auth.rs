@@ -1,4 +1,6 @@
-//! Who may do what. Roles are coarse (office, leader, unit, coordinator); the finer rules that
+//! Who may do what. Roles are coarse: four business roles (office, leader, unit, coordinator)
+//! and three administrators kept apart from each other and from the business (三权分立: system,
+//! security and audit administrators, none of whom reads business data). The finer rules that
 //! depend on data — a coordinator's own firms, a unit's own problems — are checked in
 //! `db::access` against the database.
 
@@ -16,10 +18,34 @@ pub enum Role {
     Unit,
     /// 服务协调员: works on the firms assigned to them.
     Coordinator,
+    /// 系统管理员: accounts and API tokens; reads neither business data nor the audit trail.
+    SystemAdmin,
+    /// 安全管理员: the security policy, lock-outs, sessions; no business data.
+    SecurityAdmin,
+    /// 审计管理员: reads and exports the audit trail; changes nothing.
+    AuditAdmin,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Office, Role::Leader, Role::Unit, Role::Coordinator];
+    pub const ALL: [Role; 7] = [
+        Role::Office,
+        Role::Leader,
+        Role::Unit,
+        Role::Coordinator,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
+    ];
+
+    /// The campaign's own roles, which work with firms, visits and problems.
+    pub const BUSINESS: [Role; 4] = [Role::Office, Role::Leader, Role::Unit, Role::Coordinator];
+
+    pub const fn is_business(self) -> bool {
+        matches!(
+            self,
+            Role::Office | Role::Leader | Role::Unit | Role::Coordinator
+        )
+    }
 
     pub const fn code(self) -> &'static str {
         match self {
@@ -27,6 +53,9 @@ impl Role {
             Role::Leader => "leader",
             Role::Unit => "unit",
             Role::Coordinator => "coordinator",
+            Role::SystemAdmin => "sysadmin",
+            Role::SecurityAdmin => "secadmin",
+            Role::AuditAdmin => "auditor",
         }
     }
 
@@ -40,6 +69,9 @@ impl Role {
             Role::Leader => K::RoleLeader,
             Role::Unit => K::RoleUnit,
             Role::Coordinator => K::RoleCoordinator,
+            Role::SystemAdmin => K::RoleSystemAdmin,
+            Role::SecurityAdmin => K::RoleSecurityAdmin,
+            Role::AuditAdmin => K::RoleAuditAdmin,
         }
     }
 
@@ -49,9 +81,11 @@ impl Role {
 }
 
 /// Who administers security: the policy, unlocking accounts, other users' sessions.
-pub const SECURITY_ADMINS: &[Role] = &[Role::Office];
+pub const SECURITY_ADMINS: &[Role] = &[Role::SecurityAdmin];
 /// Who administers accounts: creating, disabling, resetting passwords, API tokens.
-pub const ACCOUNT_ADMINS: &[Role] = &[Role::Office];
+pub const ACCOUNT_ADMINS: &[Role] = &[Role::SystemAdmin];
+/// Who reads and exports the audit trail.
+pub const AUDIT_READERS: &[Role] = &[Role::AuditAdmin];
 
 /// The person behind a request, as loaded from the database for that request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,9 +110,19 @@ impl CurrentUser {
         }
     }
 
-    /// Whether the user sees every firm, or only their own (coordinators).
+    /// Whether the user sees every firm, or only their own (coordinators; administrators see
+    /// none, and are refused by [`CurrentUser::require_business`] first).
     pub fn sees_all_firms(&self) -> bool {
-        !self.is(Role::Coordinator)
+        matches!(self.role, Role::Office | Role::Leader | Role::Unit)
+    }
+
+    /// Business data is for the business roles: administrators get 403.
+    pub fn require_business(&self) -> Result<(), Error> {
+        if self.role.is_business() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
     }
 }
 

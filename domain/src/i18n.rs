@@ -213,6 +213,9 @@ catalog! {
     RoleLeader => "领导", "Leader";
     RoleUnit => "成员单位", "Member unit";
     RoleCoordinator => "服务协调员", "Coordinator";
+    RoleSystemAdmin => "系统管理员", "System administrator";
+    RoleSecurityAdmin => "安全管理员", "Security administrator";
+    RoleAuditAdmin => "审计管理员", "Audit administrator";
     LoginTitle => "登录", "Log in";
     LoginName => "手机号或用户名", "Phone number or username";
     Password => "密码", "Password";

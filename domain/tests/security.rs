@@ -123,7 +123,7 @@ async fn every_password_rule_and_the_history() {
 #[tokio::test]
 async fn a_reset_forces_a_change_and_ends_sessions_and_a_change_ends_the_others() {
     let db = test_db().await;
-    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let office = make_user(&db, "13900000900", Role::SystemAdmin, None).await;
     let id = account(&db, "13900000902", "李强", "liqiang", "unit").await;
     let a = accounts::authenticate(&db, "liqiang", PASSWORD, "10.0.0.1", Some("phone"))
         .await
@@ -232,7 +232,7 @@ async fn a_reset_forces_a_change_and_ends_sessions_and_a_change_ends_the_others(
 #[tokio::test]
 async fn failures_lock_until_the_time_or_an_unlock_and_every_refusal_is_audited() {
     let db = test_db().await;
-    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let office = make_user(&db, "13900000900", Role::SecurityAdmin, None).await;
     let id = account(&db, "13900000903", "赵敏", "zhaomin", "coordinator").await;
     for i in 0..4 {
         let r = accounts::authenticate(&db, "zhaomin", "Wrong-Pass-123", "10.0.0.3", None).await;
@@ -326,7 +326,7 @@ async fn failures_lock_until_the_time_or_an_unlock_and_every_refusal_is_audited(
 #[tokio::test]
 async fn sessions_are_limited_listed_ended_and_die_after_twelve_hours() {
     let db = test_db().await;
-    let office = make_user(&db, "13900000900", Role::Office, None).await;
+    let office = make_user(&db, "13900000900", Role::SecurityAdmin, None).await;
     account(&db, "13900000905", "周杰", "zhoujie", "leader").await;
     let mut keys = Vec::new();
     for i in 0..4 {
@@ -566,4 +566,99 @@ async fn the_chain_holds_under_many_concurrent_writers() {
     let report = audit::verify(&*db).await.unwrap();
     assert_eq!(report.first_broken, None, "{report:?}");
     assert_eq!(report.checked, 160);
+}
+
+#[tokio::test]
+async fn three_administrators_each_do_their_part_and_none_reads_business_data() {
+    let db = test_db().await;
+    let office = caller(&make_user(&db, "13900000910", Role::Office, None).await);
+    let sys = caller(&make_user(&db, "13900000911", Role::SystemAdmin, None).await);
+    let sec = caller(&make_user(&db, "13900000912", Role::SecurityAdmin, None).await);
+    let aud = caller(&make_user(&db, "13900000913", Role::AuditAdmin, None).await);
+    let target = account(&db, "13900000914", "孙悦", "sunyue", "coordinator").await;
+    let id = target.to_string();
+    let campaign = domain::db::current_campaign(&*db).await.unwrap();
+    let q = domain::firm::FirmQuery {
+        page: 1,
+        ..Default::default()
+    };
+    let trail = domain::audit::AuditQuery::default();
+    let forbidden = Err(Error::Forbidden);
+
+    // The system administrator: accounts.
+    assert!(accounts::users_for(&*db, &sys).await.is_ok());
+    assert!(
+        accounts::reset_password(&db, &sys, &id, "Temp-Pass-2022x")
+            .await
+            .is_ok()
+    );
+    assert!(accounts::set_active_for(&db, &sys, &id, "1").await.is_ok());
+    assert_eq!(
+        security::unlock(&db, &sys, &id).await.map(|_| ()),
+        forbidden
+    );
+    assert_eq!(
+        audit::trail(&*db, &sys, &trail).await.map(|_| ()),
+        forbidden
+    );
+
+    // The security administrator: the policy, locks, sessions.
+    assert!(security::view(&*db, &sec).await.is_ok());
+    assert!(security::unlock(&db, &sec, &id).await.is_ok());
+    assert!(sessions::end_all_for(&db, &sec, &id).await.is_ok());
+    assert_eq!(
+        accounts::reset_password(&db, &sec, &id, "Temp-Pass-2022y")
+            .await
+            .map(|_| ()),
+        forbidden
+    );
+    assert_eq!(
+        audit::trail(&*db, &sec, &trail).await.map(|_| ()),
+        forbidden
+    );
+
+    // The audit administrator: reads the trail, changes nothing.
+    let entries = audit::trail(&*db, &aud, &trail).await.unwrap();
+    assert!(
+        entries.iter().any(|e| e.action == "unlock"),
+        "the administrators' own actions are in it"
+    );
+    assert_eq!(accounts::users_for(&*db, &aud).await.map(|_| ()), forbidden);
+    assert_eq!(security::view(&*db, &aud).await.map(|_| ()), forbidden);
+    assert_eq!(
+        accounts::set_active_for(&db, &aud, &id, "0")
+            .await
+            .map(|_| ()),
+        forbidden
+    );
+
+    // None of them reads business data; the office does, and administers nothing.
+    for admin in [&sys, &sec, &aud] {
+        assert_eq!(
+            domain::db::firms::list_for(&*db, &campaign, &q, admin)
+                .await
+                .map(|_| ()),
+            forbidden,
+            "{:?}",
+            admin.role
+        );
+        assert_eq!(
+            domain::db::access::ensure_can_view_dashboard(admin),
+            forbidden
+        );
+    }
+    assert!(
+        domain::db::firms::list_for(&*db, &campaign, &q, &office)
+            .await
+            .is_ok()
+    );
+    assert_eq!(
+        accounts::users_for(&*db, &office).await.map(|_| ()),
+        forbidden
+    );
+    assert_eq!(security::view(&*db, &office).await.map(|_| ()), forbidden);
+    assert_eq!(
+        audit::trail(&*db, &office, &trail).await.map(|_| ()),
+        forbidden
+    );
 }

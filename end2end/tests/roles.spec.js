@@ -16,11 +16,20 @@ test('nobody gets past the login page, and a wrong password says so in Chinese',
 });
 
 test('each role sees what it should', async ({ page }) => {
-  // The office manages users and reads the audit trail, where its own login is the newest entry.
-  await loginAs(page, 'office');
+  // The audit administrator starts on the audit trail, where its own login is the newest entry,
+  // and reads no business data.
+  await loginAs(page, 'auditor');
+  await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByRole('link', { name: '操作日志' })).toBeVisible();
-  await page.getByRole('link', { name: '操作日志' }).click();
   await expect(page.locator('.audit-table tbody tr').first()).toContainText('login');
+  expect((await page.request.get('/api/v1/firms')).status()).toBe(403);
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  // The office runs the campaign but administers neither accounts nor the audit trail.
+  await loginAs(page, 'office');
+  await expect(page.getByRole('link', { name: '操作日志' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: '用户' })).toHaveCount(0);
   await page.getByRole('button', { name: '退出' }).click();
   await expect(page).toHaveURL(/\/login/);
 

@@ -9,9 +9,10 @@ const OWN = 'My-Own-Choice-2023';
 test('a reset password is changed at first login; a locked account is unlocked by the security administrator', async ({ browser }) => {
   const officeCtx = await browser.newContext();
   const office = await officeCtx.newPage();
-  await loginAs(office, 'office');
+  await loginAs(office, 'sysadmin');
 
-  // The office picks the last coordinator on the users page (no other journey logs in as them).
+  // The system administrator picks the last account on the users page (a unit handler no other
+  // journey logs in as).
   await office.goto('/users');
   await hydrated(office);
   const row = office.locator('tr[data-user]').last();
@@ -62,6 +63,8 @@ test('a reset password is changed at first login; a locked account is unlocked b
   await expect(other.getByText('账号已锁定')).toBeVisible();
 
   // The security administrator sees the lock and lifts it.
+  await office.getByRole('button', { name: '退出' }).click();
+  await loginAs(office, 'secadmin');
   await office.goto('/security');
   await hydrated(office);
   const lock = office.locator(`#locks tr[data-user="${userId}"]`);

@@ -118,7 +118,7 @@ pub struct WritersArgs {
 pub enum UserCommand {
     /// Create an account. The password is read from ZHUQI_PASSWORD or asked for (not echoed).
     Add {
-        /// office | leader | unit | coordinator
+        /// office | leader | unit | coordinator | sysadmin | secadmin | auditor
         #[arg(long)]
         role: String,
         #[arg(long)]

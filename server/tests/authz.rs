@@ -139,6 +139,10 @@ async fn world() -> World {
             .unwrap()
             .id
     };
+    // The three administrators (三权分立), after the business roles so their ids stay 1–5.
+    user(&db, "sysadmin", "13900000006", "").await;
+    user(&db, "secadmin", "13900000007", "").await;
+    user(&db, "auditor", "13900000008", "").await;
     let own = make_firm(&db, "西宁自有企业有限公司", Region::Xining, Tier::Reserve).await;
     let other = make_firm(&db, "海东他人企业有限公司", Region::Haidong, Tier::Reserve).await;
     assign(&db, own.id, coordinator).await.unwrap();
@@ -151,6 +155,21 @@ async fn world() -> World {
 }
 
 const ROLES: [&str; 4] = ["office", "leader", "unit", "coordinator"];
+const ADMINS: [&str; 3] = ["sysadmin", "secadmin", "auditor"];
+
+/// What the administrators get for a case of the matrix: their own pages, and 403 for
+/// everything else, business data above all.
+fn admin_expected(case: &str) -> [u16; 3] {
+    match case {
+        "fn users" => [200, 200, 403],
+        "fn reset password" | "fn tokens" => [200, 403, 403],
+        "fn disable user" | "fn revoke token" => [404, 403, 403],
+        "fn audit" => [403, 403, 200],
+        // Their own notifications (none are addressed to them), not business data.
+        "fn notifications" | "fn mark read" | "fn unread count" => [200, 200, 200],
+        _ => [403, 403, 403],
+    }
+}
 
 fn visit_form(firm: i32, key: &str) -> String {
     format!(
@@ -285,19 +304,19 @@ async fn role_by_action_matrix() {
             // Checked before the account is looked up: the office learns it does not exist.
             "fn disable user",
             Box::new(|c, _| call("/api/set_user_active", "user_id=999999&active=0", c)),
-            [404, 403, 403, 403],
+            [403, 403, 403, 403],
             401,
         ),
         (
             "fn tokens",
             Box::new(|c, _| call("/api/tokens", "", c)),
-            [200, 403, 403, 403],
+            [403, 403, 403, 403],
             401,
         ),
         (
             "fn revoke token",
             Box::new(|c, _| call("/api/revoke_token", "token_id=999999", c)),
-            [404, 403, 403, 403],
+            [403, 403, 403, 403],
             401,
         ),
         (
@@ -346,13 +365,13 @@ async fn role_by_action_matrix() {
         (
             "fn users",
             Box::new(|c, _| call("/api/users", "", c)),
-            [200, 403, 403, 403],
+            [403, 403, 403, 403],
             401,
         ),
         (
             "fn audit",
             Box::new(|c, _| call("/api/audit", "", c)),
-            [200, 403, 403, 403],
+            [403, 403, 403, 403],
             401,
         ),
         (
@@ -364,13 +383,17 @@ async fn role_by_action_matrix() {
                     c,
                 )
             }),
-            [200, 403, 403, 403],
+            [403, 403, 403, 403],
             401,
         ),
     ];
     let mut cookies = Vec::new();
     for role in ROLES {
         cookies.push(login_cookie(&app, role).await);
+    }
+    let mut admin_cookies = Vec::new();
+    for admin in ADMINS {
+        admin_cookies.push(login_cookie(&app, admin).await);
     }
     for (name, make, expected, nobody) in &cases {
         for (i, role) in ROLES.iter().enumerate() {
@@ -388,6 +411,19 @@ async fn role_by_action_matrix() {
         }
         let r = send(&app, make(None, "nobody")).await;
         assert_eq!(r.status.as_u16(), *nobody, "{name} as nobody: {}", r.body);
+        for (i, admin) in ADMINS.iter().enumerate() {
+            let r = send(
+                &app,
+                make(Some(&admin_cookies[i]), &format!("{admin}-{}", name.len())),
+            )
+            .await;
+            assert_eq!(
+                r.status.as_u16(),
+                admin_expected(name)[i],
+                "{name} as {admin}: {}",
+                r.body
+            );
+        }
     }
 
     // A coordinator's list holds only their own firms.
@@ -508,7 +544,7 @@ async fn failed_logins_lock_the_account_alike_for_unknown_names_and_are_audited(
     );
 
     // A security administrator lifts the lock; the right password works again.
-    let office = login_cookie(&app, "office").await;
+    let office = login_cookie(&app, "secadmin").await;
     let r = send(&app, call("/api/unlock_user", "user_id=2", Some(&office))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(count("unlock").await.unwrap(), 1);

@@ -29,6 +29,17 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
+/// Where a role starts: the administrators on their own page (they read no business data).
+pub fn home_of(role: domain::auth::Role) -> &'static str {
+    use domain::auth::Role;
+    match role {
+        Role::SystemAdmin => "/users",
+        Role::SecurityAdmin => "/security",
+        Role::AuditAdmin => "/audit",
+        Role::Office | Role::Leader | Role::Unit | Role::Coordinator => "/",
+    }
+}
+
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: String) -> Result<(), AppError> {
     use domain::db::accounts;
@@ -50,10 +61,13 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
             tracing::error!(error = %e, "cannot start a session");
             ssr::fail(domain::Error::Internal)
         })?;
+    let next = safe_next(&next);
     if done.must_change_password {
         leptos_axum::redirect("/account?must=1");
+    } else if next == "/" {
+        leptos_axum::redirect(home_of(done.user.role));
     } else {
-        leptos_axum::redirect(&safe_next(&next));
+        leptos_axum::redirect(&next);
     }
     Ok(())
 }
@@ -98,7 +112,7 @@ pub async fn change_password(
 /// The signed-in user's notification e-mail address.
 #[server(endpoint = "my_email")]
 pub async fn my_email() -> Result<Option<String>, AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     domain::db::accounts::own_email(&ssr::db()?, &caller)
         .await
         .map_err(ssr::fail)
@@ -107,7 +121,7 @@ pub async fn my_email() -> Result<Option<String>, AppError> {
 /// The signed-in user sets (or clears) their notification e-mail address.
 #[server(endpoint = "set_email")]
 pub async fn set_email(email: String) -> Result<(), AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     domain::db::accounts::set_own_email(&ssr::db()?, &caller, &email)
         .await
         .map_err(ssr::fail)?;
@@ -118,7 +132,7 @@ pub async fn set_email(email: String) -> Result<(), AppError> {
 /// The office disables (`active=0`) or enables (`active=1`) an account.
 #[server(endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: String, active: String) -> Result<(), AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     domain::db::accounts::set_active_for(&ssr::db()?, &caller, &user_id, &active)
         .await
         .map_err(ssr::fail)?;
@@ -129,7 +143,7 @@ pub async fn set_user_active(user_id: String, active: String) -> Result<(), AppE
 /// The API tokens, for the office.
 #[server(endpoint = "tokens")]
 pub async fn list_tokens() -> Result<Vec<domain::auth::TokenRow>, AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     domain::db::accounts::tokens_for(&ssr::db()?, &caller)
         .await
         .map_err(ssr::fail)
@@ -138,7 +152,7 @@ pub async fn list_tokens() -> Result<Vec<domain::auth::TokenRow>, AppError> {
 /// The office revokes an API token.
 #[server(endpoint = "revoke_token")]
 pub async fn revoke_token(token_id: String) -> Result<(), AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     domain::db::accounts::revoke_token_for(&ssr::db()?, &caller, &token_id)
         .await
         .map_err(ssr::fail)?;
@@ -148,7 +162,7 @@ pub async fn revoke_token(token_id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "users")]
 pub async fn list_users() -> Result<Vec<domain::auth::UserRow>, AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     domain::db::accounts::users_for(&ssr::db()?, &caller)
         .await
         .map_err(ssr::fail)
@@ -159,7 +173,7 @@ pub async fn reset_user_password(
     user_id: String,
     new_password: String,
 ) -> Result<String, AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     let (target, name) =
         domain::db::accounts::reset_password(&ssr::db()?, &caller, &user_id, &new_password)
             .await
@@ -175,7 +189,7 @@ pub async fn audit_trail(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<Vec<AuditRow>, AppError> {
-    let caller = ssr::caller().await?;
+    let caller = ssr::any_caller().await?;
     let query = domain::audit::AuditQuery {
         user: user.unwrap_or_default(),
         firm: firm.unwrap_or_default(),

@@ -58,6 +58,15 @@ pub async fn caller() -> Result<Caller, AppError> {
     crate::session::caller(&db, &parts).await.map_err(fail)
 }
 
+/// The caller whatever their role, for the administrators' pages and one's own account (the
+/// use cases authorise by role themselves); business data goes through [`caller`].
+pub async fn any_caller() -> Result<Caller, AppError> {
+    let db = db()?;
+    crate::session::any_caller(&db, &parts()?)
+        .await
+        .map_err(fail)
+}
+
 /// A setting the server put into the context at start-up. Missing is a wiring fault, never a
 /// reason to fall back to a default that differs from the configured one.
 pub fn setting<T: Clone + Send + Sync + 'static>(what: &str) -> Result<T, AppError> {

@@ -18,6 +18,7 @@ pub async fn ensure_can_view_firm(
     user: &CurrentUser,
     firm_id: i32,
 ) -> Result<(), Error> {
+    user.require_business()?;
     if user.sees_all_firms() {
         return Ok(());
     }
@@ -34,7 +35,9 @@ pub async fn ensure_office_or_coordinator(
     match user.role {
         Role::Office => Ok(()),
         Role::Coordinator => ensure_own_firm(db, user, firm_id).await,
-        Role::Leader | Role::Unit => Err(Error::Forbidden),
+        Role::Leader | Role::Unit | Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => {
+            Err(Error::Forbidden)
+        }
     }
 }
 

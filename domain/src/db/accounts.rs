@@ -428,7 +428,8 @@ pub use crate::auth::UserRow;
 
 /// The use case "the users page": the office only.
 pub async fn users_for(db: &impl ConnectionTrait, caller: &Caller) -> Result<Vec<UserRow>, Error> {
-    caller.require(ACCOUNT_ADMINS)?;
+    // The security administrator reads the list too, to end a user's sessions.
+    caller.require(&[Role::SystemAdmin, Role::SecurityAdmin])?;
     list_users(db).await
 }
 

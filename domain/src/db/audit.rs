@@ -403,7 +403,7 @@ pub async fn trail(
     caller: &Caller,
     q: &crate::audit::AuditQuery,
 ) -> Result<Vec<AuditRow>, Error> {
-    caller.require(&[Role::Office])?;
+    caller.require(crate::auth::AUDIT_READERS)?;
     let filter = AuditFilter {
         user_id: super::parse_optional_id("user", &q.user)?,
         firm_id: super::parse_optional_id("firm", &q.firm)?,

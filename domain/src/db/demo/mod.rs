@@ -27,8 +27,11 @@ pub const DEMO_PASSWORD: &str = "zhuqi-demo-2022";
 
 /// The demo accounts people log in with, one or two per role (every demo user has a phone
 /// number too, and the same password).
-pub const DEMO_ACCOUNTS: [(&str, &str); 5] = [
+pub const DEMO_ACCOUNTS: [(&str, &str); 8] = [
     ("office", "office"),
+    ("sysadmin", "sysadmin"),
+    ("secadmin", "secadmin"),
+    ("auditor", "auditor"),
     ("leader", "leader"),
     ("unit", "unit"),
     ("coordinator", "coordinator"),

@@ -43,6 +43,12 @@ impl<T: ConnectionTrait> Generator<'_, T> {
                     .await?;
             }
         }
+        // The three administrators (三权分立), one account each.
+        for role in ["sysadmin", "secadmin", "auditor"] {
+            named(self.user(role, None, &hash), role)
+                .insert(self.txn)
+                .await?;
+        }
         let unit_ids: Vec<i32> = self.units.iter().map(|u| u.id).collect();
         for (i, unit) in unit_ids.into_iter().enumerate() {
             let u = self.user("unit", Some(unit), &hash);

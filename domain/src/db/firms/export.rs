@@ -58,6 +58,7 @@ pub async fn export_rows(
     q: &FirmQuery,
     user: &CurrentUser,
 ) -> Result<Vec<Vec<String>>, Error> {
+    user.require_business()?;
     let only_of = (!user.sees_all_firms()).then_some(user.id);
     let window = window(campaign, q);
     let mut values: Vec<Value> = Vec::new();

@@ -147,6 +147,7 @@ pub async fn list_for(
     q: &FirmQuery,
     user: &CurrentUser,
 ) -> Result<FirmPage, Error> {
+    user.require_business()?;
     list_scoped(db, campaign, q, (!user.sees_all_firms()).then_some(user.id)).await
 }
 
@@ -201,6 +202,7 @@ pub async fn list_for_cached(
     q: &FirmQuery,
     user: &CurrentUser,
 ) -> Result<FirmPage, Error> {
+    user.require_business()?;
     let only_of = (!user.sees_all_firms()).then_some(user.id);
     // The resolved day is part of the key: "today" moves at midnight.
     let key = format!(
