@@ -3,22 +3,31 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Which entries to show: by user, by firm, by Beijing date range; newest first.
+/// Entries on one page of the audit trail.
+pub const AUDIT_PAGE: i64 = 200;
+
+/// Which entries to show: by user, by firm, by action, by Beijing date range; newest first,
+/// older than entry `before` (the next page).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
     pub user_id: Option<i32>,
     pub firm_id: Option<i32>,
+    pub action: Option<String>,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
+    pub before: Option<i64>,
 }
 
-/// The audit page's filters as typed (empty means "any").
+/// The audit page's filters as typed (empty or missing means "any").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AuditQuery {
     pub user: String,
     pub firm: String,
     pub from: String,
     pub to: String,
+    pub action: String,
+    pub before: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

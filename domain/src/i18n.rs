@@ -242,6 +242,7 @@ catalog! {
     AuditWhen => "时间", "When";
     AuditWho => "操作人", "Who";
     AuditAction => "操作", "Action";
+    AuditOlder => "更早的记录", "Older entries";
     AuditWhat => "对象", "Entity";
     AuditChange => "变更内容", "Change";
     AuditFrom => "来源地址", "From";

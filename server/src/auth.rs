@@ -121,3 +121,51 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     }
     resp
 }
+
+/// Every refused request (403: a role without the right, a coordinator on another's firm, a
+/// cross-site post) is written to the audit trail with who asked for what, from where. Runs
+/// inside the session layer, after the handler has answered.
+pub async fn audit_refusals(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    // The path only: a query string may hold what the user typed.
+    let path: String = req.uri().path().chars().take(200).collect();
+    let session = req.extensions().get::<Session>().cloned();
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|a| a.to_str().ok())
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let addr = req
+        .extensions()
+        .get::<domain::auth::ClientAddr>()
+        .map(|a| a.0.clone())
+        .or_else(|| {
+            req.extensions()
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        });
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::FORBIDDEN {
+        return resp;
+    }
+    let user = match (&bearer, &session) {
+        (Some(token), _) => domain::db::accounts::user_for_token(&state.db, token)
+            .await
+            .ok()
+            .flatten(),
+        (None, Some(session)) => session_user(&state.db, session).await,
+        (None, None) => None,
+    };
+    let actor = match &user {
+        Some(u) => domain::db::audit::Actor::user(u, addr),
+        None => domain::db::audit::Actor::anonymous(addr),
+    };
+    let detail = serde_json::json!({ "method": method, "path": path });
+    if let Err(e) =
+        domain::db::audit::record_standalone(&state.db, &actor, "denied", "request", detail).await
+    {
+        tracing::warn!(error = ?e, "a refused request could not be audited");
+    }
+    resp
+}

@@ -154,6 +154,7 @@ pub fn router(state: AppState) -> Router {
         .route("/firms/export", get(sheets::export))
         .route("/reports/half-year.xlsx", get(sheets::half_year_xlsx))
         .route("/bulletin.xlsx", get(sheets::bulletin_xlsx))
+        .route("/audit/export", get(sheets::audit_export))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_login,
@@ -161,6 +162,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(api::error::problem_json_errors))
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::audit_refusals,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1157,3 +1157,87 @@ async fn the_client_address_comes_from_trusted_proxies_only() {
         assert_eq!(entry.client_addr.as_deref(), Some(seen), "peer {peer}");
     }
 }
+
+#[tokio::test]
+async fn refusals_and_exports_are_audited_and_the_auditor_pages_and_exports_the_trail() {
+    let w = world().await;
+    let app = app(&w.db);
+    let leader = login_cookie(&app, "leader").await;
+    let r = send(&app, call("/api/audit", "", Some(&leader))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let denied = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("denied"))
+        .all(&*w.db)
+        .await
+        .unwrap();
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert_eq!(denied[0].actor_id, Some(2));
+    assert!(
+        denied[0]
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("/api/audit")
+    );
+
+    // The office exports firms: audited with the filter and the row count.
+    let office = login_cookie(&app, "office").await;
+    let r = send(
+        &app,
+        get("/firms/export?format=csv&region=1", Some(&office)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let export = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("export"))
+        .filter(audit_log::Column::Entity.eq("firm"))
+        .one(&*w.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(export.actor_id, Some(1));
+    assert!(export.after_json.unwrap().contains("\"rows\""));
+
+    // Only the auditor reads and exports the trail; pages go back by `before`.
+    let r = send(&app, get("/audit/export?format=csv", Some(&office))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let auditor = login_cookie(&app, "auditor").await;
+    let r = send(
+        &app,
+        get("/audit/export?format=csv&action=denied", Some(&auditor)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("编号") && r.body.contains("/api/audit"),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("login_failed"),
+        "only the action asked for"
+    );
+    let r = send(&app, get("/audit/export?format=xml", Some(&auditor))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let exported = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("export"))
+        .filter(audit_log::Column::Entity.eq("audit_log"))
+        .count(&*w.db)
+        .await
+        .unwrap();
+    assert_eq!(exported, 1);
+
+    let first = send(&app, call("/api/audit", "", Some(&auditor))).await;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&first.body).unwrap();
+    assert!(rows.len() > 5);
+    let third = rows[2]["id"].as_i64().unwrap();
+    let older = send(
+        &app,
+        call("/api/audit", &format!("before={third}"), Some(&auditor)),
+    )
+    .await;
+    let older: Vec<serde_json::Value> = serde_json::from_str(&older.body).unwrap();
+    assert_eq!(older[0]["id"], rows[3]["id"]);
+    let bad = send(&app, call("/api/audit", "before=-4", Some(&auditor))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -188,6 +188,8 @@ pub async fn audit_trail(
     firm: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    #[server(default)] action: Option<String>,
+    #[server(default)] before: Option<String>,
 ) -> Result<Vec<AuditRow>, AppError> {
     let caller = ssr::any_caller().await?;
     let query = domain::audit::AuditQuery {
@@ -195,6 +197,8 @@ pub async fn audit_trail(
         firm: firm.unwrap_or_default(),
         from: from.unwrap_or_default(),
         to: to.unwrap_or_default(),
+        action: action.unwrap_or_default(),
+        before: before.unwrap_or_default(),
     };
     domain::db::audit::trail(&ssr::db()?, &caller, &query)
         .await

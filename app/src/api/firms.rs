@@ -53,6 +53,7 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
             firm_id: Some(id),
             ..Default::default()
         },
+        audit::AUDIT_PAGE,
     )
     .await
     .map_err(ssr::fail)?;

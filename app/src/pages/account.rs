@@ -302,9 +302,29 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k);
     let rows = Resource::new(
-        move || (get("user"), get("firm"), get("from"), get("to")),
-        |(u, f, a, b)| audit_trail(u, f, a, b),
+        move || {
+            (
+                get("user"),
+                get("firm"),
+                get("from"),
+                get("to"),
+                get("action"),
+                get("before"),
+            )
+        },
+        |(u, f, a, b, act, before)| audit_trail(u, f, a, b, act, before),
     );
+    // The same filters, for the export link and the next page.
+    let filters = move || {
+        ["user", "firm", "from", "to", "action"]
+            .into_iter()
+            .filter_map(|k| {
+                get(k)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", domain::url::query_value(&v)))
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
         <Title text=K::Audit.t(l) />
         <section class="page audit">
@@ -312,14 +332,29 @@ pub fn AuditPage() -> impl IntoView {
             <Form method="GET" action="/audit" attr:class="filters">
                 <div class="field"><label for="f-user">{K::AuditWho.t(l)} " (ID)"</label><input id="f-user" name="user" inputmode="numeric" value=move || get("user").unwrap_or_default() /></div>
                 <div class="field"><label for="f-firm">{K::ColFirm.t(l)} " (ID)"</label><input id="f-firm" name="firm" inputmode="numeric" value=move || get("firm").unwrap_or_default() /></div>
+                <div class="field"><label for="f-action">{K::AuditAction.t(l)}</label><input id="f-action" name="action" maxlength="40" value=move || get("action").unwrap_or_default() /></div>
                 <div class="field"><label for="f-from">{K::AuditWhen.t(l)} " ≥"</label><input id="f-from" name="from" type="date" value=move || get("from").unwrap_or_default() /></div>
                 <div class="field"><label for="f-to">{K::AuditWhen.t(l)} " ≤"</label><input id="f-to" name="to" type="date" value=move || get("to").unwrap_or_default() /></div>
                 <div class="field actions"><button type="submit">{K::SearchButton.t(l)}</button></div>
             </Form>
+            <p class="actions">
+                <a id="audit-export-xlsx" rel="external" download href=move || format!("/audit/export?{}", filters().into_iter().chain(["format=xlsx".to_owned()]).collect::<Vec<_>>().join("&"))>{K::ExportXlsx.t(l)}</a>
+                " · "
+                <a id="audit-export-csv" rel="external" download href=move || format!("/audit/export?{}", filters().into_iter().chain(["format=csv".to_owned()]).collect::<Vec<_>>().join("&"))>{K::ExportCsv.t(l)}</a>
+            </p>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Ok(rows) => view! { <AuditTable rows /> }.into_any(),
+                        Ok(rows) => {
+                            let older = (rows.len() as i64 >= domain::audit::AUDIT_PAGE)
+                                .then(|| rows.last().map(|r| r.id))
+                                .flatten()
+                                .map(|id| format!("/audit?{}", filters().into_iter().chain([format!("before={id}")]).collect::<Vec<_>>().join("&")));
+                            view! {
+                                <AuditTable rows />
+                                {older.map(|href| view! { <p class="pager"><a id="audit-older" href=href>{K::AuditOlder.t(l)} " →"</a></p> })}
+                            }.into_any()
+                        }
                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
                     }
                 })}

@@ -395,25 +395,146 @@ pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 
 pub use crate::audit::{AuditFilter, AuditRow};
 
-pub const AUDIT_PAGE: i64 = 200;
+pub use crate::audit::AUDIT_PAGE;
+/// The most entries one export holds (narrow the filters for more).
+pub const AUDIT_EXPORT_MAX: i64 = 100_000;
 
-/// The use case "the audit page": the office only; the filters are parsed here.
+/// Parses the audit page's filters.
+fn filter_of(q: &crate::audit::AuditQuery) -> Result<AuditFilter, Error> {
+    let action = q.action.trim();
+    if crate::error::has_control_chars(action) || action.chars().count() > 40 {
+        return Err(Error::field("action", crate::i18n::K::ErrValidation));
+    }
+    let before = match q.before.trim() {
+        "" => None,
+        b => Some(
+            b.parse::<i64>()
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| Error::field("before", crate::i18n::K::ErrBadId))?,
+        ),
+    };
+    Ok(AuditFilter {
+        user_id: super::parse_optional_id("user", &q.user)?,
+        firm_id: super::parse_optional_id("firm", &q.firm)?,
+        action: (!action.is_empty()).then(|| action.to_owned()),
+        from: super::parse_optional_date("from", &q.from)?,
+        to: super::parse_optional_date("to", &q.to)?,
+        before,
+    })
+}
+
+/// The use case "the audit page": the audit administrator only; a page of [`AUDIT_PAGE`]
+/// entries, newest first.
 pub async fn trail(
     db: &impl ConnectionTrait,
     caller: &Caller,
     q: &crate::audit::AuditQuery,
 ) -> Result<Vec<AuditRow>, Error> {
     caller.require(crate::auth::AUDIT_READERS)?;
-    let filter = AuditFilter {
-        user_id: super::parse_optional_id("user", &q.user)?,
-        firm_id: super::parse_optional_id("firm", &q.firm)?,
-        from: super::parse_optional_date("from", &q.from)?,
-        to: super::parse_optional_date("to", &q.to)?,
-    };
-    list(db, &filter).await
+    list(db, &filter_of(q)?, AUDIT_PAGE).await
 }
 
-pub async fn list(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<AuditRow>, Error> {
+/// The use case "export the audit trail": the entries the filters select (at most
+/// [`AUDIT_EXPORT_MAX`]), as spreadsheet rows; the export itself is audited.
+pub async fn export_for(
+    db: &super::Db,
+    caller: &Caller,
+    q: &crate::audit::AuditQuery,
+) -> Result<Vec<Vec<String>>, Error> {
+    caller.require(crate::auth::AUDIT_READERS)?;
+    let filter = filter_of(q)?;
+    let rows = list(db, &filter, AUDIT_EXPORT_MAX).await?;
+    record_read(
+        db,
+        caller,
+        "export",
+        "audit_log",
+        serde_json::json!({ "filter": filter, "rows": rows.len() }),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.at.with_timezone(&crate::clock::beijing())
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                r.actor_id.map(|i| i.to_string()).unwrap_or_default(),
+                r.actor_label,
+                r.action,
+                r.entity,
+                r.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                r.firm_id.map(|i| i.to_string()).unwrap_or_default(),
+                r.before_json.unwrap_or_default(),
+                r.after_json.unwrap_or_default(),
+                r.client_addr.unwrap_or_default(),
+            ]
+        })
+        .collect())
+}
+
+/// The export's column headers (Chinese), in `export_for`'s order.
+pub const EXPORT_HEADERS: [&str; 11] = [
+    "编号",
+    "时间",
+    "操作人ID",
+    "操作人",
+    "操作",
+    "对象",
+    "对象ID",
+    "企业ID",
+    "修改前",
+    "修改后",
+    "地址",
+];
+
+/// Records an action that reads rather than changes (an export) or that was refused, in a
+/// transaction of its own.
+pub async fn record_read(
+    db: &super::Db,
+    caller: &Caller,
+    action: &str,
+    entity: &str,
+    detail: serde_json::Value,
+) -> Result<(), Error> {
+    record_standalone(db, &Actor::of(caller), action, entity, detail).await
+}
+
+/// One entry in a transaction of its own (nothing else changes with it).
+pub async fn record_standalone(
+    db: &super::Db,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    detail: serde_json::Value,
+) -> Result<(), Error> {
+    super::retry(|| async {
+        let w = super::Write::begin_quiet(db).await?;
+        record(
+            &w,
+            actor,
+            Entry {
+                action,
+                entity,
+                entity_id: None,
+                firm_id: None,
+                before: None,
+                after: Some(detail.clone()),
+            },
+        )
+        .await?;
+        w.commit().await
+    })
+    .await
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditRow>, Error> {
     let mut sql = String::from(
         "SELECT id, at, actor_id, actor_label, action, entity, entity_id, firm_id, before_json, after_json, client_addr
          FROM audit_log WHERE 1 = 1",
@@ -427,6 +548,10 @@ pub async fn list(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<Audi
         values.push(firm.into());
         sql.push_str(&format!(" AND firm_id = ${}", values.len()));
     }
+    if let Some(action) = &f.action {
+        values.push(action.clone().into());
+        sql.push_str(&format!(" AND action = ${}", values.len()));
+    }
     if let Some(from) = f.from {
         values.push(crate::clock::day_end_utc(from - chrono::Duration::days(1)).into());
         sql.push_str(&format!(" AND at >= ${}", values.len()));
@@ -435,7 +560,11 @@ pub async fn list(db: &impl ConnectionTrait, f: &AuditFilter) -> Result<Vec<Audi
         values.push(crate::clock::day_end_utc(to).into());
         sql.push_str(&format!(" AND at < ${}", values.len()));
     }
-    values.push(AUDIT_PAGE.into());
+    if let Some(before) = f.before {
+        values.push(before.into());
+        sql.push_str(&format!(" AND id < ${}", values.len()));
+    }
+    values.push(limit.into());
     sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", values.len()));
     super::query_all::<AuditRow>(db, &sql, values).await
 }

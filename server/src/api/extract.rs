@@ -57,6 +57,24 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// The caller whatever their role, for the administrators' routes (the audit export); the use
+/// case authorises by role.
+pub struct ApiAnyCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiAnyCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        app::session::any_caller(&state.db, parts)
+            .await
+            .map(ApiAnyCaller)
+            .map_err(ApiError)
+    }
+}
+
 /// The caller of a JSON API route or a plain form post: a bearer token or a logged-in browser
 /// session, with the peer's address for the audit trail. A thin wrapper, because the one
 /// extractor (`app::session::caller`) is shared with the server functions.
