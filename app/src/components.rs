@@ -101,11 +101,50 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let l = locale();
+    let reauth = matches!(
+        &error,
+        AppError::Domain {
+            error: domain::Error::ReauthRequired,
+            ..
+        }
+    );
     view! {
         <div class="notice error" role="alert">
             <strong>{K::ErrorTitle.t(l)}</strong>
             <p>{error.message(l)}</p>
+            {reauth.then(|| view! { <ReauthForm /> })}
         </div>
+    }
+}
+
+/// The password again, when a sensitive action asked for it; back to the same page after.
+#[component]
+fn ReauthForm() -> impl IntoView {
+    let l = locale();
+    let action = ServerAction::<crate::api::Reauthenticate>::new();
+    let here = use_location();
+    let next = move || {
+        format!(
+            "{}{}",
+            here.pathname.get(),
+            here.search
+                .get()
+                .is_empty()
+                .then(String::new)
+                .unwrap_or_else(|| format!("?{}", here.search.get()))
+        )
+    };
+    view! {
+        <ActionForm action attr:class="form inline reauth" attr:id="reauth-form">
+            <input type="hidden" name="next" value=next />
+            <label for="reauth-password">{K::Password.t(l)}</label>
+            <input id="reauth-password" name="password" type="password" autocomplete="current-password" required />
+            <button type="submit" class="primary">{K::ReauthButton.t(l)}</button>
+            {move || action.value().get().map(|r| match r {
+                Ok(()) => view! { <p class="success" id="reauth-done">{K::ReauthDone.t(l)}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error">{e.message(l)}</p> }.into_any(),
+            })}
+        </ActionForm>
     }
 }
 

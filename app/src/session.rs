@@ -109,32 +109,42 @@ pub async fn caller_changing_password(
         }
     };
     state
-        .map(|s| (Caller::new(s.user, client_addr), Some(s.session_id)))
+        .map(|s| {
+            let fresh = s.recently_authenticated;
+            (
+                Caller::of_session(s.user, client_addr, fresh),
+                Some(s.session_id),
+            )
+        })
         .ok_or(Error::Unauthorized)
 }
 
 async fn caller_state(db: &Db, parts: &http::request::Parts) -> Result<(Caller, bool), Error> {
     let client_addr = client_addr(parts);
-    let (user, must_change) = match parts.headers.get(http::header::AUTHORIZATION) {
+    match parts.headers.get(http::header::AUTHORIZATION) {
         Some(auth) => {
             let token = auth
                 .to_str()
                 .ok()
                 .and_then(|a| a.strip_prefix("Bearer "))
                 .ok_or(Error::Unauthorized)?;
-            (accounts::user_for_token(db, token).await?, false)
+            let user = accounts::user_for_token(db, token)
+                .await?
+                .ok_or(Error::Unauthorized)?;
+            Ok((Caller::new(user, client_addr), false))
         }
         None => match parts.extensions.get::<Session>() {
-            Some(session) => match session_state(db, session).await {
-                Some(s) => (Some(s.user), s.must_change_password),
-                None => (None, false),
-            },
+            Some(session) => session_state(db, session)
+                .await
+                .map(|s| {
+                    let caller = Caller::of_session(s.user, client_addr, s.recently_authenticated);
+                    (caller, s.must_change_password)
+                })
+                .ok_or(Error::Unauthorized),
             None => {
                 tracing::error!("no session layer in front of a handler that needs the caller");
-                return Err(Error::Internal);
+                Err(Error::Internal)
             }
         },
-    };
-    user.map(|u| (Caller::new(u, client_addr), must_change))
-        .ok_or(Error::Unauthorized)
+    }
 }

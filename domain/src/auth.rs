@@ -134,11 +134,45 @@ impl CurrentUser {
 pub struct Caller {
     pub user: CurrentUser,
     pub client_addr: Option<String>,
+    /// Whether the caller proved who they are recently ([`REAUTH_MINUTES`]): a browser session
+    /// within that time of its login or of a re-authentication. API tokens, the CLI and the
+    /// server itself have no one to ask again and count as recent.
+    pub recently_authenticated: bool,
 }
+
+/// How long a login or a re-authentication lets a session make sensitive changes.
+pub const REAUTH_MINUTES: i64 = 15;
 
 impl Caller {
     pub fn new(user: CurrentUser, client_addr: Option<String>) -> Caller {
-        Caller { user, client_addr }
+        Caller {
+            user,
+            client_addr,
+            recently_authenticated: true,
+        }
+    }
+
+    /// A browser session's caller, with when it last proved who it is.
+    pub fn of_session(
+        user: CurrentUser,
+        client_addr: Option<String>,
+        recently_authenticated: bool,
+    ) -> Caller {
+        Caller {
+            user,
+            client_addr,
+            recently_authenticated,
+        }
+    }
+
+    /// Sensitive actions (account and security administration, bulk assignment, exports) ask
+    /// for the password again when the session's last proof is older than [`REAUTH_MINUTES`].
+    pub fn require_recent_auth(&self) -> Result<(), Error> {
+        if self.recently_authenticated {
+            Ok(())
+        } else {
+            Err(Error::ReauthRequired)
+        }
     }
 }
 

@@ -59,6 +59,9 @@ pub enum Error {
     /// The user must set a new password (set by an administrator, or expired) before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// A sensitive action, and the session last proved who it is too long ago: ask again.
+    #[error("re-authentication required")]
+    ReauthRequired,
     #[error("conflict: {0:?}")]
     Conflict(FieldError),
     /// The database is unreachable or too busy to take the change now (after retries): nothing
@@ -94,6 +97,7 @@ impl Error {
             Error::Throttled => 429,
             Error::Locked { .. } => 423,
             Error::PasswordChangeRequired => 403,
+            Error::ReauthRequired => 401,
             Error::Conflict(_) => 409,
             Error::Unavailable | Error::Busy => 503,
             Error::Internal => 500,
@@ -117,6 +121,7 @@ impl Error {
                 K::LoginLocked.fill(locale, &[("minutes", minutes.to_string())])
             }
             Error::PasswordChangeRequired => K::ErrPasswordChangeRequired.t(locale).to_owned(),
+            Error::ReauthRequired => K::ErrReauthRequired.t(locale).to_owned(),
             Error::Conflict(e) => e.text(locale),
             Error::Unavailable | Error::Busy => K::ErrUnavailable.t(locale).to_owned(),
             Error::Internal => K::ErrInternal.t(locale).to_owned(),

@@ -735,6 +735,9 @@ catalog! {
     ShowPassword => "显示密码", "Show password";
     LoginLocked => "登录失败次数过多，账号已锁定 {minutes} 分钟；如需提前解锁请联系安全管理员", "Too many failed logins: the account is locked for {minutes} minutes; a security administrator can unlock it sooner";
     ErrPasswordChangeRequired => "请先修改密码后再继续", "Change your password before you go on";
+    ErrReauthRequired => "这是敏感操作：请再次输入密码确认身份，然后重试", "A sensitive action: enter your password again to confirm it is you, then try again";
+    ReauthButton => "确认身份", "Confirm";
+    ReauthDone => "身份已确认，请重试刚才的操作。", "Confirmed: try the action again.";
     MustChangeTitle => "请设置新密码", "Set a new password";
     MustChangeLead => "您的密码由管理员设置或已超过有效期，继续使用前请设置新密码。", "Your password was set by an administrator or has expired: set a new one to go on.";
     Unlock => "解锁", "Unlock";

@@ -662,3 +662,68 @@ async fn three_administrators_each_do_their_part_and_none_reads_business_data() 
         forbidden
     );
 }
+
+#[tokio::test]
+async fn sensitive_actions_ask_for_the_password_again_after_fifteen_minutes() {
+    let db = test_db().await;
+    account(&db, "13900000920", "系统管理员", "sys1", "sysadmin").await;
+    let target = account(&db, "13900000921", "吴昊", "wuhao", "unit").await;
+    let login = accounts::authenticate(&db, "sys1", PASSWORD, "10.0.2.1", None)
+        .await
+        .unwrap();
+    let session_caller = |fresh: bool| {
+        domain::auth::Caller::of_session(login.user.clone(), Some("10.0.2.1".into()), fresh)
+    };
+    let state = sessions::resolve(&db, &login.session_key).await.unwrap().unwrap();
+    assert!(state.recently_authenticated, "a login is a fresh proof");
+    accounts::reset_password(&db, &session_caller(true), &target.to_string(), "Temp-Pass-2022x")
+        .await
+        .unwrap();
+
+    // Sixteen minutes later the session must prove itself again.
+    db.execute_raw(domain::db::sql(
+        db.get_database_backend(),
+        "UPDATE user_sessions SET reauth_at = $1 WHERE id = $2",
+        vec![(Utc::now() - Duration::minutes(16)).into(), state.session_id.into()],
+    ))
+    .await
+    .unwrap();
+    let state = sessions::resolve(&db, &login.session_key).await.unwrap().unwrap();
+    assert!(!state.recently_authenticated);
+    let stale = session_caller(state.recently_authenticated);
+    assert_eq!(
+        accounts::reset_password(&db, &stale, &target.to_string(), "Temp-Pass-2022y").await.map(|_| ()),
+        Err(Error::ReauthRequired)
+    );
+    assert_eq!(
+        accounts::set_active_for(&db, &stale, &target.to_string(), "0").await.map(|_| ()),
+        Err(Error::ReauthRequired)
+    );
+    // Reading is not sensitive.
+    assert!(accounts::users_for(&*db, &stale).await.is_ok());
+
+    // A wrong password is a failed login (towards the lock-out); the right one renews the proof.
+    let wrong = sessions::reauthenticate(&db, &stale, state.session_id, "Not-My-Pass-1").await;
+    assert_eq!(field_key(wrong), Some(K::ErrWrongPassword));
+    sessions::reauthenticate(&db, &stale, state.session_id, PASSWORD)
+        .await
+        .unwrap();
+    let state = sessions::resolve(&db, &login.session_key).await.unwrap().unwrap();
+    assert!(state.recently_authenticated);
+    accounts::reset_password(
+        &db,
+        &session_caller(state.recently_authenticated),
+        &target.to_string(),
+        "Temp-Pass-2022y",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'reauthenticate'").await,
+        1
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login_failed'").await,
+        1
+    );
+}

@@ -8,7 +8,8 @@
 //!   failures, until a time or until a security administrator unlocks it.
 //! - `user_sessions`: each logged-in session as the server knows it (only the hash of the key
 //!   the session cookie's data holds), so a user lists and ends sessions, a password change ends
-//!   the others, and the absolute lifetime is checked from the row.
+//!   the others, and the absolute lifetime is checked from the row; `reauth_at` is when the
+//!   session last proved who it is (its login, or a re-authentication before a sensitive action).
 //! - `audit_log.hash`: each entry's SHA-256 chained to the previous one (tamper evidence).
 
 use sea_orm_migration::sea_orm::ConnectionTrait;
@@ -100,6 +101,7 @@ impl MigrationTrait for Migration {
                 .col(integer("user_id"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("last_seen_at"))
+                .col(timestamp_with_time_zone("reauth_at"))
                 .col(string_len_null("client_addr", 64))
                 .col(string_len_null("user_agent", 200))
                 .foreign_key(

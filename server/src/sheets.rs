@@ -117,6 +117,8 @@ pub async fn export_file(
     params: FirmQueryParams,
     format: FileFormat,
 ) -> Result<Response, Error> {
+    // Firms' contacts leave the system: a sensitive action.
+    caller.require_recent_auth()?;
     let query = params.parse()?;
     let campaign = domain::db::campaigns::by_id_or_current(&state.db, query.campaign).await?;
     let rows = firms::export_rows(&state.db, &campaign, &query, caller).await?;

@@ -88,3 +88,30 @@ pub async fn end_my_session(session_id: String) -> Result<(), AppError> {
     leptos_axum::redirect("/account?ended=1");
     Ok(())
 }
+
+/// "Confirm it is me": the password again before a sensitive action.
+#[server(endpoint = "reauthenticate")]
+pub async fn reauthenticate(
+    password: String,
+    #[server(default)] next: String,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let parts = ssr::parts()?;
+    let (caller, session) = crate::session::caller_changing_password(&db, &parts)
+        .await
+        .map_err(ssr::fail)?;
+    let session = session.ok_or_else(|| ssr::fail(domain::Error::Unauthorized))?;
+    domain::db::sessions::reauthenticate(&db, &caller, session, &password)
+        .await
+        .map_err(ssr::fail)?;
+    // A plain form post (no JavaScript yet) goes back to the page it came from.
+    let plain = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if plain && !next.is_empty() {
+        leptos_axum::redirect(&super::safe_next(&next));
+    }
+    Ok(())
+}

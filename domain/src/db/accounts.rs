@@ -157,6 +157,19 @@ pub async fn authenticate(
     client_addr: &str,
     user_agent: Option<&str>,
 ) -> Result<LoggedIn, Error> {
+    authenticate_inner(db, login, password, client_addr, user_agent, true).await
+}
+
+/// [`authenticate`]; with `open_session` false (a re-authentication) no session is opened and
+/// the success is not recorded as a login.
+async fn authenticate_inner(
+    db: &super::Db,
+    login: &str,
+    password: &str,
+    client_addr: &str,
+    user_agent: Option<&str>,
+    open_session: bool,
+) -> Result<LoggedIn, Error> {
     // No account name holds control characters, and PostgreSQL cannot even compare text with a
     // NUL in it: such a login fails like any unknown account, without a query.
     if crate::error::has_control_chars(login) {
@@ -202,19 +215,21 @@ pub async fn authenticate(
     let result = match current {
         Some(user) => {
             let model = found.as_ref().ok_or(Error::Internal)?;
-            audit::record(
-                &txn,
-                &Actor::user(&user, Some(client_addr.to_owned())),
-                Entry {
-                    action: "login",
-                    entity: "user",
-                    entity_id: Some(user.id),
-                    firm_id: None,
-                    before: None,
-                    after: None,
-                },
-            )
-            .await?;
+            if open_session {
+                audit::record(
+                    &txn,
+                    &Actor::user(&user, Some(client_addr.to_owned())),
+                    Entry {
+                        action: "login",
+                        entity: "user",
+                        entity_id: Some(user.id),
+                        firm_id: None,
+                        before: None,
+                        after: None,
+                    },
+                )
+                .await?;
+            }
             // A success ends the run of failures the lock-out counts.
             txn.execute_raw(super::sql(
                 backend,
@@ -222,14 +237,18 @@ pub async fn authenticate(
                 vec![key.clone().into()],
             ))
             .await?;
-            let session_key = super::sessions::open(
-                &txn,
-                &user,
-                Some(client_addr),
-                user_agent,
-                policy.max_sessions,
-            )
-            .await?;
+            let session_key = if open_session {
+                super::sessions::open(
+                    &txn,
+                    &user,
+                    Some(client_addr),
+                    user_agent,
+                    policy.max_sessions,
+                )
+                .await?
+            } else {
+                String::new()
+            };
             let expired = model.password_changed_at.is_some_and(|at| {
                 now - at > Duration::days(i64::from(policy.password_max_age_days))
             });
@@ -297,6 +316,32 @@ pub async fn authenticate(
     };
     txn.commit().await?;
     result
+}
+
+/// Checks the caller's password again (re-authentication), under the same lock-out as a login:
+/// a locked account is refused, a wrong password counts as a failure and may lock it.
+pub async fn check_password_again(
+    db: &super::Db,
+    caller: &Caller,
+    password: &str,
+) -> Result<(), Error> {
+    let model = user::Entity::find_by_id(caller.id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityUser))?;
+    let login = model
+        .username
+        .clone()
+        .unwrap_or_else(|| model.phone.clone());
+    let addr = caller
+        .client_addr
+        .clone()
+        .unwrap_or_else(|| "unknown".to_owned());
+    match authenticate_inner(db, &login, password, &addr, None, false).await {
+        Ok(_) => Ok(()),
+        Err(Error::Validation(_)) => Err(Error::field("password", K::ErrWrongPassword)),
+        Err(e) => Err(e),
+    }
 }
 
 /// Whole minutes until `until`, at least one.
@@ -666,6 +711,7 @@ pub async fn reset_password(
     new: &str,
 ) -> Result<(i32, String), Error> {
     caller.require(ACCOUNT_ADMINS)?;
+    caller.require_recent_auth()?;
     let target_id = super::parse_id("user_id", target_id)?;
     let model = user::Entity::find_by_id(target_id)
         .one(db)
@@ -875,6 +921,7 @@ pub async fn set_active_for(
     active: &str,
 ) -> Result<CurrentUserRow, Error> {
     caller.require(ACCOUNT_ADMINS)?;
+    caller.require_recent_auth()?;
     let id = super::parse_id("user_id", user_id)?;
     let on = match active.trim() {
         "1" => true,
@@ -903,6 +950,7 @@ pub async fn tokens_for(
 /// The use case "the office revokes an API token" from the users page.
 pub async fn revoke_token_for(db: &super::Db, caller: &Caller, id: &str) -> Result<(), Error> {
     caller.require(ACCOUNT_ADMINS)?;
+    caller.require_recent_auth()?;
     revoke_token(db, &Actor::of(caller), id).await
 }
 

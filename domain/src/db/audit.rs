@@ -443,6 +443,7 @@ pub async fn export_for(
     q: &crate::audit::AuditQuery,
 ) -> Result<Vec<Vec<String>>, Error> {
     caller.require(crate::auth::AUDIT_READERS)?;
+    caller.require_recent_auth()?;
     let filter = filter_of(q)?;
     let rows = list(db, &filter, AUDIT_EXPORT_MAX).await?;
     record_read(

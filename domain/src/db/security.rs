@@ -47,6 +47,7 @@ pub async fn get(db: &impl ConnectionTrait) -> Result<SecurityPolicy, Error> {
 /// The use case "a security administrator changes the policy"; audited.
 pub async fn set(db: &Db, caller: &Caller, form: &PolicyForm) -> Result<SecurityPolicy, Error> {
     caller.require(SECURITY_ADMINS)?;
+    caller.require_recent_auth()?;
     let policy = form.validate()?;
     let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     retry(|| async {
@@ -123,6 +124,7 @@ pub async fn view(db: &impl ConnectionTrait, caller: &Caller) -> Result<Security
 /// led to it go; audited. Returns the account's name.
 pub async fn unlock(db: &Db, caller: &Caller, user_id: &str) -> Result<String, Error> {
     caller.require(SECURITY_ADMINS)?;
+    caller.require_recent_auth()?;
     let id = super::parse_id("user_id", user_id)?;
     unlock_account(db, &Actor::of(caller), id).await
 }

@@ -45,8 +45,8 @@ pub async fn open(
     let backend = txn.get_database_backend();
     txn.execute_raw(sql(
         backend,
-        "INSERT INTO user_sessions (key_hash, user_id, created_at, last_seen_at, client_addr, user_agent)
-         VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO user_sessions (key_hash, user_id, created_at, last_seen_at, reauth_at, client_addr, user_agent)
+         VALUES ($1, $2, $3, $3, $3, $4, $5)",
         vec![
             key_hash(&key).into(),
             user.id.into(),
@@ -97,6 +97,7 @@ struct Resolved {
     session_id: i32,
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
+    reauth_at: DateTime<Utc>,
     user_id: i32,
     name: String,
     role: String,
@@ -112,6 +113,8 @@ pub struct SessionUser {
     pub user: CurrentUser,
     pub session_id: i32,
     pub must_change_password: bool,
+    /// Logged in or re-authenticated within `REAUTH_MINUTES`.
+    pub recently_authenticated: bool,
 }
 
 /// The user of the session with this key, or None when the session was ended, is past its
@@ -119,7 +122,7 @@ pub struct SessionUser {
 pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
     let found = query_one::<Resolved>(
         db,
-        "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.role,
+        "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.reauth_at, u.id AS user_id, u.name, u.role,
                 u.member_unit_id, u.active, u.must_change_password, u.password_changed_at
          FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.key_hash = $1",
         vec![key_hash(key).into()],
@@ -161,6 +164,7 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
         },
         session_id: r.session_id,
         must_change_password: r.must_change_password || expired,
+        recently_authenticated: now - r.reauth_at <= Duration::minutes(crate::auth::REAUTH_MINUTES),
     }))
 }
 
@@ -242,6 +246,7 @@ pub async fn end_all_of(
 /// user's name.
 pub async fn end_all_for(db: &Db, caller: &Caller, user_id: &str) -> Result<String, Error> {
     caller.require(SECURITY_ADMINS)?;
+    caller.require_recent_auth()?;
     let id = super::parse_id("user_id", user_id)?;
     retry(|| async {
         let txn = Write::begin_quiet(db).await?;
@@ -287,4 +292,40 @@ pub async fn close(db: &impl ConnectionTrait, key: &str) -> Result<(), Error> {
     ))
     .await?;
     Ok(())
+}
+
+/// The use case "confirm it is me" before a sensitive action: the password again. A wrong one
+/// counts towards the lock-out like a failed login (and is audited as one); the right one
+/// renews the session's proof for `REAUTH_MINUTES`.
+pub async fn reauthenticate(
+    db: &Db,
+    caller: &Caller,
+    session_id: i32,
+    password: &str,
+) -> Result<(), Error> {
+    super::accounts::check_password_again(db, caller, password).await?;
+    retry(|| async {
+        let txn = Write::begin_quiet(db).await?;
+        txn.execute_raw(sql(
+            txn.get_database_backend(),
+            "UPDATE user_sessions SET reauth_at = $1 WHERE id = $2 AND user_id = $3",
+            vec![Utc::now().into(), session_id.into(), caller.id.into()],
+        ))
+        .await?;
+        audit::record(
+            &txn,
+            &Actor::of(caller),
+            Entry {
+                action: "reauthenticate",
+                entity: "session",
+                entity_id: Some(session_id),
+                firm_id: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await
+    })
+    .await
 }
