@@ -80,6 +80,25 @@ impl Role {
     }
 }
 
+/// A phone number as shown to someone who has no need to call it: the first three and the
+/// last four digits (139****1234); shorter numbers keep only their last two characters.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.trim().chars().collect();
+    let n = chars.len();
+    if n >= 8 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[n - 4..].iter().collect();
+        format!("{head}****{tail}")
+    } else if n >= 3 {
+        let tail: String = chars[n - 2..].iter().collect();
+        format!("{}{tail}", "*".repeat(n - 2))
+    } else if n == 0 {
+        String::new()
+    } else {
+        "**".to_owned()
+    }
+}
+
 /// Who administers security: the policy, unlocking accounts, other users' sessions.
 pub const SECURITY_ADMINS: &[Role] = &[Role::SecurityAdmin];
 /// Who administers accounts: creating, disabling, resetting passwords, API tokens.
@@ -200,6 +219,16 @@ pub struct UserRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones_are_masked_to_their_ends() {
+        assert_eq!(mask_phone("13912341234"), "139****1234");
+        assert_eq!(mask_phone(" 0971-6123456 "), "097****3456");
+        assert_eq!(mask_phone("12345"), "***45");
+        assert_eq!(mask_phone("1"), "**");
+        assert_eq!(mask_phone(""), "");
+        assert_eq!(mask_phone("电话一二三四五六七八"), "电话一****五六七八");
+    }
 
     #[test]
     fn roles_round_trip_and_gate() {

@@ -733,6 +733,7 @@ catalog! {
     ErrPasswordReused => "不能使用最近 {n} 次用过的密码", "You cannot reuse one of your last {n} passwords";
     PasswordRulesHint => "至少 12 位，含大写字母、小写字母、数字、符号中的三类；不含手机号、姓名；不能是常用密码或最近 5 次用过的密码。", "At least 12 characters with three of upper case, lower case, digits and symbols; not your phone or name; not a common password or one of your last 5.";
     ShowPassword => "显示密码", "Show password";
+    ShowPhone => "显示号码", "Show number";
     LoginLocked => "登录失败次数过多，账号已锁定 {minutes} 分钟；如需提前解锁请联系安全管理员", "Too many failed logins: the account is locked for {minutes} minutes; a security administrator can unlock it sooner";
     ErrPasswordChangeRequired => "请先修改密码后再继续", "Change your password before you go on";
     ErrReauthRequired => "这是敏感操作：请再次输入密码确认身份，然后重试", "A sensitive action: enter your password again to confirm it is you, then try again";

@@ -674,29 +674,47 @@ async fn sensitive_actions_ask_for_the_password_again_after_fifteen_minutes() {
     let session_caller = |fresh: bool| {
         domain::auth::Caller::of_session(login.user.clone(), Some("10.0.2.1".into()), fresh)
     };
-    let state = sessions::resolve(&db, &login.session_key).await.unwrap().unwrap();
-    assert!(state.recently_authenticated, "a login is a fresh proof");
-    accounts::reset_password(&db, &session_caller(true), &target.to_string(), "Temp-Pass-2022x")
+    let state = sessions::resolve(&db, &login.session_key)
         .await
+        .unwrap()
         .unwrap();
+    assert!(state.recently_authenticated, "a login is a fresh proof");
+    accounts::reset_password(
+        &db,
+        &session_caller(true),
+        &target.to_string(),
+        "Temp-Pass-2022x",
+    )
+    .await
+    .unwrap();
 
     // Sixteen minutes later the session must prove itself again.
     db.execute_raw(domain::db::sql(
         db.get_database_backend(),
         "UPDATE user_sessions SET reauth_at = $1 WHERE id = $2",
-        vec![(Utc::now() - Duration::minutes(16)).into(), state.session_id.into()],
+        vec![
+            (Utc::now() - Duration::minutes(16)).into(),
+            state.session_id.into(),
+        ],
     ))
     .await
     .unwrap();
-    let state = sessions::resolve(&db, &login.session_key).await.unwrap().unwrap();
+    let state = sessions::resolve(&db, &login.session_key)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!state.recently_authenticated);
     let stale = session_caller(state.recently_authenticated);
     assert_eq!(
-        accounts::reset_password(&db, &stale, &target.to_string(), "Temp-Pass-2022y").await.map(|_| ()),
+        accounts::reset_password(&db, &stale, &target.to_string(), "Temp-Pass-2022y")
+            .await
+            .map(|_| ()),
         Err(Error::ReauthRequired)
     );
     assert_eq!(
-        accounts::set_active_for(&db, &stale, &target.to_string(), "0").await.map(|_| ()),
+        accounts::set_active_for(&db, &stale, &target.to_string(), "0")
+            .await
+            .map(|_| ()),
         Err(Error::ReauthRequired)
     );
     // Reading is not sensitive.
@@ -708,7 +726,10 @@ async fn sensitive_actions_ask_for_the_password_again_after_fifteen_minutes() {
     sessions::reauthenticate(&db, &stale, state.session_id, PASSWORD)
         .await
         .unwrap();
-    let state = sessions::resolve(&db, &login.session_key).await.unwrap().unwrap();
+    let state = sessions::resolve(&db, &login.session_key)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(state.recently_authenticated);
     accounts::reset_password(
         &db,
@@ -719,11 +740,118 @@ async fn sensitive_actions_ask_for_the_password_again_after_fifteen_minutes() {
     .await
     .unwrap();
     assert_eq!(
-        count(&db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'reauthenticate'").await,
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'reauthenticate'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        count(&db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login_failed'").await,
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login_failed'"
+        )
+        .await,
         1
     );
+}
+
+#[tokio::test]
+async fn phones_are_masked_for_readers_who_do_not_call_them_and_a_reveal_is_audited() {
+    let db = test_db().await;
+    domain::db::demo::seed(&db).await.unwrap();
+    #[derive(sea_orm::FromQueryResult)]
+    struct Pick {
+        firm_id: i32,
+        member_unit_id: i32,
+        contact_phone: String,
+    }
+    // A firm with a coordinator, a contact phone and a problem routed to some unit.
+    let pick = domain::db::query_one::<Pick>(
+        &*db,
+        "SELECT p.firm_id, pu.member_unit_id, f.contact_phone FROM problems p
+         JOIN problem_units pu ON pu.problem_id = p.id JOIN firms f ON f.id = p.firm_id
+         JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
+         WHERE LENGTH(f.contact_phone) >= 8 ORDER BY p.id LIMIT 1",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let id = pick.firm_id.to_string();
+    let leader = caller(&make_user(&db, "13900000930", Role::Leader, None).await);
+    let office = caller(&make_user(&db, "13900000931", Role::Office, None).await);
+    let routed =
+        caller(&make_user(&db, "13900000932", Role::Unit, Some(pick.member_unit_id)).await);
+    #[derive(sea_orm::FromQueryResult)]
+    struct Unit {
+        id: i32,
+    }
+    let other_unit = domain::db::query_one::<Unit>(
+        &*db,
+        "SELECT id FROM member_units WHERE id NOT IN
+           (SELECT pu.member_unit_id FROM problems p JOIN problem_units pu ON pu.problem_id = p.id
+            WHERE p.firm_id = $1) ORDER BY id LIMIT 1",
+        vec![pick.firm_id.into()],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    let other = caller(&make_user(&db, "13900000933", Role::Unit, Some(other_unit)).await);
+    let masked = domain::auth::mask_phone(&pick.contact_phone);
+
+    let seen = |c: domain::auth::Caller| {
+        let db = &db;
+        let id = id.clone();
+        async move { domain::db::firms::file_for(&**db, &c, &id).await.unwrap() }
+    };
+    let f = seen(leader.clone()).await;
+    assert!(f.phones_masked);
+    assert_eq!(f.firm.contact_phone, masked);
+    assert!(f.coordinator.unwrap().phone.contains("****"));
+    assert_eq!(
+        seen(office.clone()).await.firm.contact_phone,
+        pick.contact_phone
+    );
+    assert_eq!(
+        seen(routed.clone()).await.firm.contact_phone,
+        pick.contact_phone,
+        "the unit with the firm's problem calls it"
+    );
+    let o = seen(other.clone()).await;
+    assert!(
+        o.phones_masked,
+        "a unit without a problem of the firm does not call it"
+    );
+    assert_eq!(o.firm.contact_phone, masked);
+
+    // Showing it is allowed to whoever reads the file, and audited.
+    let full = domain::db::firms::reveal_phone(&db, &leader, &id, "contact")
+        .await
+        .unwrap();
+    assert_eq!(full, pick.contact_phone);
+    assert_eq!(
+        domain::db::firms::reveal_phone(&db, &leader, &id, "nobody").await,
+        Err(Error::field("whose", K::ErrValidation))
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'reveal_phone'"
+        )
+        .await,
+        1
+    );
+
+    // The roster: the office calls its coordinators, leaders read it masked.
+    let l = domain::db::assignments::roster(&*db, &leader)
+        .await
+        .unwrap();
+    assert!(l.rows.iter().all(|r| r.phone.contains("****")));
+    let o = domain::db::assignments::roster(&*db, &office)
+        .await
+        .unwrap();
+    assert!(o.rows.iter().all(|r| !r.phone.contains("****")));
 }

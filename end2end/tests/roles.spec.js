@@ -41,6 +41,11 @@ test('each role sees what it should', async ({ page }) => {
   expect(all.total).toBeGreaterThanOrEqual(300);
   await page.goto(`/firms/${all.rows[0].id}`);
   await expect(page.locator('h1')).toHaveText(all.rows[0].name);
+  // A leader does not call firms: the contact's number is masked until shown (audited).
+  await expect(page.locator('[data-phone=contact]')).toContainText('****');
+  await hydrated(page);
+  await page.getByRole('button', { name: '显示号码' }).first().click();
+  await expect(page.locator('a.revealed').first()).toHaveAttribute('href', /^tel:\d{7,}/);
   await expect(page.getByRole('link', { name: '登记走访' })).toHaveCount(0);
   await page.goto('/audit');
   await expect(page.locator('.notice.error')).toContainText('您没有执行此操作的权限');

@@ -39,6 +39,16 @@ pub async fn list_firms(params: FirmQueryParams) -> Result<FirmPage, AppError> {
         .map_err(ssr::fail)
 }
 
+/// The full phone number where the file shows it masked (`whose`: contact or coordinator);
+/// audited.
+#[server(endpoint = "reveal_phone")]
+pub async fn reveal_phone(id: String, whose: String) -> Result<String, AppError> {
+    let caller = ssr::caller().await?;
+    domain::db::firms::reveal_phone(&ssr::db()?, &caller, &id, &whose)
+        .await
+        .map_err(ssr::fail)
+}
+
 #[server(endpoint = "firm_file")]
 pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
     use domain::db::{access, audit, firms};
@@ -57,6 +67,11 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
     )
     .await
     .map_err(ssr::fail)?;
+    let history = if file.phones_masked {
+        history.into_iter().map(audit::mask_phones).collect()
+    } else {
+        history
+    };
     let can_log_visit = access::ensure_office_or_coordinator(&db, user, id)
         .await
         .is_ok();

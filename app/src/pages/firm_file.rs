@@ -112,7 +112,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
             <dt>{K::Contact.t(l)}</dt>
             <dd>
                 {f.contact_name} " "
-                <a href=format!("tel:{}", f.contact_phone)>{f.contact_phone.clone()}</a>
+                <Phone number=f.contact_phone.clone() masked=file.phones_masked firm=f.id whose="contact" />
             </dd>
             <dt>{K::Address.t(l)}</dt>
             <dd>{f.address}</dd>
@@ -123,7 +123,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
                         view! {
                             <span>
                                 {c.name} " · " {c.member_unit.unwrap_or_default()} " · "
-                                <a href=format!("tel:{}", c.phone)>{c.phone.clone()}</a> " ("
+                                <Phone number=c.phone.clone() masked=file.phones_masked firm=f.id whose="coordinator" /> " ("
                                 {K::SinceDate.fill(l, &[("date", domain::clock::date_of(c.since).to_string())])}
                                 ")"
                             </span>
@@ -286,4 +286,29 @@ fn Entry(
             .into_any()
         }
     }
+}
+
+/// A phone number: a call link, or masked with a "show" button that fetches the number (the
+/// server audits who looked).
+#[component]
+fn Phone(number: String, masked: bool, firm: i32, whose: &'static str) -> impl IntoView {
+    let l = locale();
+    if !masked {
+        return view! { <a href=format!("tel:{number}")>{number.clone()}</a> }.into_any();
+    }
+    let reveal = ServerAction::<crate::api::RevealPhone>::new();
+    view! {
+        {move || match reveal.value().get() {
+            Some(Ok(full)) => view! { <a href=format!("tel:{full}") class="revealed">{full.clone()}</a> }.into_any(),
+            _ => view! {
+                <span class="masked" data-phone=whose>{number.clone()}</span> " "
+                <ActionForm action=reveal attr:class="inline">
+                    <input type="hidden" name="id" value=firm />
+                    <input type="hidden" name="whose" value=whose />
+                    <button type="submit" class="link">{K::ShowPhone.t(l)}</button>
+                </ActionForm>
+            }.into_any(),
+        }}
+    }
+    .into_any()
 }

@@ -53,3 +53,34 @@ async fn ensure_own_firm(
         _ => Err(Error::Forbidden),
     }
 }
+
+/// Whether `user` sees the firm's phone numbers (its contact's, its coordinator's) in full:
+/// those who call them — the office, the firm's coordinator, a member unit with a problem of
+/// the firm. Anyone else who may read the file sees them masked and can reveal one, audited.
+pub async fn sees_phones_of_firm(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    firm_id: i32,
+) -> Result<bool, Error> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct N {
+        n: i64,
+    }
+    Ok(match user.role {
+        Role::Office | Role::Coordinator => true,
+        Role::Unit => {
+            let Some(unit) = user.member_unit_id else {
+                return Ok(false);
+            };
+            super::query_one::<N>(
+                db,
+                "SELECT COUNT(*) AS n FROM problems p JOIN problem_units pu ON pu.problem_id = p.id
+                 WHERE p.firm_id = $1 AND pu.member_unit_id = $2",
+                vec![firm_id.into(), unit.into()],
+            )
+            .await?
+            .is_some_and(|r| r.n > 0)
+        }
+        Role::Leader | Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => false,
+    })
+}

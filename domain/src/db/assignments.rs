@@ -198,7 +198,14 @@ pub async fn roster(
 ) -> Result<crate::firm::Workload, Error> {
     user.require(&[Role::Office, Role::Leader])?;
     let campaign = super::current_campaign(db).await?;
-    workload(db, &campaign, crate::clock::today()).await
+    let mut roster = workload(db, &campaign, crate::clock::today()).await?;
+    // The office calls its coordinators; leaders read the roster without their numbers.
+    if !user.is(Role::Office) {
+        for r in &mut roster.rows {
+            r.phone = crate::auth::mask_phone(&r.phone);
+        }
+    }
+    Ok(roster)
 }
 
 /// The roster: every active coordinator with their current firms, how many of those are counted

@@ -388,6 +388,40 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, Error> {
     Ok(report)
 }
 
+/// The entry's before and after states with every phone number in them masked, for a reader
+/// who sees phones masked (a firm's history on its file).
+pub fn mask_phones(mut row: AuditRow) -> AuditRow {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    if k.ends_with("phone") {
+                        if let serde_json::Value::String(s) = v {
+                            *s = crate::auth::mask_phone(s);
+                        }
+                    } else {
+                        walk(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mask = |text: Option<String>| {
+        text.map(|t| match serde_json::from_str::<serde_json::Value>(&t) {
+            Ok(mut v) => {
+                walk(&mut v);
+                v.to_string()
+            }
+            Err(_) => t,
+        })
+    };
+    row.before_json = mask(row.before_json.take());
+    row.after_json = mask(row.after_json.take());
+    row
+}
+
 /// Serialises a model for the trail; models are plain data, so this cannot fail in practice.
 pub fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()

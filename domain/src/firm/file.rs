@@ -175,4 +175,7 @@ pub struct FirmFile {
     pub coordinator: Option<CoordinatorRef>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The phone numbers are masked for this reader (who can reveal one, audited).
+    #[serde(default)]
+    pub phones_masked: bool,
 }

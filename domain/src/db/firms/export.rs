@@ -60,6 +60,12 @@ pub async fn export_rows(
 ) -> Result<Vec<Vec<String>>, Error> {
     user.require_business()?;
     let only_of = (!user.sees_all_firms()).then_some(user.id);
+    // A list of many firms: full numbers for the office and a coordinator's own firms only
+    // (a unit calls a firm from its file, where the numbers of its problems' firms show).
+    let full_phones = matches!(
+        user.role,
+        crate::auth::Role::Office | crate::auth::Role::Coordinator
+    );
     let window = window(campaign, q);
     let mut values: Vec<Value> = Vec::new();
     let t = window.sql(&mut values);
@@ -101,7 +107,11 @@ pub async fn export_rows(
                     .unwrap_or_default()
                     .to_owned(),
                 r.contact_name,
-                r.contact_phone,
+                if full_phones {
+                    r.contact_phone
+                } else {
+                    crate::auth::mask_phone(&r.contact_phone)
+                },
                 r.address,
                 r.coordinator.unwrap_or_default(),
                 yes_no(r.in_scope != 0),

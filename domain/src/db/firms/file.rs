@@ -28,7 +28,46 @@ pub async fn file_for(
     let id = crate::db::parse_id("id", raw_id)?;
     crate::db::access::ensure_can_view_firm(db, user, id).await?;
     let campaign = crate::db::current_campaign(db).await?;
-    file(db, &campaign, id).await
+    let mut file = file(db, &campaign, id).await?;
+    if !crate::db::access::sees_phones_of_firm(db, user, id).await? {
+        file.firm.contact_phone = crate::auth::mask_phone(&file.firm.contact_phone);
+        if let Some(c) = file.coordinator.as_mut() {
+            c.phone = crate::auth::mask_phone(&c.phone);
+        }
+        file.phones_masked = true;
+    }
+    Ok(file)
+}
+
+/// The use case "show the phone number" on a file where it is masked: the full number, and an
+/// audit entry saying who looked at whose number. `whose` is `contact` or `coordinator`.
+pub async fn reveal_phone(
+    db: &crate::db::Db,
+    caller: &crate::auth::Caller,
+    raw_id: &str,
+    whose: &str,
+) -> Result<String, Error> {
+    let id = crate::db::parse_id("id", raw_id)?;
+    crate::db::access::ensure_can_view_firm(db, caller, id).await?;
+    let campaign = crate::db::current_campaign(db).await?;
+    let file = file(db, &campaign, id).await?;
+    let phone = match whose.trim() {
+        "contact" => file.firm.contact_phone,
+        "coordinator" => file
+            .coordinator
+            .map(|c| c.phone)
+            .ok_or(Error::not_found(crate::i18n::K::EntityUser))?,
+        _ => return Err(Error::field("whose", crate::i18n::K::ErrValidation)),
+    };
+    crate::db::audit::record_standalone(
+        db,
+        &crate::db::audit::Actor::of(caller),
+        "reveal_phone",
+        "firm",
+        serde_json::json!({ "firm_id": id, "whose": whose.trim() }),
+    )
+    .await?;
+    Ok(phone)
 }
 
 /// A coordinator's own firms (我的企业).
@@ -256,6 +295,7 @@ pub async fn file(
         basis: kpi::Basis::new(campaign, &window, today),
         coordinator,
         timeline,
+        phones_masked: false,
     })
 }
 
