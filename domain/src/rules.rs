@@ -10,7 +10,7 @@
 //!   unit closed it.
 
 use crate::calendar::{Calendar, WORKING_HOURS_PER_DAY};
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 use crate::i18n::K;
 use crate::problem::ProblemStatus;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -89,26 +89,7 @@ impl RulesForm {
 
     /// Every field a whole number in its range; all bad fields are reported at once.
     pub fn validate(&self) -> Result<WorkingRules, Error> {
-        let mut values = [0u32; 5];
-        let mut errors = Vec::new();
-        for (i, ((field, _, least, most), raw)) in LIMITS.iter().zip(self.values()).enumerate() {
-            match raw
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|v| (*least..=*most).contains(v))
-            {
-                Some(v) => values[i] = v,
-                None => errors.push(
-                    FieldError::new(*field, K::ErrOutOfRange)
-                        .with("min", least.to_string())
-                        .with("max", most.to_string()),
-                ),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
+        let values = crate::security::parse_in_ranges(&LIMITS, self.values())?;
         let [
             claim_hours,
             conclude_days,

@@ -33,6 +33,52 @@ impl Default for SecurityPolicy {
     }
 }
 
+impl SecurityPolicy {
+    /// Whether a user must set a new password before anything else: an administrator set it
+    /// (`flagged`), or it is older than the maximum age. Logins and session checks both ask here.
+    pub fn must_change_password(
+        &self,
+        flagged: bool,
+        changed_at: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        flagged
+            || changed_at.is_some_and(|at| {
+                now - at > chrono::Duration::days(i64::from(self.password_max_age_days))
+            })
+    }
+}
+
+/// Checks typed whole numbers against a table of (field, label, least, most), as the policy and
+/// the working rules forms use it; every bad field is reported at once.
+pub fn parse_in_ranges<const N: usize>(
+    limits: &[(&str, K, u32, u32); N],
+    raw: [&str; N],
+) -> Result<[u32; N], Error> {
+    let mut values = [0u32; N];
+    let mut errors = Vec::new();
+    for (i, ((field, _, least, most), raw)) in limits.iter().zip(raw).enumerate() {
+        match raw
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (*least..=*most).contains(n))
+        {
+            Some(n) => values[i] = n,
+            None => errors.push(
+                FieldError::new(*field, K::ErrOutOfRange)
+                    .with("min", least.to_string())
+                    .with("max", most.to_string()),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
 /// Each field of the policy: its form name, its label, and the least and most it may be.
 /// The audit retention's floor of 180 days is 等保's minimum for keeping audit records.
 pub const LIMITS: [(&str, K, u32, u32); 5] = [
@@ -77,26 +123,7 @@ impl PolicyForm {
 
     /// Every field a whole number in its range; all bad fields are reported at once.
     pub fn validate(&self) -> Result<SecurityPolicy, Error> {
-        let mut v = [0u32; 5];
-        let mut errors = Vec::new();
-        for (i, ((field, _, least, most), raw)) in LIMITS.iter().zip(self.values()).enumerate() {
-            match raw
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (*least..=*most).contains(n))
-            {
-                Some(n) => v[i] = n,
-                None => errors.push(
-                    FieldError::new(*field, K::ErrOutOfRange)
-                        .with("min", least.to_string())
-                        .with("max", most.to_string()),
-                ),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
+        let v = parse_in_ranges(&LIMITS, self.values())?;
         Ok(SecurityPolicy {
             lock_failures: v[0],
             lock_minutes: v[1],

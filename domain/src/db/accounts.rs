@@ -249,13 +249,14 @@ async fn authenticate_inner(
             } else {
                 String::new()
             };
-            let expired = model.password_changed_at.is_some_and(|at| {
-                now - at > Duration::days(i64::from(policy.password_max_age_days))
-            });
             Ok(LoggedIn {
                 user,
                 session_key,
-                must_change_password: model.must_change_password || expired,
+                must_change_password: policy.must_change_password(
+                    model.must_change_password,
+                    model.password_changed_at,
+                    now,
+                ),
             })
         }
         None => {

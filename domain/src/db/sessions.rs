@@ -152,9 +152,8 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
         .await?;
     }
     let policy = super::security::get(db).await?;
-    let expired = r
-        .password_changed_at
-        .is_some_and(|at| now - at > Duration::days(i64::from(policy.password_max_age_days)));
+    let must_change_password =
+        policy.must_change_password(r.must_change_password, r.password_changed_at, now);
     Ok(Some(SessionUser {
         user: CurrentUser {
             id: r.user_id,
@@ -163,7 +162,7 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
             member_unit_id: r.member_unit_id,
         },
         session_id: r.session_id,
-        must_change_password: r.must_change_password || expired,
+        must_change_password,
         recently_authenticated: now - r.reauth_at <= Duration::minutes(crate::auth::REAUTH_MINUTES),
     }))
 }
