@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view=pages::report::ReportPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/code") view=pages::login::LoginCodePage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=pages::account::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/security") view=pages::security::SecurityPage ssr=SsrMode::Async />

@@ -26,6 +26,42 @@ pub async fn session_state(db: &Db, session: &Session) -> Option<SessionUser> {
     }
 }
 
+/// The user whose password was right and whose code is awaited (`/login/code`), and since when.
+const PENDING_USER: &str = "code_pending_user";
+const PENDING_AT: &str = "code_pending_at";
+/// How long the code step waits after the password before the login starts over.
+pub const CODE_STEP_MINUTES: i64 = 5;
+
+/// Remembers, in a fresh anonymous session, that this user's password was right and the second
+/// factor's code is due.
+pub async fn await_code(
+    session: &Session,
+    user_id: i32,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(PENDING_USER, user_id).await?;
+    session
+        .insert(PENDING_AT, chrono::Utc::now().timestamp())
+        .await?;
+    Ok(())
+}
+
+/// The user whose code is awaited, if their password was right less than
+/// [`CODE_STEP_MINUTES`] ago in this session.
+pub async fn awaited_code_user(session: &Session) -> Option<i32> {
+    let user = session.get::<i32>(PENDING_USER).await.ok().flatten()?;
+    let at = session.get::<i64>(PENDING_AT).await.ok().flatten()?;
+    (chrono::Utc::now().timestamp() - at <= CODE_STEP_MINUTES * 60).then_some(user)
+}
+
+/// What a logged-in user must do before anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    Nothing,
+    PasswordChange,
+    SecondFactor,
+}
+
 /// The logged-in user of a session, whether or not they still must change their password.
 pub async fn session_user(db: &Db, session: &Session) -> Option<CurrentUser> {
     session_state(db, session).await.map(|s| s.user)
@@ -39,6 +75,8 @@ pub async fn start_session(
     key: &str,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    let _ = session.remove::<i32>(PENDING_USER).await?;
+    let _ = session.remove::<i64>(PENDING_AT).await?;
     session.insert(SESSION_USER, user.id).await?;
     session.insert(SESSION_KEY, key.to_owned()).await?;
     Ok(())
@@ -82,17 +120,18 @@ pub async fn caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Err
 }
 
 /// The caller whatever their role (administration and one's own account), once any password
-/// change that is due has been made.
+/// change and second factor that are due have been made.
 pub async fn any_caller(db: &Db, parts: &http::request::Parts) -> Result<Caller, Error> {
-    let (caller, must_change) = caller_state(db, parts).await?;
-    if must_change {
-        return Err(Error::PasswordChangeRequired);
+    match caller_state(db, parts).await? {
+        (caller, Due::Nothing) => Ok(caller),
+        (_, Due::PasswordChange) => Err(Error::PasswordChangeRequired),
+        (_, Due::SecondFactor) => Err(Error::SecondFactorRequired),
     }
-    Ok(caller)
 }
 
-/// The caller for the few actions allowed while a new password is due: changing it, logging
-/// out, the header's name. Also returns the session's id (None for a bearer token).
+/// The caller for the few actions allowed while a new password or a second factor is due:
+/// changing the password, setting up the second factor, one's sessions, logging out, the
+/// header's name. Also returns the session's id (None for a bearer token).
 pub async fn caller_changing_password(
     db: &Db,
     parts: &http::request::Parts,
@@ -119,7 +158,7 @@ pub async fn caller_changing_password(
         .ok_or(Error::Unauthorized)
 }
 
-async fn caller_state(db: &Db, parts: &http::request::Parts) -> Result<(Caller, bool), Error> {
+async fn caller_state(db: &Db, parts: &http::request::Parts) -> Result<(Caller, Due), Error> {
     let client_addr = client_addr(parts);
     match parts.headers.get(http::header::AUTHORIZATION) {
         Some(auth) => {
@@ -131,14 +170,21 @@ async fn caller_state(db: &Db, parts: &http::request::Parts) -> Result<(Caller, 
             let user = accounts::user_for_token(db, token)
                 .await?
                 .ok_or(Error::Unauthorized)?;
-            Ok((Caller::new(user, client_addr), false))
+            Ok((Caller::new(user, client_addr), Due::Nothing))
         }
         None => match parts.extensions.get::<Session>() {
             Some(session) => session_state(db, session)
                 .await
                 .map(|s| {
                     let caller = Caller::of_session(s.user, client_addr, s.recently_authenticated);
-                    (caller, s.must_change_password)
+                    let due = if s.must_change_password {
+                        Due::PasswordChange
+                    } else if s.must_set_up_second_factor {
+                        Due::SecondFactor
+                    } else {
+                        Due::Nothing
+                    };
+                    (caller, due)
                 })
                 .ok_or(Error::Unauthorized),
             None => {

@@ -105,6 +105,14 @@ pub const SECURITY_ADMINS: &[Role] = &[Role::SecurityAdmin];
 pub const ACCOUNT_ADMINS: &[Role] = &[Role::SystemAdmin];
 /// Who reads and exports the audit trail.
 pub const AUDIT_READERS: &[Role] = &[Role::AuditAdmin];
+/// Roles that always log in with a second factor (等保 level 3 asks it of administrators; the
+/// office holds every firm's contacts and the campaign's settings).
+pub const SECOND_FACTOR_ROLES: &[Role] = &[
+    Role::SystemAdmin,
+    Role::SecurityAdmin,
+    Role::AuditAdmin,
+    Role::Office,
+];
 
 /// The person behind a request, as loaded from the database for that request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,9 @@ pub enum Error {
     /// The user must set a new password (set by an administrator, or expired) before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The policy requires a second factor of the user and they have not set one up yet.
+    #[error("second factor required")]
+    SecondFactorRequired,
     /// A sensitive action, and the session last proved who it is too long ago: ask again.
     #[error("re-authentication required")]
     ReauthRequired,
@@ -97,6 +100,7 @@ impl Error {
             Error::Throttled => 429,
             Error::Locked { .. } => 423,
             Error::PasswordChangeRequired => 403,
+            Error::SecondFactorRequired => 403,
             Error::ReauthRequired => 401,
             Error::Conflict(_) => 409,
             Error::Unavailable | Error::Busy => 503,
@@ -121,6 +125,7 @@ impl Error {
                 K::LoginLocked.fill(locale, &[("minutes", minutes.to_string())])
             }
             Error::PasswordChangeRequired => K::ErrPasswordChangeRequired.t(locale).to_owned(),
+            Error::SecondFactorRequired => K::ErrSecondFactorRequired.t(locale).to_owned(),
             Error::ReauthRequired => K::ErrReauthRequired.t(locale).to_owned(),
             Error::Conflict(e) => e.text(locale),
             Error::Unavailable | Error::Busy => K::ErrUnavailable.t(locale).to_owned(),

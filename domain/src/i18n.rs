@@ -759,6 +759,34 @@ catalog! {
     SessionEnded => "会话已结束。", "The session was ended.";
     EndSessions => "结束全部会话", "End all sessions";
     SessionsEnded => "已结束 {name} 的全部会话。", "All sessions of {name} were ended.";
+    ErrSecondFactorRequired => "请先设置两步验证（动态验证码）后再继续", "Set up two-step verification (authenticator codes) before you go on";
+    ErrCodeWrong => "验证码不正确", "The code is wrong";
+    ErrCodeReplayed => "该验证码已用过，请等下一个验证码", "This code was used already: wait for the next one";
+    ErrCodeExpired => "登录已超时，请重新输入账号和密码", "The login timed out: enter your account and password again";
+    ErrSecondFactorKept => "你的角色必须使用两步验证，不能关闭", "Your role must use two-step verification: it cannot be turned off";
+    ErrNoEnrolment => "请先点击“开始设置”", "Start the setup first";
+    SecondFactor => "两步验证", "Two-step verification";
+    SecondFactorOn => "已开启：登录时需输入验证器 App 上的 6 位动态验证码。", "On: logging in asks for the 6-digit code from your authenticator app.";
+    SecondFactorOff => "未开启。开启后，登录时还需输入手机验证器 App（如微信小程序“腾讯身份验证器”、Google Authenticator）上的动态验证码。", "Off. Once on, logging in also asks for the code from an authenticator app on your phone.";
+    SecondFactorMust => "你的账号必须开启两步验证后才能继续使用。", "Your account must turn on two-step verification before you go on.";
+    SecondFactorRequiredNote => "你的角色必须使用两步验证。", "Your role must use two-step verification.";
+    RecoveryLeft => "剩余恢复码：{n} 个", "Recovery codes left: {n}";
+    SecondFactorBegin => "开始设置", "Set up";
+    SecondFactorRestart => "重新设置", "Set up again";
+    SecondFactorScan => "用验证器 App 扫描二维码，或手动输入密钥：", "Scan the QR code with an authenticator app, or type the key:";
+    RecoveryCodesKeep => "请抄下或打印这 10 个恢复码并妥善保管：手机丢失时，每个恢复码可代替验证码登录一次。设置完成后不再显示。", "Write down or print these 10 recovery codes and keep them safe: if you lose the phone, each one logs you in once instead of a code. They are not shown again once the setup is done.";
+    SecondFactorConfirm => "输入 App 上显示的 6 位验证码完成设置", "Enter the 6-digit code the app shows to finish";
+    SecondFactorEnable => "确认开启", "Turn on";
+    SecondFactorDisable => "关闭两步验证", "Turn off two-step verification";
+    SecondFactorEnabled => "两步验证已开启。", "Two-step verification is on.";
+    SecondFactorDisabled => "两步验证已关闭。", "Two-step verification is off.";
+    Code => "验证码", "Code";
+    CodeTitle => "输入动态验证码", "Enter your code";
+    CodeHint => "打开手机上的验证器 App，输入显示的 6 位数字。手机不在身边时，可输入一个恢复码。", "Open the authenticator app on your phone and enter the 6 digits it shows. Without the phone, enter a recovery code.";
+    CodeButton => "验证", "Verify";
+    PolicySecondFactorAll => "所有账号都必须使用两步验证（管理员和办公室始终必须）", "Every account must use two-step verification (administrators and the office always must)";
+    ResetSecondFactor => "重置两步验证", "Reset two-step verification";
+    SecondFactorReset => "已重置 {name} 的两步验证，其全部会话已结束。", "Two-step verification of {name} was reset and all their sessions ended.";
 }
 
 #[cfg(test)]

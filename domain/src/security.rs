@@ -19,6 +19,9 @@ pub struct SecurityPolicy {
     pub max_sessions: u32,
     /// Audit entries younger than this are never deleted.
     pub audit_retention_days: u32,
+    /// Every account needs a second factor, not only those of `SECOND_FACTOR_ROLES`.
+    #[serde(default)]
+    pub second_factor_for_all: bool,
 }
 
 impl Default for SecurityPolicy {
@@ -29,11 +32,18 @@ impl Default for SecurityPolicy {
             password_max_age_days: 90,
             max_sessions: 3,
             audit_retention_days: 180,
+            second_factor_for_all: false,
         }
     }
 }
 
 impl SecurityPolicy {
+    /// Whether an account of this role must log in with a second factor: the administrators
+    /// and the office always (等保 level 3), everyone when the policy says so.
+    pub fn requires_second_factor(&self, role: crate::auth::Role) -> bool {
+        self.second_factor_for_all || crate::auth::SECOND_FACTOR_ROLES.contains(&role)
+    }
+
     /// Whether a user must set a new password before anything else: an administrator set it
     /// (`flagged`), or it is older than the maximum age. Logins and session checks both ask here.
     pub fn must_change_password(
@@ -97,6 +107,9 @@ pub struct PolicyForm {
     pub password_max_age_days: String,
     pub max_sessions: String,
     pub audit_retention_days: String,
+    /// The checkbox "second factor for every account": present (any value) when ticked.
+    #[serde(default)]
+    pub second_factor_for_all: Option<String>,
 }
 
 impl PolicyForm {
@@ -107,6 +120,7 @@ impl PolicyForm {
             password_max_age_days: p.password_max_age_days.to_string(),
             max_sessions: p.max_sessions.to_string(),
             audit_retention_days: p.audit_retention_days.to_string(),
+            second_factor_for_all: p.second_factor_for_all.then(|| "on".to_owned()),
         }
     }
 
@@ -130,6 +144,7 @@ impl PolicyForm {
             password_max_age_days: v[2],
             max_sessions: v[3],
             audit_retention_days: v[4],
+            second_factor_for_all: self.second_factor_for_all.is_some(),
         })
     }
 }
@@ -165,6 +180,43 @@ pub struct SessionRow {
     #[cfg_attr(feature = "db", sea_orm(skip))]
     #[serde(default)]
     pub current: bool,
+}
+
+/// The second factor as its owner's account page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    /// Logins ask for a code.
+    pub enabled: bool,
+    /// The policy requires it of this account (it cannot be turned off).
+    pub required: bool,
+    /// Recovery codes not yet used.
+    pub recovery_left: u32,
+    /// An enrolment begun and not yet confirmed with a code.
+    pub enrolment: Option<Enrolment>,
+}
+
+/// What a user needs to set up an authenticator app: the secret (as a QR code, and as text to
+/// type), and the recovery codes to keep, shown until the enrolment is confirmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// The secret in base32, grouped by four for typing.
+    pub secret: String,
+    /// The `otpauth://` URL the QR code holds.
+    pub url: String,
+    /// The QR code as an SVG document (drawn by the server from `url`).
+    pub qr_svg: String,
+    pub recovery_codes: Vec<String>,
+}
+
+/// One-time recovery codes issued with a second factor.
+pub const RECOVERY_CODES: usize = 10;
+
+/// A typed code as the checks compare it: spaces and dashes dropped, upper case.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 pub const MIN_PASSWORD: usize = 12;

@@ -6,6 +6,7 @@
 
 use domain::auth::{CurrentUser, Role};
 use domain::db::audit::Actor;
+use domain::db::crypto::phone_hash;
 use domain::db::entity::{audit_log, firm, user};
 use domain::db::import::{import_coordinators, import_firms};
 use domain::db::testing::*;
@@ -124,7 +125,7 @@ async fn a_gbk_csv_previews_then_commits_and_round_trips_through_both_formats() 
     assert_eq!(stored.name, "柴达木盐湖化工股份有限公司");
     assert_eq!(stored.region_id, Region::Haixi.id());
     assert_eq!(stored.tier_id, Tier::LittleGiant.id());
-    assert_eq!(stored.contact_phone, "+86 139 0979 0003");
+    assert_eq!(stored.contact_phone.as_str(), "+86 139 0979 0003");
     assert!(stored.in_scope);
     // One audit entry per firm, plus one for the import as a whole.
     assert_eq!(counts(&db).await, (before.0 + 3, before.1 + 4));
@@ -183,7 +184,10 @@ async fn a_gbk_csv_previews_then_commits_and_round_trips_through_both_formats() 
         .unwrap()
         .unwrap();
     // Stored as the text it is; the export neutralises it again on the way out.
-    assert_eq!(changed.contact_phone, "=HYPERLINK(\"http://evil\")");
+    assert_eq!(
+        changed.contact_phone.as_str(),
+        "=HYPERLINK(\"http://evil\")"
+    );
     let exported = firms::export_rows(&*db, &campaign, &q, &office())
         .await
         .unwrap();
@@ -298,7 +302,7 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
     assert_eq!(report.issues[0].error.key, K::ErrImportUnknownUnit);
     assert_eq!(
         user::Entity::find()
-            .filter(user::Column::Phone.eq("13909711001"))
+            .filter(user::Column::PhoneHash.eq(phone_hash("13909711001").unwrap()))
             .count(&*db)
             .await
             .unwrap(),
@@ -311,7 +315,7 @@ async fn a_coordinator_roster_imports_all_or_nothing() {
     assert!(report.committed);
     assert_eq!(report.created, 2);
     let zhang = user::Entity::find()
-        .filter(user::Column::Phone.eq("13909711001"))
+        .filter(user::Column::PhoneHash.eq(phone_hash("13909711001").unwrap()))
         .one(&*db)
         .await
         .unwrap()
@@ -529,5 +533,5 @@ async fn an_xlsx_with_a_merged_title_and_a_merged_note_imports() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.contact_phone, "13909710001");
+    assert_eq!(stored.contact_phone.as_str(), "13909710001");
 }

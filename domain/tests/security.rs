@@ -765,7 +765,8 @@ async fn phones_are_masked_for_readers_who_do_not_call_them_and_a_reveal_is_audi
     struct Pick {
         firm_id: i32,
         member_unit_id: i32,
-        contact_phone: String,
+        // Read through the sealing type: the column holds ciphertext.
+        contact_phone: domain::db::crypto::Sealed,
     }
     // A firm with a coordinator, a contact phone and a problem routed to some unit.
     let pick = domain::db::query_one::<Pick>(
@@ -773,7 +774,7 @@ async fn phones_are_masked_for_readers_who_do_not_call_them_and_a_reveal_is_audi
         "SELECT p.firm_id, pu.member_unit_id, f.contact_phone FROM problems p
          JOIN problem_units pu ON pu.problem_id = p.id JOIN firms f ON f.id = p.firm_id
          JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL
-         WHERE LENGTH(f.contact_phone) >= 8 ORDER BY p.id LIMIT 1",
+         WHERE f.contact_phone_hash IS NOT NULL ORDER BY p.id LIMIT 1",
         vec![],
     )
     .await
@@ -813,11 +814,11 @@ async fn phones_are_masked_for_readers_who_do_not_call_them_and_a_reveal_is_audi
     assert!(f.coordinator.unwrap().phone.contains("****"));
     assert_eq!(
         seen(office.clone()).await.firm.contact_phone,
-        pick.contact_phone
+        *pick.contact_phone
     );
     assert_eq!(
         seen(routed.clone()).await.firm.contact_phone,
-        pick.contact_phone,
+        *pick.contact_phone,
         "the unit with the firm's problem calls it"
     );
     let o = seen(other.clone()).await;
@@ -831,7 +832,7 @@ async fn phones_are_masked_for_readers_who_do_not_call_them_and_a_reveal_is_audi
     let full = domain::db::firms::reveal_phone(&db, &leader, &id, "contact")
         .await
         .unwrap();
-    assert_eq!(full, pick.contact_phone);
+    assert_eq!(full, *pick.contact_phone);
     assert_eq!(
         domain::db::firms::reveal_phone(&db, &leader, &id, "nobody").await,
         Err(Error::field("whose", K::ErrValidation))
@@ -854,4 +855,355 @@ async fn phones_are_masked_for_readers_who_do_not_call_them_and_a_reveal_is_audi
         .await
         .unwrap();
     assert!(o.rows.iter().all(|r| !r.phone.contains("****")));
+}
+
+/// The secret of a user's enrolment, read back from the page's view as an app would scan it.
+async fn enrol(db: &TestDb, me: &domain::auth::Caller) -> (String, Vec<String>) {
+    use domain::db::second_factor;
+    second_factor::begin(db, me).await.unwrap();
+    let view = second_factor::view(&**db, me).await.unwrap();
+    let enrolment = view.enrolment.unwrap();
+    assert!(enrolment.qr_svg.starts_with("<?xml") || enrolment.qr_svg.contains("<svg"));
+    assert!(enrolment.url.starts_with("otpauth://totp/"));
+    assert_eq!(enrolment.recovery_codes.len(), 10);
+    (enrolment.secret.replace(' ', ""), enrolment.recovery_codes)
+}
+
+#[tokio::test]
+async fn second_factor_enrolment_login_with_a_code_and_replays_refused() {
+    use domain::db::second_factor::{self, code_at};
+    let db = test_db().await;
+    let id = account(&db, "13900000930", "办公室甲", "office1", "office").await;
+    let first = accounts::authenticate(&db, "office1", PASSWORD, "10.0.3.1", None)
+        .await
+        .unwrap();
+    assert!(
+        !first.code_needed,
+        "no second factor yet: the password opens a session"
+    );
+    let state = sessions::resolve(&db, &first.session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        state.must_set_up_second_factor,
+        "the office must set up a second factor before anything else"
+    );
+    let me = domain::auth::Caller::of_session(first.user.clone(), Some("10.0.3.1".into()), true);
+    let (secret, recovery) = enrol(&db, &me).await;
+    // The secret is sealed at rest: the table holds none of it in clear.
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM user_totp WHERE pending_secret LIKE '%{secret}%'")
+        )
+        .await,
+        0
+    );
+    // A wrong code does not confirm; the app's code does.
+    let wrong = second_factor::confirm(&db, &me, "000000").await;
+    assert!(
+        matches!(wrong, Err(Error::Validation(_)))
+            || code_at(&secret, Utc::now()).unwrap() == "000000"
+    );
+    second_factor::confirm(&db, &me, &code_at(&secret, Utc::now()).unwrap())
+        .await
+        .unwrap();
+    let state = sessions::resolve(&db, &first.session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!state.must_set_up_second_factor);
+    let view = second_factor::view(&*db, &me).await.unwrap();
+    assert!(view.enabled && view.required && view.enrolment.is_none());
+    assert_eq!(view.recovery_left, 10);
+    // The office cannot turn it off.
+    assert!(matches!(
+        second_factor::turn_off(&db, &me).await,
+        Err(Error::Conflict(_))
+    ));
+
+    // Now the password alone opens nothing.
+    let step1 = accounts::authenticate(&db, "office1", PASSWORD, "10.0.3.2", None)
+        .await
+        .unwrap();
+    assert!(step1.code_needed && step1.session_key.is_empty());
+    // The code of the enrolment's own step was used up by the confirmation: the next step's
+    // code is what a login takes. Simulate the app thirty seconds on.
+    let later = Utc::now() + Duration::seconds(30);
+    let code = code_at(&secret, later).unwrap();
+    // A code is checked against now ± one step, so the next step's code is accepted now.
+    let done = accounts::authenticate_code(&db, id, &code, "10.0.3.2", Some("phone"))
+        .await
+        .unwrap();
+    assert!(!done.session_key.is_empty());
+    assert!(
+        sessions::resolve(&db, &done.session_key)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // The same code again: refused as a replay, and audited.
+    let again = accounts::authenticate_code(&db, id, &code, "10.0.3.3", None).await;
+    assert_eq!(field_key(again.map(|_| ())), Some(K::ErrCodeReplayed));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login_code_replayed'"
+        )
+        .await,
+        1
+    );
+    // A wrong code is a failure like a wrong password.
+    let wrong = accounts::authenticate_code(&db, id, "12345x", "10.0.3.3", None).await;
+    assert_eq!(field_key(wrong.map(|_| ())), Some(K::ErrCodeWrong));
+
+    // A recovery code works once.
+    let rc = recovery[0].to_lowercase().replace('-', " ");
+    accounts::authenticate_code(&db, id, &rc, "10.0.3.4", None)
+        .await
+        .unwrap();
+    let reused = accounts::authenticate_code(&db, id, &recovery[0], "10.0.3.4", None).await;
+    assert_eq!(field_key(reused.map(|_| ())), Some(K::ErrCodeReplayed));
+    let view = second_factor::view(&*db, &me).await.unwrap();
+    assert_eq!(view.recovery_left, 9);
+
+    // Two requests racing with the same unused code: exactly one gets in. (Forget the steps
+    // used so far, so the current code counts as unused.)
+    exec(
+        &db,
+        &format!("UPDATE user_totp SET last_step = 0 WHERE user_id = {id}"),
+    )
+    .await;
+    let fresh = code_at(&secret, Utc::now()).unwrap();
+    let (a, b) = tokio::join!(
+        accounts::authenticate_code(&db, id, &fresh, "10.0.3.5", None),
+        accounts::authenticate_code(&db, id, &fresh, "10.0.3.6", None)
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "a code is accepted exactly once"
+    );
+
+    // Enough wrong codes lock the account like wrong passwords do.
+    for _ in 0..6 {
+        let _ = accounts::authenticate_code(&db, id, "99999Z", "10.0.3.7", None).await;
+    }
+    let locked = accounts::authenticate_code(
+        &db,
+        id,
+        &code_at(&secret, Utc::now()).unwrap(),
+        "10.0.3.7",
+        None,
+    )
+    .await;
+    assert!(matches!(locked, Err(Error::Locked { .. })));
+}
+
+#[tokio::test]
+async fn second_factor_is_optional_for_others_until_the_policy_requires_it_and_an_administrator_resets_it()
+ {
+    use domain::db::second_factor::{self, code_at};
+    let db = test_db().await;
+    let coord = account(&db, "13900000940", "协调员乙", "coord1", "coordinator").await;
+    account(&db, "13900000941", "安全管理员", "sec1", "secadmin").await;
+    account(&db, "13900000942", "系统管理员", "sys2", "sysadmin").await;
+    let login = accounts::authenticate(&db, "coord1", PASSWORD, "10.0.4.1", None)
+        .await
+        .unwrap();
+    let state = sessions::resolve(&db, &login.session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !state.must_set_up_second_factor,
+        "optional for a coordinator"
+    );
+    let me = domain::auth::Caller::of_session(login.user.clone(), None, true);
+    // Optional: turn it on, then off again.
+    let (secret, _) = enrol(&db, &me).await;
+    second_factor::confirm(&db, &me, &code_at(&secret, Utc::now()).unwrap())
+        .await
+        .unwrap();
+    assert!(second_factor::is_enabled(&*db, coord).await.unwrap());
+    // Turning it off needs a recent proof of identity.
+    let stale = domain::auth::Caller::of_session(login.user.clone(), None, false);
+    assert_eq!(
+        second_factor::turn_off(&db, &stale).await,
+        Err(Error::ReauthRequired)
+    );
+    second_factor::turn_off(&db, &me).await.unwrap();
+    assert!(!second_factor::is_enabled(&*db, coord).await.unwrap());
+
+    // The security administrator requires it of everyone: the coordinator's session must set
+    // it up before anything else.
+    let sec = accounts::authenticate(&db, "sec1", PASSWORD, "10.0.4.2", None)
+        .await
+        .unwrap();
+    let sec_caller = domain::auth::Caller::of_session(sec.user.clone(), None, true);
+    let mut form = PolicyForm::of(&security::get(&*db).await.unwrap());
+    form.second_factor_for_all = Some("on".into());
+    security::set(&db, &sec_caller, &form).await.unwrap();
+    let state = sessions::resolve(&db, &login.session_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(state.must_set_up_second_factor);
+
+    // A lost phone: the system administrator resets it; every session of the user ends.
+    let (secret, _) = enrol(&db, &me).await;
+    second_factor::confirm(&db, &me, &code_at(&secret, Utc::now()).unwrap())
+        .await
+        .unwrap();
+    let sys = accounts::authenticate(&db, "sys2", PASSWORD, "10.0.4.3", None)
+        .await
+        .unwrap();
+    let sys_caller = domain::auth::Caller::of_session(sys.user.clone(), None, true);
+    assert_eq!(
+        second_factor::reset_for(&db, &sec_caller, &coord.to_string())
+            .await
+            .map(|_| ()),
+        Err(Error::Forbidden),
+        "the security administrator does not administer accounts"
+    );
+    second_factor::reset_for(&db, &sys_caller, &coord.to_string())
+        .await
+        .unwrap();
+    assert!(!second_factor::is_enabled(&*db, coord).await.unwrap());
+    assert!(
+        sessions::resolve(&db, &login.session_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'second_factor_reset'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = {coord}")
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn phone_numbers_are_sealed_at_rest_and_found_by_the_exact_number() {
+    let db = test_db().await;
+    let office = caller(&make_user(&db, "13900000950", Role::Office, None).await);
+    account(&db, "13900000951", "赵敏", "zhaomin", "coordinator").await;
+    let mobile = credit_code(domain::Region::Xining);
+    let landline = credit_code(domain::Region::Haidong);
+    let csv = format!(
+        "统一社会信用代码,企业名称,所属市州,企业层级,联系人,联系电话\n\
+         {mobile},青海密封甲公司,西宁,省级专精特新,王伟,139 1234 5678\n\
+         {landline},青海密封乙公司,海东,省级专精特新,李娜,0971-6312345\n"
+    );
+    let report =
+        domain::db::import::import_firms(&db, "f.csv", csv.as_bytes(), true, &office).await;
+    assert!(report.unwrap().committed);
+
+    // No number is in the database in clear, in either table; each is sealed text.
+    for digits in ["13900000951", "13912345678", "6312345", "1234 5678"] {
+        let clear = format!(
+            "SELECT COUNT(*) AS n FROM users u, firms f
+             WHERE u.phone LIKE '%{digits}%' OR f.contact_phone LIKE '%{digits}%'"
+        );
+        assert_eq!(count(&db, &clear).await, 0, "{digits} stored in clear");
+        let trail = format!(
+            "SELECT COUNT(*) AS n FROM audit_log
+             WHERE before_json LIKE '%{digits}%' OR after_json LIKE '%{digits}%'"
+        );
+        assert_eq!(
+            count(&db, &trail).await,
+            0,
+            "{digits} in the trail in clear"
+        );
+    }
+    // The trail's reader sees the numbers its entries were written with.
+    let trail = audit::list(&*db, &Default::default(), 100).await.unwrap();
+    let written = |phone: &str| {
+        trail
+            .iter()
+            .any(|e| e.after_json.as_deref().is_some_and(|j| j.contains(phone)))
+    };
+    assert!(written("13900000951"), "the account's creation");
+    assert!(written("0971-6312345"), "the firm's import");
+    assert!(
+        domain::db::audit::verify(&*db)
+            .await
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM firms WHERE contact_phone NOT LIKE 'enc1:%' OR contact_phone_hash IS NULL"
+        )
+        .await,
+        0
+    );
+
+    // Yet the application reads them: the account list, a login by phone, the firm search by
+    // the whole number in any spelling (and by nothing less: a hash matches exactly).
+    let users = accounts::list_users(&*db).await.unwrap();
+    assert!(users.iter().any(|u| u.phone == "13900000951"));
+    let login = accounts::authenticate(&db, "13900000951", PASSWORD, "10.0.0.9", None).await;
+    assert_eq!(login.unwrap().user.name, "赵敏");
+    let campaign = domain::db::current_campaign(&*db).await.unwrap();
+    let search = |q: &'static str| {
+        let db = &db;
+        let campaign = &campaign;
+        async move {
+            let q = domain::firm::FirmQueryParams {
+                q: Some(q.into()),
+                ..Default::default()
+            }
+            .parse()
+            .unwrap();
+            domain::db::firms::list(&**db, campaign, &q)
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| r.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    for q in ["13912345678", "139-1234-5678", "+86 139 1234 5678"] {
+        assert_eq!(search(q).await, vec!["青海密封甲公司"], "{q}");
+    }
+    assert_eq!(search("0971-6312345").await, vec!["青海密封乙公司"]);
+    assert!(search("1391234").await.is_empty(), "part of a number");
+
+    // A number written in clear behind the application's back (an old database, a manual fix)
+    // is sealed by the start-up pass, once.
+    exec(
+        &db,
+        "UPDATE firms SET contact_phone = '13700001111', contact_phone_hash = NULL
+         WHERE name = '青海密封乙公司'",
+    )
+    .await;
+    let sealed = domain::db::sealing::seal_existing(&db).await.unwrap();
+    assert_eq!((sealed.users, sealed.firms), (0, 1));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM firms WHERE contact_phone LIKE '%13700001111%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(search("13700001111").await, vec!["青海密封乙公司"]);
+    let again = domain::db::sealing::seal_existing(&db).await.unwrap();
+    assert_eq!((again.users, again.firms), (0, 0));
 }

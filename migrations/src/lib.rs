@@ -16,6 +16,8 @@ mod m20261203_000010_supervisions;
 mod m20261204_000011_rules_and_notifications;
 mod m20261204_000012_token_expiry;
 mod m20261205_000013_security;
+mod m20261206_000014_second_factor;
+mod m20261207_000015_sealed_phones;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_rules_and_notifications::Migration),
             Box::new(m20261204_000012_token_expiry::Migration),
             Box::new(m20261205_000013_security::Migration),
+            Box::new(m20261206_000014_second_factor::Migration),
+            Box::new(m20261207_000015_sealed_phones::Migration),
         ]
     }
 }

@@ -12,6 +12,9 @@ pub use app::session::{SESSION_USER, session_state, session_user, start_session}
 
 fn is_public(path: &str) -> bool {
     path == "/login"
+        // The second step of a login with a second factor (its server function checks that a
+        // password was right moments ago in this session).
+        || path == "/login/code"
         || path == "/healthz"
         || path == "/favicon.svg"
         || path.starts_with("/pkg/")
@@ -24,7 +27,8 @@ fn is_public(path: &str) -> bool {
 
 /// The login wall: a page request without a live session is sent to the login page, which
 /// brings the user back afterwards; a user who must set a new password (set by an
-/// administrator, or expired) is sent to the account page until they have.
+/// administrator, or expired) is sent to the account page until they have, and so is a user
+/// whose role requires a second factor not yet set up.
 pub async fn require_login(
     State(state): State<AppState>,
     session: Session,
@@ -38,6 +42,9 @@ pub async fn require_login(
     match session_state(&state.db, &session).await {
         Some(s) if s.must_change_password && path != "/account" => {
             Redirect::to("/account?must=1").into_response()
+        }
+        Some(s) if s.must_set_up_second_factor && path != "/account" => {
+            Redirect::to("/account?second_factor=1").into_response()
         }
         Some(_) => next.run(req).await,
         None => {

@@ -185,6 +185,7 @@ pub async fn generate(
             "id",
             "name",
             "phone",
+            "phone_hash",
             "role",
             "member_unit_id",
             "active",
@@ -196,7 +197,11 @@ pub async fn generate(
             vec![
                 (first_user + i as i32).into(),
                 format!("协调员{i}").into(),
-                format!("15{:09}", i).into(),
+                // Sealed at rest like every phone (the bench pays what production pays).
+                domain::db::crypto::Sealed(format!("15{:09}", i)).into(),
+                domain::db::crypto::phone_hash(&format!("15{:09}", i))
+                    .unwrap_or_default()
+                    .into(),
                 "coordinator".into(),
                 ((i % 19) as i32 + 1).into(),
                 true.into(),
@@ -221,6 +226,7 @@ pub async fn generate(
             "in_scope",
             "contact_name",
             "contact_phone",
+            "contact_phone_hash",
             "address",
             "created_at",
             "updated_at",
@@ -242,7 +248,10 @@ pub async fn generate(
                 tier.id().into(),
                 tier.in_campaign_scope().into(),
                 "联系人".into(),
-                format!("139{:08}", i % 100_000_000).into(),
+                domain::db::crypto::Sealed(format!("139{:08}", i % 100_000_000)).into(),
+                domain::db::crypto::phone_hash(&format!("139{:08}", i % 100_000_000))
+                    .unwrap_or_default()
+                    .into(),
                 "地址".into(),
                 now.into(),
                 now.into(),

@@ -85,6 +85,16 @@ pub async fn user(db: &Db, cmd: UserCommand) -> Result<(), String> {
             println!("user #{id} {name} unlocked");
             Ok(())
         }
+        UserCommand::ResetSecondFactor { user } => {
+            let id = accounts::user_id_by_login(db, &user)
+                .await
+                .map_err(explain)?;
+            let name = domain::db::second_factor::reset(db, &Actor::system("cli"), id)
+                .await
+                .map_err(explain)?;
+            println!("user #{id} {name}: second factor removed, sessions ended");
+            Ok(())
+        }
     }
 }
 

@@ -42,6 +42,9 @@ pub enum Command {
     /// Run the working-rules sweep once: 催办 reminders for deadlines near or on the day, 督办
     /// for problems overdue by the office's working days (the server runs it on start and
     /// every ZHUQI_SWEEP_MINUTES); `--as-of` names the day to count to.
+    /// Print a new random key for ZHUQI_DATA_KEY (keep it apart from the database and its
+    /// backups: without it the sealed phone numbers cannot be read).
+    GenerateDataKey,
     #[command(alias = "escalate")]
     Sweep {
         #[arg(long)]
@@ -148,6 +151,12 @@ pub enum UserCommand {
         #[arg(long)]
         user: String,
     },
+    /// Remove an account's second factor (a lost phone and no recovery code left); its
+    /// sessions end, and a role that requires one sets it up again at the next login.
+    ResetSecondFactor {
+        #[arg(long)]
+        user: String,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -239,9 +248,27 @@ pub struct Config {
     /// change it at first login. For automated tests of a throw-away database only.
     #[arg(long, env = "ZHUQI_DEMO_KEEP_PASSWORDS", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub demo_keep_passwords: bool,
+    /// The key phone numbers and second-factor secrets are sealed with (32 bytes, base64 or
+    /// hex; `zhuqi key generate` makes one). Unset: a key file in the data directory, made on
+    /// first start, which suits a laptop only; over HTTPS the variable is required, so the key
+    /// never sits beside the database it protects.
+    #[arg(long, env = "ZHUQI_DATA_KEY", global = true, hide_env_values = true)]
+    pub data_key: Option<String>,
     /// Log filter, e.g. `info` or `zhuqi=debug,info`.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
+}
+
+impl Config {
+    /// Served over HTTPS behind a TLS proxy: Secure `__Host-` cookies, HSTS, and a data key
+    /// that must come from the environment.
+    pub fn served_over_https(&self) -> bool {
+        self.secure_cookies
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+    }
 }
 
 impl std::fmt::Debug for Config {

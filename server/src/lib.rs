@@ -280,7 +280,51 @@ async fn switch_language(Path(tag): Path<String>, Query(q): Query<Back>) -> Resp
     resp
 }
 
+/// Installs the key sealed data is read and written with: `ZHUQI_DATA_KEY`, else (not over
+/// HTTPS) a key file in the data directory, made on first start.
+pub fn install_data_key(config: &Config) -> Result<(), String> {
+    use domain::db::crypto::{DataKey, install};
+    let text = match &config.data_key {
+        Some(text) => text.clone(),
+        None if config.served_over_https() => {
+            return Err("ZHUQI_DATA_KEY must be set when zhuqi is served over HTTPS (make one with `zhuqi generate-data-key`, and keep it apart from the database)".into());
+        }
+        None => {
+            let path = config.data_dir.join("data.key");
+            match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(_) => {
+                    let text = DataKey::generate_text();
+                    std::fs::create_dir_all(&config.data_dir)
+                        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+                    write_private(&path, &text)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    tracing::warn!(file = %path.display(), "no ZHUQI_DATA_KEY: made a data key file (fine on a laptop; a deployment sets ZHUQI_DATA_KEY)");
+                    text
+                }
+            }
+        }
+    };
+    let key = DataKey::parse(&text).map_err(|e| format!("ZHUQI_DATA_KEY: {e}"))?;
+    install(key);
+    Ok(())
+}
+
+/// Writes a file only its owner may read.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
 pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
+    install_data_key(config)?;
     tracing::info!(database = %config::redact(&config.database_url), "connecting to the database");
     let db = db::connect(&config.database_url)
         .await
@@ -303,6 +347,10 @@ pub async fn connect_and_migrate(config: &Config) -> Result<Db, String> {
             "attachments moved from the data directory into the database"
         );
     }
+    // Phones stored before sealing (or by a tool that wrote rows directly) are sealed now.
+    db::sealing::seal_existing(&db)
+        .await
+        .map_err(|e| format!("sealing the phone numbers stored in clear failed: {e}"))?;
     Ok(db)
 }
 
@@ -413,7 +461,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let db = connect_and_migrate(&cli.config).await?;
             bench::run(&db, cmd).await
         }
+        Command::GenerateDataKey => {
+            println!("{}", domain::db::crypto::DataKey::generate_text());
+            Ok(())
+        }
         Command::Serve => {
+            #[cfg(feature = "demo")]
+            if cli.config.demo_keep_passwords {
+                domain::db::second_factor::exempt_demo_accounts();
+            }
             let db = connect_and_migrate(&cli.config).await?;
             if cli.config.demo {
                 #[cfg(feature = "demo")]
@@ -471,11 +527,7 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
     let app = router(AppState {
         leptos_options,
         db,
-        secure_cookies: config.secure_cookies
-            || config
-                .public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://")),
+        secure_cookies: config.served_over_https(),
         trusted_proxies: client_ip::TrustedProxies::parse(&config.trusted_proxies)?,
         data_dir: config.data_dir.clone(),
         dashboard_cache: Default::default(),

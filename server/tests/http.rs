@@ -25,9 +25,11 @@ async fn app(db: &TestDb) -> (axum::Router, String) {
         password: "Correct horse battery".into(),
         must_change_password: false,
     };
-    domain::db::accounts::create_user(&db.db, &Default::default(), input)
+    let office = domain::db::accounts::create_user(&db.db, &Default::default(), input)
         .await
         .unwrap();
+    // The office logs in with a second factor.
+    domain::db::testing::give_second_factor(&db.db, office.id).await;
     logged_in(db, "login=office&password=Correct+horse+battery&next=%2F").await
 }
 
@@ -43,16 +45,44 @@ async fn logged_in(db: &TestDb, form: &str) -> (axum::Router, String) {
         .header("sec-fetch-site", "same-origin")
         .body(Body::from(form.to_owned()))
         .unwrap();
-    let resp = app.clone().oneshot(login).await.unwrap();
+    let mut resp = app.clone().oneshot(login).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    let cookie = resp.headers()[header::SET_COOKIE]
+    let second_step = [header::LOCATION.as_str(), "serverfnredirect"]
+        .iter()
+        .filter_map(|h| resp.headers().get(*h))
+        .any(|l| l.as_bytes().starts_with(b"/login/code"));
+    if second_step {
+        let pending = session_of(resp.headers());
+        for code in domain::db::testing::test_codes() {
+            let step = Request::post("/api/login_code")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, &pending)
+                .body(Body::from(format!("code={code}&next=%2F")))
+                .unwrap();
+            resp = app.clone().oneshot(step).await.unwrap();
+            if resp.status() == StatusCode::OK {
+                break;
+            }
+        }
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "the second step of the login"
+        );
+    }
+    (app, session_of(resp.headers()))
+}
+
+/// The session cookie a response sets, as a request sends it back.
+fn session_of(headers: &http::HeaderMap) -> String {
+    headers[header::SET_COOKIE]
         .to_str()
         .unwrap()
         .split(';')
         .next()
         .unwrap()
-        .to_owned();
-    (app, cookie)
+        .to_owned()
 }
 
 async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {

@@ -55,21 +55,70 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
         .await
         .map_err(|error| ssr::fail(AppError::Domain { error, echo }))?;
     let session = ssr::session().await?;
-    crate::session::start_session(&session, &done.user, &done.session_key)
+    let next = safe_next(&next);
+    if done.code_needed {
+        crate::session::await_code(&session, done.user.id)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot keep the login's code step");
+                ssr::fail(domain::Error::Internal)
+            })?;
+        leptos_axum::redirect(&format!(
+            "/login/code?next={}",
+            domain::url::path_value(&next)
+        ));
+        return Ok(());
+    }
+    finish_login(&session, &done, &next).await
+}
+
+/// Opens the logged-in session of a finished login and sends the user on: to the password
+/// change when one is due, else to `next` or their role's start page.
+#[cfg(feature = "ssr")]
+async fn finish_login(
+    session: &tower_sessions::Session,
+    done: &domain::db::accounts::LoggedIn,
+    next: &str,
+) -> Result<(), AppError> {
+    crate::session::start_session(session, &done.user, &done.session_key)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "cannot start a session");
             ssr::fail(domain::Error::Internal)
         })?;
-    let next = safe_next(&next);
     if done.must_change_password {
         leptos_axum::redirect("/account?must=1");
     } else if next == "/" {
         leptos_axum::redirect(home_of(done.user.role));
     } else {
-        leptos_axum::redirect(&next);
+        leptos_axum::redirect(next);
     }
     Ok(())
+}
+
+/// The login's second step: the code from the authenticator app, or a recovery code, of the
+/// user whose password this session took moments ago.
+#[server(endpoint = "login_code")]
+pub async fn login_code(code: String, next: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let session = ssr::session().await?;
+    let Some(user_id) = crate::session::awaited_code_user(&session).await else {
+        return Err(ssr::fail(domain::Error::field(
+            "code",
+            domain::K::ErrCodeExpired,
+        )));
+    };
+    let addr = ssr::client_addr().unwrap_or_else(|| "unknown".to_owned());
+    let agent = ssr::parts()?
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|a| a.to_str().ok())
+        .map(str::to_owned);
+    let done =
+        domain::db::accounts::authenticate_code(&db, user_id, &code, &addr, agent.as_deref())
+            .await
+            .map_err(ssr::fail)?;
+    finish_login(&session, &done, &safe_next(&next)).await
 }
 
 #[server(endpoint = "logout")]

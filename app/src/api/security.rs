@@ -23,6 +23,7 @@ pub async fn save_policy(
     password_max_age_days: String,
     max_sessions: String,
     audit_retention_days: String,
+    #[server(default)] second_factor_for_all: Option<String>,
 ) -> Result<(), AppError> {
     let caller = ssr::any_caller().await?;
     let form = domain::security::PolicyForm {
@@ -31,6 +32,7 @@ pub async fn save_policy(
         password_max_age_days,
         max_sessions,
         audit_retention_days,
+        second_factor_for_all,
     };
     domain::db::security::set(&ssr::db()?, &caller, &form)
         .await
@@ -114,4 +116,70 @@ pub async fn reauthenticate(
         leptos_axum::redirect(&super::safe_next(&next));
     }
     Ok(())
+}
+
+/// The caller's second factor: on or off, required or not, an enrolment begun.
+#[server(endpoint = "my_second_factor")]
+pub async fn my_second_factor() -> Result<domain::security::SecondFactorView, AppError> {
+    let db = ssr::db()?;
+    let (caller, _) = crate::session::caller_changing_password(&db, &ssr::parts()?)
+        .await
+        .map_err(ssr::fail)?;
+    domain::db::second_factor::view(&db, &caller)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// Begins (or begins again) setting up the caller's second factor: a new secret and recovery
+/// codes, shown on the account page until a code confirms them.
+#[server(endpoint = "begin_second_factor")]
+pub async fn begin_second_factor() -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let (caller, _) = crate::session::caller_changing_password(&db, &ssr::parts()?)
+        .await
+        .map_err(ssr::fail)?;
+    domain::db::second_factor::begin(&db, &caller)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/account?second_factor=1#second-factor");
+    Ok(())
+}
+
+/// Confirms the enrolment with the app's current code: the second factor is on.
+#[server(endpoint = "confirm_second_factor")]
+pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let (caller, _) = crate::session::caller_changing_password(&db, &ssr::parts()?)
+        .await
+        .map_err(ssr::fail)?;
+    domain::db::second_factor::confirm(&db, &caller, &code)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/account?second_factor_on=1#second-factor");
+    Ok(())
+}
+
+/// Turns the caller's second factor off (or cancels an enrolment) where the policy allows it.
+#[server(endpoint = "turn_off_second_factor")]
+pub async fn turn_off_second_factor() -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let (caller, _) = crate::session::caller_changing_password(&db, &ssr::parts()?)
+        .await
+        .map_err(ssr::fail)?;
+    domain::db::second_factor::turn_off(&db, &caller)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/account?second_factor_off=1#second-factor");
+    Ok(())
+}
+
+/// An account administrator resets someone's second factor (a lost phone); their sessions end.
+#[server(endpoint = "reset_second_factor")]
+pub async fn reset_second_factor(user_id: String) -> Result<String, AppError> {
+    let caller = ssr::any_caller().await?;
+    let (_, name) = domain::db::second_factor::reset_for(&ssr::db()?, &caller, &user_id)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect("/users?second_factor_reset=1");
+    Ok(name)
 }

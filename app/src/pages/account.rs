@@ -1,8 +1,10 @@
 //! 我的账号: change one's own password; 用户: the office resets passwords; 操作日志: the audit trail.
 
 use crate::api::{
-    ChangePassword, EndMySession, EndUserSessions, ResetUserPassword, RevokeToken, SetEmail,
-    SetUserActive, audit_trail, list_tokens, list_users, my_email, my_sessions,
+    BeginSecondFactor, ChangePassword, ConfirmSecondFactor, EndMySession, EndUserSessions,
+    ResetSecondFactor, ResetUserPassword, RevokeToken, SetEmail, SetUserActive,
+    TurnOffSecondFactor, audit_trail, list_tokens, list_users, my_email, my_second_factor,
+    my_sessions,
 };
 use crate::components::{AuditTable, ErrorBox, Loading};
 use crate::i18n::locale;
@@ -50,7 +52,9 @@ pub fn AccountPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="primary">{K::Submit.t(l)}</button>
             </ActionForm>
-            {move || (!must()).then(|| view! { <EmailForm /> <SessionList /> })}
+            {move || (!must()).then(|| view! { <SecondFactorSection /> })}
+            {move || (!must() && query.read().get("second_factor").is_none()).then(|| view! { <EmailForm /> })}
+            {move || (!must()).then(|| view! { <SessionList /> })}
         </section>
     }
 }
@@ -69,6 +73,98 @@ pub fn PasswordInput(id: &'static str, autocomplete: &'static str) -> impl IntoV
                 " " {K::ShowPassword.t(l)}
             </label>
         </span>
+    }
+}
+
+/// 两步验证: the caller's second factor, its set-up (QR code, key, recovery codes, the first
+/// code), and turning it off where the policy allows. Every step is a plain form.
+#[component]
+fn SecondFactorSection() -> impl IntoView {
+    let l = locale();
+    let query = use_query_map();
+    let begin = ServerAction::<BeginSecondFactor>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let off = ServerAction::<TurnOffSecondFactor>::new();
+    let state = Resource::new(
+        move || {
+            (
+                begin.version().get(),
+                confirm.version().get(),
+                off.version().get(),
+            )
+        },
+        |_| my_second_factor(),
+    );
+    let code_error = move || confirm.value().get().and_then(Result::err);
+    view! {
+        <h2 id="second-factor">{K::SecondFactor.t(l)}</h2>
+        {move || query.read().get("second_factor_on").map(|_| view! { <p class="notice success" role="status" id="second-factor-on">"✓ " {K::SecondFactorEnabled.t(l)}</p> })}
+        {move || query.read().get("second_factor_off").map(|_| view! { <p class="notice success" role="status">"✓ " {K::SecondFactorDisabled.t(l)}</p> })}
+        {move || begin.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e /> })}
+        {move || off.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e /> })}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok(v) => {
+                        let status = if v.enabled {
+                            view! {
+                                <p id="second-factor-status" data-enabled="1">{K::SecondFactorOn.t(l)}</p>
+                                <p class="muted">{K::RecoveryLeft.fill(l, &[("n", v.recovery_left.to_string())])}</p>
+                            }.into_any()
+                        } else if v.required {
+                            view! {
+                                <div class="notice warn" role="alert" id="second-factor-must">
+                                    <strong>{K::SecondFactorMust.t(l)}</strong>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! { <p id="second-factor-status" data-enabled="0">{K::SecondFactorOff.t(l)}</p> }.into_any()
+                        };
+                        let enrolment = v.enrolment.map(|e| view! {
+                            <div class="enrolment" id="enrolment">
+                                <p>{K::SecondFactorScan.t(l)}</p>
+                                <div class="qr" inner_html=e.qr_svg></div>
+                                <p><code id="totp-secret" data-url=e.url>{e.secret}</code></p>
+                                <p class="muted">{K::RecoveryCodesKeep.t(l)}</p>
+                                <ol class="recovery-codes" id="recovery-codes">
+                                    {e.recovery_codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                                </ol>
+                                {move || code_error().map(|e| view! { <ErrorBox error=e /> })}
+                                <ActionForm action=confirm attr:class="form" attr:id="second-factor-confirm">
+                                    <div class="field">
+                                        <label for="totp-code">{K::SecondFactorConfirm.t(l)}</label>
+                                        <input id="totp-code" name="code" type="text" inputmode="numeric"
+                                            autocomplete="one-time-code" maxlength="20" required />
+                                    </div>
+                                    <button type="submit" class="primary">{K::SecondFactorEnable.t(l)}</button>
+                                </ActionForm>
+                            </div>
+                        });
+                        let has_enrolment = enrolment.is_some();
+                        view! {
+                            {status}
+                            {v.required.then(|| view! { <p class="muted">{K::SecondFactorRequiredNote.t(l)}</p> })}
+                            {enrolment}
+                            <div class="actions">
+                                {(!has_enrolment).then(|| view! {
+                                    <ActionForm action=begin attr:class="inline" attr:id="second-factor-begin">
+                                        <button type="submit" class=if v.enabled { "" } else { "primary" }>
+                                            {if v.enabled { K::SecondFactorRestart.t(l) } else { K::SecondFactorBegin.t(l) }}
+                                        </button>
+                                    </ActionForm>
+                                })}
+                                {((v.enabled || has_enrolment) && !(v.required && v.enabled)).then(|| view! {
+                                    <ActionForm action=off attr:class="inline" attr:id="second-factor-off">
+                                        <button type="submit" class="link">{K::SecondFactorDisable.t(l)}</button>
+                                    </ActionForm>
+                                })}
+                            </div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -162,6 +258,7 @@ pub fn UsersPage() -> impl IntoView {
     let toggle = ServerAction::<SetUserActive>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let end_sessions = ServerAction::<EndUserSessions>::new();
+    let reset_factor = ServerAction::<ResetSecondFactor>::new();
     let users = Resource::new(move || toggle.version().get(), |_| list_users());
     let tokens = Resource::new(move || revoke.version().get(), |_| list_tokens());
     let action = ServerAction::<ResetUserPassword>::new();
@@ -173,6 +270,7 @@ pub fn UsersPage() -> impl IntoView {
             .or_else(|| toggle.value().get().and_then(Result::err))
             .or_else(|| revoke.value().get().and_then(Result::err))
             .or_else(|| end_sessions.value().get().and_then(Result::err))
+            .or_else(|| reset_factor.value().get().and_then(Result::err))
     };
     let ended = move || {
         end_sessions
@@ -180,6 +278,13 @@ pub fn UsersPage() -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .map(|name| K::SessionsEnded.fill(l, &[("name", name)]))
+            .or_else(|| {
+                reset_factor
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|name| K::SecondFactorReset.fill(l, &[("name", name)]))
+            })
     };
     view! {
         <Title text=K::Users.t(l) />
@@ -234,6 +339,11 @@ pub fn UsersPage() -> impl IntoView {
                                                     <ActionForm action=end_sessions attr:class="inline">
                                                         <input type="hidden" name="user_id" value=u.id />
                                                         <button type="submit" class="link">{K::EndSessions.t(l)}</button>
+                                                    </ActionForm>
+                                                    " "
+                                                    <ActionForm action=reset_factor attr:class="inline">
+                                                        <input type="hidden" name="user_id" value=u.id />
+                                                        <button type="submit" class="link">{K::ResetSecondFactor.t(l)}</button>
                                                     </ActionForm>
                                                 </td>
                                             </tr>

@@ -1,6 +1,6 @@
 //! 登录: phone number or username and password. Works without JavaScript too.
 
-use crate::api::Login;
+use crate::api::{Login, LoginCode};
 use crate::components::ErrorBox;
 use crate::i18n::locale;
 use domain::K;
@@ -44,6 +44,38 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="hint">{K::LoginHint.t(l)}</p>
+        </section>
+    }
+}
+
+/// 输入动态验证码: the login's second step, for accounts with a second factor. Works without
+/// JavaScript too.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let l = locale();
+    let query = use_query_map();
+    let action = ServerAction::<LoginCode>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
+    let pending = action.pending();
+    view! {
+        <Title text=K::CodeTitle.t(l) />
+        <section class="page login">
+            <h1>{K::CodeTitle.t(l)}</h1>
+            <p class="muted">{K::CodeHint.t(l)}</p>
+            {move || error().map(|e| view! { <ErrorBox error=e /> })}
+            <ActionForm action attr:class="form" attr:id="code-form">
+                <input type="hidden" name="next" value=next />
+                <div class="field">
+                    <label for="code">{K::Code.t(l)}</label>
+                    <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        maxlength="20" required autofocus />
+                </div>
+                <button type="submit" class="primary big" disabled=move || pending.get()>
+                    {K::CodeButton.t(l)}
+                </button>
+            </ActionForm>
+            <p class="hint"><a href="/login">{K::LoginTitle.t(l)}</a></p>
         </section>
     }
 }

@@ -79,6 +79,13 @@ pub fn SecurityPage() -> impl IntoView {
                                             <p class="field-error">{move || field_error(name)}</p>
                                         </div>
                                     }).collect_view()}
+                                    <div class="field">
+                                        <label class="check">
+                                            <input type="checkbox" id="policy-second_factor_for_all" name="second_factor_for_all"
+                                                value="on" checked=v.policy.second_factor_for_all />
+                                            " " {K::PolicySecondFactorAll.t(l)}
+                                        </label>
+                                    </div>
                                     <button type="submit" class="primary">{K::Save.t(l)}</button>
                                 </ActionForm>
                                 <h2>{K::LockedAccounts.t(l)}</h2>

@@ -76,14 +76,13 @@ async fn find_by_login(
     login: &str,
 ) -> Result<Option<user::Model>, Error> {
     let key = login_key(login);
-    Ok(user::Entity::find()
-        .filter(
-            user::Column::Phone
-                .eq(key.clone())
-                .or(user::Column::Username.eq(key)),
-        )
-        .one(db)
-        .await?)
+    // Phones are sealed: a name of digits is matched by its lookup hash.
+    let by_phone = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+    let mut found = user::Column::Username.eq(key.clone());
+    if by_phone {
+        found = found.or(user::Column::PhoneHash.eq(super::crypto::phone_hash(&key)?));
+    }
+    Ok(user::Entity::find().filter(found).one(db).await?)
 }
 
 /// The id of the account a phone number or username names (the CLI's `--user`).
@@ -106,17 +105,105 @@ pub fn account_key(id: i32) -> String {
 }
 
 /// A successful login: the user, the key of the session it opened, and whether the user must
-/// set a new password before anything else.
+/// set a new password before anything else. When the user has a second factor, a right
+/// password opens no session: `code_needed` is set, `session_key` is empty, and
+/// [`authenticate_code`] finishes the login.
 #[derive(Clone, Debug)]
 pub struct LoggedIn {
     pub user: CurrentUser,
     pub session_key: String,
     pub must_change_password: bool,
+    pub code_needed: bool,
 }
 
 #[derive(FromQueryResult)]
 struct Lock {
     locked_until: chrono::DateTime<Utc>,
+}
+
+/// Counts one failed attempt (a wrong password or code) against `key` in `txn`, locks the
+/// account when the policy's number is reached, and audits it. Returns the error to answer:
+/// the lock, or `refusal`.
+#[allow(clippy::too_many_arguments)]
+async fn record_failure(
+    txn: &impl ConnectionTrait,
+    policy: &crate::security::SecurityPolicy,
+    key: &str,
+    user_id: Option<i32>,
+    name: &str,
+    client_addr: &str,
+    action: &'static str,
+    refusal: Error,
+) -> Result<Error, Error> {
+    let now = Utc::now();
+    let backend = txn.get_database_backend();
+    login_failure::ActiveModel {
+        login_key: Set(key.to_owned()),
+        client_addr: Set(client_addr.to_owned()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let window = now - Duration::minutes(i64::from(policy.lock_minutes));
+    let failures = query_one::<Count>(
+        txn,
+        "SELECT COUNT(*) AS n FROM login_failures WHERE login_key = $1 AND at > $2",
+        vec![key.into(), window.into()],
+    )
+    .await?
+    .map_or(0, |c| c.n);
+    let locks = failures >= i64::from(policy.lock_failures);
+    if locks {
+        let until = now + Duration::minutes(i64::from(policy.lock_minutes));
+        txn.execute_raw(super::sql(
+            backend,
+            "DELETE FROM login_locks WHERE login_key = $1",
+            vec![key.into()],
+        ))
+        .await?;
+        txn.execute_raw(super::sql(
+            backend,
+            "INSERT INTO login_locks (login_key, user_id, locked_at, locked_until)
+             VALUES ($1, $2, $3, $4)",
+            vec![key.into(), user_id.into(), now.into(), until.into()],
+        ))
+        .await?;
+    }
+    audit::record(
+        txn,
+        &Actor::anonymous(Some(client_addr.to_owned())),
+        Entry {
+            action: if locks { "lock" } else { action },
+            entity: "user",
+            entity_id: user_id,
+            firm_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "login": name, "failures": failures })),
+        },
+    )
+    .await?;
+    Ok(if locks {
+        Error::Locked {
+            minutes: policy.lock_minutes,
+        }
+    } else {
+        refusal
+    })
+}
+
+/// The lock on `key` in force now, if any.
+async fn lock_on(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<Lock>, Error> {
+    query_one::<Lock>(
+        db,
+        "SELECT locked_until FROM login_locks WHERE login_key = $1 AND locked_until > $2",
+        vec![key.into(), now.into()],
+    )
+    .await
 }
 
 /// Records one refused attempt in the audit trail, in its own transaction.
@@ -192,13 +279,7 @@ async fn authenticate_inner(
         return Err(Error::Throttled);
     }
     let key = user_id.map_or_else(|| name.clone(), account_key);
-    let lock = query_one::<Lock>(
-        db,
-        "SELECT locked_until FROM login_locks WHERE login_key = $1 AND locked_until > $2",
-        vec![key.clone().into(), now.into()],
-    )
-    .await?;
-    if let Some(lock) = lock {
+    if let Some(lock) = lock_on(db, &key, now).await? {
         audit_refusal(db, client_addr, "login_locked", user_id, &name).await?;
         return Err(Error::Locked {
             minutes: minutes_left(lock.locked_until, now),
@@ -209,6 +290,18 @@ async fn authenticate_inner(
     let ok = verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), password)
         && hash.is_some();
     let current = found.as_ref().filter(|_| ok).and_then(to_current);
+    // A right password of an account with a second factor opens nothing yet: the code does.
+    if open_session
+        && let Some(user) = &current
+        && super::second_factor::is_enabled(db, user.id).await?
+    {
+        return Ok(LoggedIn {
+            user: user.clone(),
+            session_key: String::new(),
+            must_change_password: false,
+            code_needed: true,
+        });
+    }
     // Account events change no business figure: the figures' cache stays.
     let txn = super::Write::begin_quiet(db).await?;
     let backend = txn.get_database_backend();
@@ -257,63 +350,20 @@ async fn authenticate_inner(
                     model.password_changed_at,
                     now,
                 ),
+                code_needed: false,
             })
         }
-        None => {
-            login_failure::ActiveModel {
-                login_key: Set(key.clone()),
-                client_addr: Set(client_addr.to_owned()),
-                at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            let window = now - Duration::minutes(i64::from(policy.lock_minutes));
-            let failures = query_one::<Count>(
-                &txn,
-                "SELECT COUNT(*) AS n FROM login_failures WHERE login_key = $1 AND at > $2",
-                vec![key.clone().into(), window.into()],
-            )
-            .await?
-            .map_or(0, |c| c.n);
-            let locks = failures >= i64::from(policy.lock_failures);
-            if locks {
-                let until = now + Duration::minutes(i64::from(policy.lock_minutes));
-                txn.execute_raw(super::sql(
-                    backend,
-                    "DELETE FROM login_locks WHERE login_key = $1",
-                    vec![key.clone().into()],
-                ))
-                .await?;
-                txn.execute_raw(super::sql(
-                    backend,
-                    "INSERT INTO login_locks (login_key, user_id, locked_at, locked_until)
-                     VALUES ($1, $2, $3, $4)",
-                    vec![key.clone().into(), user_id.into(), now.into(), until.into()],
-                ))
-                .await?;
-            }
-            audit::record(
-                &txn,
-                &Actor::anonymous(Some(client_addr.to_owned())),
-                Entry {
-                    action: if locks { "lock" } else { "login_failed" },
-                    entity: "user",
-                    entity_id: user_id,
-                    firm_id: None,
-                    before: None,
-                    after: Some(serde_json::json!({ "login": name, "failures": failures })),
-                },
-            )
-            .await?;
-            if locks {
-                Err(Error::Locked {
-                    minutes: policy.lock_minutes,
-                })
-            } else {
-                Err(Error::field("", K::LoginFailed))
-            }
-        }
+        None => Err(record_failure(
+            &txn,
+            &policy,
+            &key,
+            user_id,
+            &name,
+            client_addr,
+            "login_failed",
+            Error::field("", K::LoginFailed),
+        )
+        .await?),
     };
     txn.commit().await?;
     result
@@ -333,7 +383,7 @@ pub async fn check_password_again(
     let login = model
         .username
         .clone()
-        .unwrap_or_else(|| model.phone.clone());
+        .unwrap_or_else(|| model.phone.0.clone());
     let addr = caller
         .client_addr
         .clone()
@@ -343,6 +393,106 @@ pub async fn check_password_again(
         Err(Error::Validation(_)) => Err(Error::field("password", K::ErrWrongPassword)),
         Err(e) => Err(e),
     }
+}
+
+/// The second step of a login with a second factor: the code from the app (or a recovery code)
+/// of the user whose password was right moments ago. Locks and failures count as for the
+/// password; a code accepted before is refused and audited as a replay. Opens the session.
+pub async fn authenticate_code(
+    db: &super::Db,
+    user_id: i32,
+    code: &str,
+    client_addr: &str,
+    user_agent: Option<&str>,
+) -> Result<LoggedIn, Error> {
+    use super::second_factor::{CodeCheck, check_code};
+    let policy = super::security::get(db).await?;
+    let now = Utc::now();
+    let model = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let user = to_current(&model).ok_or(Error::Unauthorized)?;
+    let key = account_key(user_id);
+    let name = model
+        .username
+        .clone()
+        .unwrap_or_else(|| model.phone.0.clone());
+    if let Some(lock) = lock_on(db, &key, now).await? {
+        audit_refusal(db, client_addr, "login_locked", Some(user_id), &name).await?;
+        return Err(Error::Locked {
+            minutes: minutes_left(lock.locked_until, now),
+        });
+    }
+    let txn = super::Write::begin_quiet(db).await?;
+    let checked = check_code(&txn, user_id, code, now).await?;
+    let result = match checked {
+        CodeCheck::Totp | CodeCheck::Recovery => {
+            audit::record(
+                &txn,
+                &Actor::user(&user, Some(client_addr.to_owned())),
+                Entry {
+                    action: "login",
+                    entity: "user",
+                    entity_id: Some(user.id),
+                    firm_id: None,
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "second_factor": if checked == CodeCheck::Totp { "totp" } else { "recovery_code" }
+                    })),
+                },
+            )
+            .await?;
+            txn.execute_raw(super::sql(
+                txn.get_database_backend(),
+                "DELETE FROM login_failures WHERE login_key = $1",
+                vec![key.clone().into()],
+            ))
+            .await?;
+            let session_key = super::sessions::open(
+                &txn,
+                &user,
+                Some(client_addr),
+                user_agent,
+                policy.max_sessions,
+            )
+            .await?;
+            Ok(LoggedIn {
+                user,
+                session_key,
+                must_change_password: policy.must_change_password(
+                    model.must_change_password,
+                    model.password_changed_at,
+                    now,
+                ),
+                code_needed: false,
+            })
+        }
+        CodeCheck::Replayed => Err(record_failure(
+            &txn,
+            &policy,
+            &key,
+            Some(user_id),
+            &name,
+            client_addr,
+            "login_code_replayed",
+            Error::field("code", K::ErrCodeReplayed),
+        )
+        .await?),
+        CodeCheck::Wrong => Err(record_failure(
+            &txn,
+            &policy,
+            &key,
+            Some(user_id),
+            &name,
+            client_addr,
+            "login_code_failed",
+            Error::field("code", K::ErrCodeWrong),
+        )
+        .await?),
+    };
+    txn.commit().await?;
+    result
 }
 
 /// Whole minutes until `until`, at least one.
@@ -427,11 +577,14 @@ pub async fn create_user(
     };
     let now = Utc::now();
     let hash = hash_password(&input.password)?;
+    let phone = phone.unwrap_or_default();
+    let phone_hash = super::crypto::phone_hash(&phone)?;
     // Account events change no business figure: the figures' cache stays.
     let txn = super::Write::begin_quiet(db).await?;
     let inserted = user::ActiveModel {
         name: Set(name.unwrap_or_default()),
-        phone: Set(phone.unwrap_or_default()),
+        phone: Set(super::crypto::Sealed(phone)),
+        phone_hash: Set(Some(phone_hash)),
         username: Set(username.filter(|u| !u.is_empty())),
         role: Set(role.map(Role::code).unwrap_or_default().to_owned()),
         member_unit_id: Set(member_unit_id),
@@ -481,13 +634,15 @@ pub async fn users_for(db: &impl ConnectionTrait, caller: &Caller) -> Result<Vec
 
 /// Every account (the CLI's `users` and the users page).
 pub async fn list_users(db: &impl ConnectionTrait) -> Result<Vec<UserRow>, Error> {
-    super::query_all::<UserRow>(
+    let mut rows = super::query_all::<UserRow>(
         db,
         "SELECT u.id, u.name, u.phone, u.username, u.role, mu.name_zh AS member_unit, u.active
          FROM users u LEFT JOIN member_units mu ON mu.id = u.member_unit_id ORDER BY u.role, u.id",
         vec![],
     )
-    .await
+    .await?;
+    super::crypto::open_rows(&mut rows, |r| &mut r.phone)?;
+    Ok(rows)
 }
 
 /// Keeps a password's hash in the user's history (the last few may not be used again).

@@ -221,7 +221,7 @@ pub async fn workload(
     let t = window.sql(&mut values);
     values.push(true.into());
     let active = values.len();
-    let rows = query_all::<WorkloadRow>(
+    let mut rows = query_all::<WorkloadRow>(
         db,
         &format!(
             "SELECT u.id, u.name, u.phone, mu.name_zh AS member_unit, COUNT(f.id) AS firms,
@@ -243,6 +243,7 @@ pub async fn workload(
         values,
     )
     .await?;
+    super::crypto::open_rows(&mut rows, |r| &mut r.phone)?;
     Ok(crate::firm::Workload {
         rows,
         unassigned: unassigned_count(db).await?,

@@ -138,10 +138,9 @@ pub async fn record(
     actor: &Actor,
     entry: Entry<'_>,
 ) -> Result<(), Error> {
-    let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     let at = audit_now();
-    let before_json = json(entry.before);
-    let after_json = json(entry.after);
+    let before_json = stored_json(entry.before.as_ref())?;
+    let after_json = stored_json(entry.after.as_ref())?;
     let prev = chain_tip(db).await?;
     let hash = chain_hash(
         &prev,
@@ -216,8 +215,8 @@ pub async fn record_many(
             .enumerate()
             .map(|(ord, (id, before, after))| {
                 let firm_id = (entity == "firm").then_some(*id);
-                let before_json = before.as_ref().map(|v| v.to_string());
-                let after_json = after.as_ref().map(|v| v.to_string());
+                let before_json = stored_json(before.as_ref())?;
+                let after_json = stored_json(after.as_ref())?;
                 let hash = chain_hash(
                     &prev,
                     &Sealed {
@@ -234,16 +233,16 @@ pub async fn record_many(
                     },
                 );
                 prev.clone_from(&hash);
-                Row {
+                Ok(Row {
                     ord,
                     entity_id: *id,
                     firm_id,
                     before_json,
                     after_json,
                     hash,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         let stmt = if backend == sea_orm::DbBackend::Postgres {
             let json = serde_json::to_string(&sealed).map_err(|_| Error::Internal)?;
             // Ids are drawn in the order the rows are inserted: the chain's order.
@@ -388,37 +387,72 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, Error> {
     Ok(report)
 }
 
+/// Calls `f` on every phone number in an entry's state: a string under a key ending in
+/// "phone", at any depth. The one definition of where the trail holds phone numbers, used to
+/// seal them on the way in, open them on the way out and mask them for some readers.
+fn each_phone(
+    v: &mut serde_json::Value,
+    f: &mut impl FnMut(&mut String) -> Result<(), Error>,
+) -> Result<(), Error> {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(s) if k.ends_with("phone") => f(s)?,
+                    _ => each_phone(v, f)?,
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                each_phone(v, f)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// An entry's state as stored: JSON text with its phone numbers sealed (like the phone columns
+/// themselves, the trail holds no number in clear).
+fn stored_json(state: Option<&serde_json::Value>) -> Result<Option<String>, Error> {
+    let Some(state) = state else {
+        return Ok(None);
+    };
+    let mut state = state.clone();
+    each_phone(&mut state, &mut |s| {
+        if !s.is_empty() && !super::crypto::is_sealed(s) {
+            *s = super::crypto::seal(s)?;
+        }
+        Ok(())
+    })?;
+    Ok(Some(state.to_string()))
+}
+
+/// Rewrites the phone numbers of a stored state (text that is not JSON stays as it is).
+fn map_state(
+    text: &mut Option<String>,
+    mut f: impl FnMut(&mut String) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if let Some(t) = text
+        && let Ok(mut v) = serde_json::from_str::<serde_json::Value>(t)
+    {
+        each_phone(&mut v, &mut f)?;
+        *t = v.to_string();
+    }
+    Ok(())
+}
+
 /// The entry's before and after states with every phone number in them masked, for a reader
 /// who sees phones masked (a firm's history on its file).
 pub fn mask_phones(mut row: AuditRow) -> AuditRow {
-    fn walk(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for (k, v) in map.iter_mut() {
-                    if k.ends_with("phone") {
-                        if let serde_json::Value::String(s) = v {
-                            *s = crate::auth::mask_phone(s);
-                        }
-                    } else {
-                        walk(v);
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    let mask = |text: Option<String>| {
-        text.map(|t| match serde_json::from_str::<serde_json::Value>(&t) {
-            Ok(mut v) => {
-                walk(&mut v);
-                v.to_string()
-            }
-            Err(_) => t,
-        })
+    let mask = |s: &mut String| {
+        *s = crate::auth::mask_phone(s);
+        Ok(())
     };
-    row.before_json = mask(row.before_json.take());
-    row.after_json = mask(row.after_json.take());
+    // Masking cannot fail.
+    let _ = map_state(&mut row.before_json, mask);
+    let _ = map_state(&mut row.after_json, mask);
     row
 }
 
@@ -601,5 +635,10 @@ pub async fn list(
     }
     values.push(limit.into());
     sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", values.len()));
-    super::query_all::<AuditRow>(db, &sql, values).await
+    let mut rows = super::query_all::<AuditRow>(db, &sql, values).await?;
+    for r in &mut rows {
+        map_state(&mut r.before_json, super::crypto::open_in_place)?;
+        map_state(&mut r.after_json, super::crypto::open_in_place)?;
+    }
+    Ok(rows)
 }

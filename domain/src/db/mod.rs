@@ -12,6 +12,7 @@ pub mod bulletin;
 pub mod calendar;
 pub mod campaigns;
 pub mod clocks;
+pub mod crypto;
 pub mod dashboard;
 #[cfg(feature = "demo")]
 pub mod demo;
@@ -24,6 +25,8 @@ pub mod progress;
 pub mod reference;
 pub mod reports;
 pub mod rules;
+pub mod sealing;
+pub mod second_factor;
 pub mod security;
 pub mod sessions;
 pub mod sheets;

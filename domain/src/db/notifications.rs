@@ -524,7 +524,7 @@ pub async fn claim(
     }
     // Integers this function read itself.
     let list: Vec<String> = ids.iter().map(i32::to_string).collect();
-    query_all::<Outgoing>(
+    let mut rows = query_all::<Outgoing>(
         db,
         &format!(
             "SELECT d.id AS delivery_id, n.id AS notification_id, d.attempts, n.kind, n.problem_id,
@@ -537,7 +537,9 @@ pub async fn claim(
         ),
         vec![],
     )
-    .await
+    .await?;
+    super::crypto::open_rows(&mut rows, |r| &mut r.phone)?;
+    Ok(rows)
 }
 
 /// The delivery went out.

@@ -17,6 +17,7 @@ struct Row {
     password_max_age_days: i32,
     max_sessions: i32,
     audit_retention_days: i32,
+    second_factor_for_all: bool,
 }
 
 fn count(v: i32) -> u32 {
@@ -28,7 +29,8 @@ fn count(v: i32) -> u32 {
 pub async fn get(db: &impl ConnectionTrait) -> Result<SecurityPolicy, Error> {
     let row = query_one::<Row>(
         db,
-        "SELECT lock_failures, lock_minutes, password_max_age_days, max_sessions, audit_retention_days
+        "SELECT lock_failures, lock_minutes, password_max_age_days, max_sessions, audit_retention_days,
+           second_factor_for_all
          FROM security_policy WHERE id = 1",
         vec![],
     )
@@ -40,6 +42,7 @@ pub async fn get(db: &impl ConnectionTrait) -> Result<SecurityPolicy, Error> {
             password_max_age_days: count(r.password_max_age_days).max(1),
             max_sessions: count(r.max_sessions).max(1),
             audit_retention_days: count(r.audit_retention_days).max(180),
+            second_factor_for_all: r.second_factor_for_all,
         }),
     )
 }
@@ -59,6 +62,7 @@ pub async fn set(db: &Db, caller: &Caller, form: &PolicyForm) -> Result<Security
             int(policy.password_max_age_days).into(),
             int(policy.max_sessions).into(),
             int(policy.audit_retention_days).into(),
+            policy.second_factor_for_all.into(),
             caller.id.into(),
             Utc::now().into(),
         ];
@@ -68,7 +72,7 @@ pub async fn set(db: &Db, caller: &Caller, form: &PolicyForm) -> Result<Security
                 backend,
                 "UPDATE security_policy SET lock_failures = $1, lock_minutes = $2,
                    password_max_age_days = $3, max_sessions = $4, audit_retention_days = $5,
-                   updated_by = $6, updated_at = $7
+                   second_factor_for_all = $6, updated_by = $7, updated_at = $8
                  WHERE id = 1",
                 values.clone(),
             ))
@@ -77,8 +81,8 @@ pub async fn set(db: &Db, caller: &Caller, form: &PolicyForm) -> Result<Security
             txn.execute_raw(sql(
                 backend,
                 "INSERT INTO security_policy (lock_failures, lock_minutes, password_max_age_days,
-                   max_sessions, audit_retention_days, updated_by, updated_at, id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+                   max_sessions, audit_retention_days, second_factor_for_all, updated_by, updated_at, id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
                 values,
             ))
             .await?;
@@ -106,7 +110,7 @@ pub use crate::security::{LockRow, SecurityView};
 
 pub async fn view(db: &impl ConnectionTrait, caller: &Caller) -> Result<SecurityView, Error> {
     caller.require(SECURITY_ADMINS)?;
-    let locks = query_all::<LockRow>(
+    let mut locks = query_all::<LockRow>(
         db,
         "SELECT u.id AS user_id, u.name, u.phone, l.locked_at, l.locked_until
          FROM login_locks l JOIN users u ON u.id = l.user_id
@@ -114,6 +118,7 @@ pub async fn view(db: &impl ConnectionTrait, caller: &Caller) -> Result<Security
         vec![Utc::now().into()],
     )
     .await?;
+    super::crypto::open_rows(&mut locks, |r| &mut r.phone)?;
     Ok(SecurityView {
         policy: get(db).await?,
         locks,

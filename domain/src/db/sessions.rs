@@ -105,6 +105,7 @@ struct Resolved {
     active: bool,
     must_change_password: bool,
     password_changed_at: Option<DateTime<Utc>>,
+    totp_secret: Option<String>,
 }
 
 /// The user behind a live session and whether they must set a new password first.
@@ -113,6 +114,9 @@ pub struct SessionUser {
     pub user: CurrentUser,
     pub session_id: i32,
     pub must_change_password: bool,
+    /// The policy requires a second factor of the user and none is set up: they must set one
+    /// up before anything else (after a password change that is due).
+    pub must_set_up_second_factor: bool,
     /// Logged in or re-authenticated within `REAUTH_MINUTES`.
     pub recently_authenticated: bool,
 }
@@ -123,8 +127,11 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
     let found = query_one::<Resolved>(
         db,
         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.reauth_at, u.id AS user_id, u.name, u.role,
-                u.member_unit_id, u.active, u.must_change_password, u.password_changed_at
-         FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.key_hash = $1",
+                u.member_unit_id, u.active, u.must_change_password, u.password_changed_at,
+                t.secret AS totp_secret
+         FROM user_sessions s JOIN users u ON u.id = s.user_id
+         LEFT JOIN user_totp t ON t.user_id = u.id
+         WHERE s.key_hash = $1",
         vec![key_hash(key).into()],
     )
     .await?;
@@ -154,6 +161,9 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
     let policy = super::security::get(db).await?;
     let must_change_password =
         policy.must_change_password(r.must_change_password, r.password_changed_at, now);
+    let must_set_up_second_factor = !must_change_password
+        && r.totp_secret.is_none()
+        && super::second_factor::required(&policy, role);
     Ok(Some(SessionUser {
         user: CurrentUser {
             id: r.user_id,
@@ -163,6 +173,7 @@ pub async fn resolve(db: &Db, key: &str) -> Result<Option<SessionUser>, Error> {
         },
         session_id: r.session_id,
         must_change_password,
+        must_set_up_second_factor,
         recently_authenticated: now - r.reauth_at <= Duration::minutes(crate::auth::REAUTH_MINUTES),
     }))
 }

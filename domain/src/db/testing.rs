@@ -36,6 +36,9 @@ impl std::ops::Deref for TestDb {
 }
 
 pub async fn test_db() -> TestDb {
+    crate::db::crypto::install(crate::db::crypto::DataKey::from_bytes(
+        &crate::db::crypto::TEST_KEY,
+    ));
     match std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))
@@ -163,7 +166,8 @@ pub async fn make_firm(
         in_scope: Set(tier.in_campaign_scope()),
         scope_reason: Set(None),
         contact_name: Set("张经理".to_owned()),
-        contact_phone: Set("13900000000".to_owned()),
+        contact_phone: Set(crate::db::crypto::Sealed::new("13900000000")),
+        contact_phone_hash: Set(crate::db::crypto::phone_hash("13900000000").ok()),
         address: Set("西宁市城东区".to_owned()),
         archived_at: Set(None),
         created_at: Set(now),
@@ -190,7 +194,8 @@ pub async fn make_coordinator(db: &impl ConnectionTrait, name: &str) -> user::Mo
     let n = SERIAL.fetch_add(1, Ordering::SeqCst);
     user::ActiveModel {
         name: Set(name.to_owned()),
-        phone: Set(format!("1380000{n:04}")),
+        phone: Set(crate::db::crypto::Sealed(format!("1380000{n:04}"))),
+        phone_hash: Set(crate::db::crypto::phone_hash(&format!("1380000{n:04}")).ok()),
         username: Set(None),
         role: Set("coordinator".to_owned()),
         member_unit_id: Set(Some(1)),
@@ -238,7 +243,8 @@ pub async fn make_user(
     let now = Utc::now();
     let u = user::ActiveModel {
         name: Set(format!("{role:?}")),
-        phone: Set(phone.to_owned()),
+        phone: Set(crate::db::crypto::Sealed::new(phone)),
+        phone_hash: Set(crate::db::crypto::phone_hash(phone).ok()),
         username: Set(None),
         role: Set(role.code().to_owned()),
         member_unit_id: Set(unit),
@@ -301,4 +307,33 @@ pub async fn problem_found_on(
 /// A caller for a test user (no client address): what every use case takes.
 pub fn caller(user: &crate::auth::CurrentUser) -> crate::auth::Caller {
     crate::auth::Caller::new(user.clone(), None)
+}
+
+/// The second-factor secret [`give_second_factor`] sets (base32): tests compute its codes.
+pub const TEST_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// The codes an app holding [`TEST_TOTP_SECRET`] may show around now: the previous, current
+/// and next step. A code is accepted once, so a second login within the same half minute
+/// needs the next step's code; a login tries them in turn.
+pub fn test_codes() -> Vec<String> {
+    [-30, 0, 30]
+        .into_iter()
+        .map(|offset| {
+            let at = chrono::Utc::now() + chrono::Duration::seconds(offset);
+            crate::db::second_factor::code_at(TEST_TOTP_SECRET, at).unwrap()
+        })
+        .collect()
+}
+
+/// Gives a user a confirmed second factor with [`TEST_TOTP_SECRET`], as if they had enrolled.
+pub async fn give_second_factor(db: &impl ConnectionTrait, user_id: i32) {
+    let sealed = crate::db::crypto::seal(TEST_TOTP_SECRET).unwrap();
+    db.execute_raw(crate::db::sql(
+        db.get_database_backend(),
+        "INSERT INTO user_totp (user_id, secret, last_step, enabled_at, updated_at)
+         VALUES ($1, $2, 0, $3, $3)",
+        vec![user_id.into(), sealed.into(), chrono::Utc::now().into()],
+    ))
+    .await
+    .unwrap();
 }

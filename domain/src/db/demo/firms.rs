@@ -56,6 +56,7 @@ impl<T: ConnectionTrait> Generator<'_, T> {
             _ => Tier::SingleChampion,
         };
         let county = *rng.pick(COUNTIES[ri]);
+        let contact_phone = phone(rng, &mut self.phones);
         let f = firm::ActiveModel {
             credit_code: Set(code.to_string()),
             name: Set(name),
@@ -66,7 +67,9 @@ impl<T: ConnectionTrait> Generator<'_, T> {
             in_scope: Set(tier.in_campaign_scope()),
             scope_reason: Set(None),
             contact_name: Set(person(rng)),
-            contact_phone: Set(phone(rng, &mut self.phones)),
+            // Without a key the sealed phone cannot be written either: the insert fails.
+            contact_phone_hash: Set(crate::db::crypto::phone_hash(&contact_phone).ok()),
+            contact_phone: Set(crate::db::crypto::Sealed(contact_phone)),
             address: Set(format!(
                 "{}{}{}路{}号",
                 region.name_zh(),

@@ -11,9 +11,12 @@ impl<T: ConnectionTrait> Generator<'_, T> {
     /// A user with a fresh phone number and the demo password.
     fn user(&mut self, role: &str, unit: Option<i32>, hash: &str) -> user::ActiveModel {
         let name = person(&mut self.rng);
+        let phone = phone(&mut self.rng, &mut self.phones);
         user::ActiveModel {
             name: Set(name),
-            phone: Set(phone(&mut self.rng, &mut self.phones)),
+            // Without a key the sealed phone cannot be written either: the insert fails.
+            phone_hash: Set(crate::db::crypto::phone_hash(&phone).ok()),
+            phone: Set(crate::db::crypto::Sealed(phone)),
             username: Set(None),
             role: Set(role.to_owned()),
             member_unit_id: Set(unit),

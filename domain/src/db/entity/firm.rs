@@ -15,7 +15,10 @@ pub struct Model {
     pub in_scope: bool,
     pub scope_reason: Option<String>,
     pub contact_name: String,
-    pub contact_phone: String,
+    /// Sealed at rest; matched by `contact_phone_hash`, never by its text.
+    pub contact_phone: crate::db::crypto::Sealed,
+    #[serde(skip)]
+    pub contact_phone_hash: Option<String>,
     pub address: String,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

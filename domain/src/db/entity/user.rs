@@ -6,8 +6,11 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub name: String,
+    /// Sealed at rest; matched by `phone_hash`, never by its text.
+    pub phone: crate::db::crypto::Sealed,
+    #[serde(skip)]
     #[sea_orm(unique)]
-    pub phone: String,
+    pub phone_hash: Option<String>,
     pub username: Option<String>,
     pub role: String,
     pub member_unit_id: Option<i32>,

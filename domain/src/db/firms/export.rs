@@ -20,7 +20,7 @@ struct ExportRow {
     industry: String,
     tier_id: i32,
     contact_name: String,
-    contact_phone: String,
+    contact_phone: crate::db::crypto::Sealed,
     address: String,
     in_scope: i32,
     coordinator: Option<String>,
@@ -108,7 +108,7 @@ pub async fn export_rows(
                     .to_owned(),
                 r.contact_name,
                 if full_phones {
-                    r.contact_phone
+                    r.contact_phone.into_inner()
                 } else {
                     crate::auth::mask_phone(&r.contact_phone)
                 },

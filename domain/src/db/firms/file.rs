@@ -81,7 +81,7 @@ pub async fn mine(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<MyFir
 struct CoordinatorRow {
     id: i32,
     name: String,
-    phone: String,
+    phone: crate::db::crypto::Sealed,
     member_unit: Option<String>,
     started_at: DateTime<Utc>,
 }
@@ -155,7 +155,7 @@ pub async fn coordinator_of(
     Ok(row.map(|r| CoordinatorRef {
         id: r.id,
         name: r.name,
-        phone: r.phone,
+        phone: r.phone.into_inner(),
         member_unit: r.member_unit,
         since: r.started_at,
     }))
@@ -287,7 +287,7 @@ pub async fn file(
             industry: f.industry,
             tier: Tier::from_id(f.tier_id).unwrap_or(Tier::Innovative),
             contact_name: f.contact_name,
-            contact_phone: f.contact_phone,
+            contact_phone: f.contact_phone.into_inner(),
             address: f.address,
             archived: f.archived_at.is_some(),
         },

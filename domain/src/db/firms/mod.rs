@@ -73,9 +73,24 @@ fn filters(
             like_pattern(&crate::credit_code::normalise(&q.q)).into(),
             values,
         );
+        // Phones are sealed: a query that is a whole phone number matches by its lookup hash
+        // (exactly; a part of a number finds nothing, which is the point of sealing).
+        let digits = q.q.chars().filter(char::is_ascii_digit).count();
+        let phone_like = digits >= 7
+            && q.q
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
+        let phone = if phone_like {
+            // Without a key nothing matches; the key's absence is logged where it is read.
+            let hash = crate::db::crypto::phone_hash(&q.q).unwrap_or_default();
+            let n = push(hash.into(), values);
+            format!(" OR f.contact_phone_hash = ${n}")
+        } else {
+            String::new()
+        };
         sql.push_str(&format!(
             " AND (f.name LIKE ${name} ESCAPE '\\' OR f.credit_code LIKE ${code} ESCAPE '\\'
-                   OR f.contact_name LIKE ${name} ESCAPE '\\' OR f.contact_phone LIKE ${name} ESCAPE '\\')"
+                   OR f.contact_name LIKE ${name} ESCAPE '\\'{phone})"
         ));
     }
     if q.unassigned {

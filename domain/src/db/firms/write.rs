@@ -37,7 +37,7 @@ pub async fn form_for(
         industry: f.industry,
         tier: f.tier_id.to_string(),
         contact_name: f.contact_name,
-        contact_phone: f.contact_phone,
+        contact_phone: f.contact_phone.into_inner(),
         address: f.address,
         // The form names an override only where the office made one.
         scope: if f.in_scope == default_scope {
@@ -80,7 +80,9 @@ pub async fn archive_from(db: &Db, caller: &Caller, id: &str) -> Result<firm::Mo
     archive(db, caller, parse_id("id", id)?).await
 }
 
-fn apply(model: &mut firm::ActiveModel, f: &ValidFirm) {
+/// Writes the form onto the row; `phone_hash` is the contact phone's lookup hash
+/// ([`crate::db::crypto::phone_hash`], computed by the caller because it can fail).
+fn apply(model: &mut firm::ActiveModel, f: &ValidFirm, phone_hash: &str) {
     model.credit_code = Set(f.credit_code.to_string());
     model.name = Set(f.name.clone());
     model.region_id = Set(f.region.id());
@@ -90,7 +92,8 @@ fn apply(model: &mut firm::ActiveModel, f: &ValidFirm) {
     model.in_scope = Set(f.in_scope);
     model.scope_reason = Set(f.scope_reason.clone());
     model.contact_name = Set(f.contact_name.clone());
-    model.contact_phone = Set(f.contact_phone.clone());
+    model.contact_phone = Set(crate::db::crypto::Sealed(f.contact_phone.clone()));
+    model.contact_phone_hash = Set(Some(phone_hash.to_owned()));
     model.address = Set(f.address.clone());
     model.updated_at = Set(chrono::Utc::now());
 }
@@ -120,7 +123,11 @@ async fn create_once(db: &Db, caller: &Caller, f: &ValidFirm) -> Result<firm::Mo
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     };
-    apply(&mut model, f);
+    apply(
+        &mut model,
+        f,
+        &crate::db::crypto::phone_hash(&f.contact_phone)?,
+    );
     let created = model.insert(&txn).await.map_err(duplicate)?;
     audit::record(
         &txn,
@@ -182,7 +189,8 @@ async fn change_once(
 
 /// The office corrects a firm's profile; the audit keeps before and after.
 pub async fn update(db: &Db, caller: &Caller, id: i32, f: ValidFirm) -> Result<firm::Model, Error> {
-    change(db, caller, id, "update", |m| apply(m, &f)).await
+    let hash = crate::db::crypto::phone_hash(&f.contact_phone)?;
+    change(db, caller, id, "update", |m| apply(m, &f, &hash)).await
 }
 
 /// Archives a firm: it leaves lists and counts, its file and history stay.

@@ -24,7 +24,7 @@ fn same_as(existing: &firm::Model, f: &ValidFirm) -> bool {
         && existing.industry == f.industry
         && existing.tier_id == f.tier.id()
         && existing.contact_name == f.contact_name
-        && existing.contact_phone == f.contact_phone
+        && *existing.contact_phone == f.contact_phone
         && existing.address == f.address
         && existing.in_scope == scope_after(existing, f)
 }
@@ -56,7 +56,9 @@ struct NewFirmRow<'a> {
     tier_id: i32,
     in_scope: bool,
     contact_name: &'a str,
-    contact_phone: &'a str,
+    /// Sealed, as every phone at rest; matched by its hash.
+    contact_phone: String,
+    contact_phone_hash: String,
     address: &'a str,
 }
 
@@ -69,37 +71,42 @@ async fn insert_firms(
     now: chrono::DateTime<Utc>,
 ) -> Result<Vec<Inserted>, Error> {
     let backend = txn.get_database_backend();
+    use crate::db::crypto::{phone_hash, seal};
     let stmt = if backend == sea_orm::DbBackend::Postgres {
-        let rows: Vec<NewFirmRow> = batch
+        let rows = batch
             .iter()
-            .map(|f| NewFirmRow {
-                credit_code: f.credit_code.to_string(),
-                name: &f.name,
-                region_id: f.region.id(),
-                county: &f.county,
-                industry: &f.industry,
-                tier_id: f.tier.id(),
-                in_scope: f.in_scope,
-                contact_name: &f.contact_name,
-                contact_phone: &f.contact_phone,
-                address: &f.address,
+            .map(|f| {
+                Ok(NewFirmRow {
+                    credit_code: f.credit_code.to_string(),
+                    name: &f.name,
+                    region_id: f.region.id(),
+                    county: &f.county,
+                    industry: &f.industry,
+                    tier_id: f.tier.id(),
+                    in_scope: f.in_scope,
+                    contact_name: &f.contact_name,
+                    contact_phone: seal(&f.contact_phone)?,
+                    contact_phone_hash: phone_hash(&f.contact_phone)?,
+                    address: &f.address,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<NewFirmRow>, Error>>()?;
         let json = serde_json::to_string(&rows).map_err(|_| Error::Internal)?;
         sea_orm::Statement::from_sql_and_values(
             backend,
             "INSERT INTO firms (credit_code, name, region_id, county, industry, tier_id, in_scope,
-                                contact_name, contact_phone, address, created_at, updated_at)
+                                contact_name, contact_phone, address, created_at, updated_at,
+                                contact_phone_hash)
              SELECT credit_code, name, region_id, county, industry, tier_id, in_scope,
-                    contact_name, contact_phone, address, $2, $2
+                    contact_name, contact_phone, address, $2, $2, contact_phone_hash
              FROM json_to_recordset($1::json) AS x(credit_code text, name text, region_id int,
                   county text, industry text, tier_id int, in_scope boolean, contact_name text,
-                  contact_phone text, address text)
+                  contact_phone text, address text, contact_phone_hash text)
              RETURNING id, credit_code",
             vec![json.into(), now.into()],
         )
     } else {
-        let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 12);
+        let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 13);
         let mut rows = Vec::with_capacity(batch.len());
         for f in batch {
             let start = values.len();
@@ -112,10 +119,11 @@ async fn insert_firms(
                 f.tier.id().into(),
                 f.in_scope.into(),
                 f.contact_name.clone().into(),
-                f.contact_phone.clone().into(),
+                seal(&f.contact_phone)?.into(),
                 f.address.clone().into(),
                 now.into(),
                 now.into(),
+                phone_hash(&f.contact_phone)?.into(),
             ]);
             let marks: Vec<String> = (start + 1..=values.len())
                 .map(|i| format!("${i}"))
@@ -126,7 +134,8 @@ async fn insert_firms(
             backend,
             &format!(
                 "INSERT INTO firms (credit_code, name, region_id, county, industry, tier_id, in_scope,
-                                    contact_name, contact_phone, address, created_at, updated_at)
+                                    contact_name, contact_phone, address, created_at, updated_at,
+                                    contact_phone_hash)
                  VALUES {} RETURNING id, credit_code",
                 rows.join(", ")
             ),
@@ -238,7 +247,8 @@ pub async fn import_firms(
                 in_scope: f.in_scope,
                 scope_reason: None,
                 contact_name: f.contact_name.clone(),
-                contact_phone: f.contact_phone.clone(),
+                contact_phone: crate::db::crypto::Sealed(f.contact_phone.clone()),
+                contact_phone_hash: None,
                 address: f.address.clone(),
                 archived_at: None,
                 created_at: now,
@@ -266,7 +276,8 @@ pub async fn import_firms(
         model.tier_id = Set(f.tier.id());
         model.in_scope = Set(in_scope);
         model.contact_name = Set(f.contact_name);
-        model.contact_phone = Set(f.contact_phone);
+        model.contact_phone_hash = Set(Some(crate::db::crypto::phone_hash(&f.contact_phone)?));
+        model.contact_phone = Set(crate::db::crypto::Sealed(f.contact_phone));
         model.address = Set(f.address);
         model.updated_at = Set(now);
         let after = model.update(&txn).await?;

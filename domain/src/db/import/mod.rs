@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-/// Rows per multi-row INSERT on SQLite: 12 parameters a firm stays under its 32,766.
+/// Rows per multi-row INSERT on SQLite: 13 parameters a firm stays under its 32,766.
 const BATCH: usize = 1000;
 /// Rows per INSERT on PostgreSQL, where a batch is one JSON parameter: fewer, larger statements.
 const PG_BATCH: usize = 5000;

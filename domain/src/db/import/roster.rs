@@ -79,13 +79,17 @@ pub async fn import_coordinators(
     let txn = crate::db::Write::begin_if(db, commit).await?;
     let mut existing: HashMap<String, user::Model> = HashMap::new();
     for chunk in records.chunks(LOOKUP_CHUNK) {
-        let phones: Vec<String> = chunk.iter().map(|(_, (e, _))| e.phone.clone()).collect();
+        // Phones are sealed: rows are found by their lookup hashes.
+        let hashes = chunk
+            .iter()
+            .map(|(_, (e, _))| crate::db::crypto::phone_hash(&e.phone))
+            .collect::<Result<Vec<String>, Error>>()?;
         for m in user::Entity::find()
-            .filter(user::Column::Phone.is_in(phones))
+            .filter(user::Column::PhoneHash.is_in(hashes))
             .all(&txn)
             .await?
         {
-            existing.insert(m.phone.clone(), m);
+            existing.insert(m.phone.0.clone(), m);
         }
     }
     let mut creates = Vec::new();
@@ -114,7 +118,8 @@ pub async fn import_coordinators(
     for (entry, unit) in creates {
         let inserted = user::ActiveModel {
             name: Set(entry.name),
-            phone: Set(entry.phone),
+            phone_hash: Set(Some(crate::db::crypto::phone_hash(&entry.phone)?)),
+            phone: Set(crate::db::crypto::Sealed(entry.phone)),
             username: Set(None),
             role: Set(Role::Coordinator.code().to_owned()),
             member_unit_id: Set(Some(unit)),
