@@ -135,7 +135,11 @@ fn SecondFactorSection() -> impl IntoView {
                                     <div class="field">
                                         <label for="totp-code">{K::SecondFactorConfirm.t(l)}</label>
                                         <input id="totp-code" name="code" type="text" inputmode="numeric"
-                                            autocomplete="one-time-code" maxlength="20" required />
+                                            autocomplete="one-time-code" maxlength="20" required
+                                            aria-describedby="totp-code-error" />
+                                        <p class="field-error" id="totp-code-error">
+                                            {move || code_error().and_then(|e| e.field("code", l))}
+                                        </p>
                                     </div>
                                     <button type="submit" class="primary">{K::SecondFactorEnable.t(l)}</button>
                                 </ActionForm>

@@ -69,7 +69,8 @@ pub fn LoginCodePage() -> impl IntoView {
                 <div class="field">
                     <label for="code">{K::Code.t(l)}</label>
                     <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                        maxlength="20" required autofocus />
+                        maxlength="20" required autofocus aria-describedby="code-error" />
+                    <p class="field-error" id="code-error">{move || error().and_then(|e| e.field("code", l))}</p>
                 </div>
                 <button type="submit" class="primary big" disabled=move || pending.get()>
                     {K::CodeButton.t(l)}
