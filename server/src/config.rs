@@ -249,7 +249,7 @@ pub struct Config {
     #[arg(long, env = "ZHUQI_DEMO_KEEP_PASSWORDS", global = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub demo_keep_passwords: bool,
     /// The key phone numbers and second-factor secrets are sealed with (32 bytes, base64 or
-    /// hex; `zhuqi key generate` makes one). Unset: a key file in the data directory, made on
+    /// hex; `zhuqi generate-data-key` makes one). Unset: a key file in the data directory, made on
     /// first start, which suits a laptop only; over HTTPS the variable is required, so the key
     /// never sits beside the database it protects.
     #[arg(long, env = "ZHUQI_DATA_KEY", global = true, hide_env_values = true)]
