@@ -787,6 +787,16 @@ catalog! {
     PolicySecondFactorAll => "所有账号都必须使用两步验证（管理员和办公室始终必须）", "Every account must use two-step verification (administrators and the office always must)";
     ResetSecondFactor => "重置两步验证", "Reset two-step verification";
     SecondFactorReset => "已重置 {name} 的两步验证，其全部会话已结束。", "Two-step verification of {name} was reset and all their sessions ended.";
+    ConfirmLinkLead => "请企业用手机扫描二维码，或把链接发给企业联系人：无需账号，{days} 天内有效，只能提交一次。", "Let the firm scan the QR code, or send the link to its contact: no account needed, valid for {days} days, one answer only.";
+    CopyLink => "复制链接", "Copy link";
+    LinkCopied => "已复制", "Copied";
+    ShareLink => "分享", "Share";
+    MyCountFirms => "负责企业", "My firms";
+    MyCountVisited => "已实地走访", "Visited on site";
+    MyCountSolved => "已解决困难", "With a problem solved";
+    MyCountOpen => "未办结问题", "Open problems";
+    LastVisit => "最近走访", "Last visit";
+    NeverVisited => "尚未走访", "Not visited yet";
 }
 
 #[cfg(test)]

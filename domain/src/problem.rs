@@ -259,6 +259,16 @@ impl Satisfaction {
     }
 }
 
+/// The firm's one-time link as the coordinator shows it on the phone, prints it or sends it:
+/// the whole URL (a firm cannot open a path) and its QR code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmationLink {
+    pub url: String,
+    /// An SVG document drawn on the server.
+    pub qr_svg: String,
+    pub valid_days: i64,
+}
+
 /// What the firm sees when it opens its link: no account, so only this one problem.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkView {
@@ -518,6 +528,25 @@ pub struct AnswerForm {
     pub solved: String,
     pub satisfaction: String,
     pub comment: String,
+}
+
+impl AnswerForm {
+    /// The answer itself (solved? how satisfied?), both checked at once so a form left blank
+    /// marks both questions: nothing is preselected for the firm.
+    pub fn answer(&self) -> Result<(bool, Satisfaction), Error> {
+        let solved = parse_yes_no("solved", &self.solved);
+        let satisfaction = Satisfaction::parse("satisfaction", &self.satisfaction);
+        match (solved, satisfaction) {
+            (Ok(solved), Ok(satisfaction)) => Ok((solved, satisfaction)),
+            (solved, satisfaction) => Err(Error::Validation(
+                [solved.err(), satisfaction.err()]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|e| e.field_errors().to_vec())
+                    .collect(),
+            )),
+        }
+    }
 }
 
 /// The answer to "was it solved?": `yes` or `no` (`true`/`false` from programs); anything else

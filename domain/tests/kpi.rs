@@ -423,6 +423,23 @@ async fn every_view_of_the_targets_counts_what_the_dashboard_counts() {
         .unwrap();
     let f = mine_now.firms.iter().find(|f| f.id == handed).unwrap();
     assert!(f.targets.visited_on_site);
+    assert!(f.last_visit.is_some(), "the old coordinator's visit shows");
+    // 我的企业's counts at the top are the roster's row of the same coordinator.
+    let row = roster
+        .rows
+        .iter()
+        .find(|row| row.id == new_coordinator)
+        .unwrap();
+    let c = mine_now.counts();
+    assert_eq!(c.firms, mine_now.firms.len());
+    assert_eq!(
+        (
+            c.in_scope as i64,
+            c.visited_on_site as i64,
+            c.problem_solved as i64
+        ),
+        (row.in_scope, row.visited, row.solved)
+    );
     assert!(mine_now.basis.ended && mine_now.basis.not_today);
     for f in &mine_now.firms {
         assert_eq!(f.targets.in_scope, r.counted.contains(&f.id));

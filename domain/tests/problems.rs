@@ -207,12 +207,44 @@ async fn the_whole_lifecycle_to_a_confirmed_solution_moves_the_target() {
         .unwrap();
     act(&fx, id, Move::Close, "", &fx.hr_unit).await.unwrap();
 
-    // Then it confirms through its one-time link.
-    let token = problems::create_link(&fx.db, &caller(&fx.coordinator), &id.to_string())
-        .await
-        .unwrap();
+    // Then it confirms through its one-time link, made whole under the site's address with
+    // its QR code.
+    let link = problems::confirmation_link(
+        &fx.db,
+        &caller(&fx.coordinator),
+        &id.to_string(),
+        "https://zhuqi.example.gov.cn/",
+    )
+    .await
+    .unwrap();
+    let token = link
+        .url
+        .strip_prefix("https://zhuqi.example.gov.cn/confirm/")
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 48);
+    assert_eq!(
+        link.qr_svg,
+        domain::db::qr::svg(&link.url, 220).unwrap(),
+        "the QR code holds the URL"
+    );
+    assert!(link.qr_svg.starts_with("<?xml") && link.qr_svg.contains("<svg"));
+    assert_eq!(link.valid_days, 14);
     let view = problems::link_view(&*fx.db, &token).await.unwrap();
     assert_eq!(view.unit_response.as_deref(), Some("资金已拨付到账"));
+    // Nothing is preselected for the firm: an answer left out is refused field by field, and
+    // the link still works.
+    let blank = problems::record_link_answer(&fx.db, &token, &Default::default(), None)
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = blank
+        .field_errors()
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, ["solved", "satisfaction"], "{blank:?}");
+    assert_eq!(blank.status(), 422);
+    assert_eq!(load(&fx, id).await.status, "closed");
     problems::confirm_by_link(
         &fx.db,
         &token,

@@ -49,14 +49,27 @@ test('a problem found on a visit goes to its unit, is answered, and the firm con
   const closed = page.locator('.entry.problem', { hasText: first });
   await expect(closed).toContainText('已办结');
   await closed.getByRole('button', { name: '企业确认链接' }).click();
-  const href = await closed.locator('a.confirm-link').getAttribute('href');
-  expect(href).toMatch(/^\/confirm\/[0-9a-f]{48}$/);
+  // ...shown as a QR code and as the whole URL, which the copy button puts on the clipboard.
+  const card = closed.locator('#link-made');
+  await expect(card.locator('.qr svg')).toBeVisible();
+  const href = await card.locator('#confirm-url').inputValue();
+  expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/confirm\/[0-9a-f]{48}$/);
+  expect(await card.locator('a.confirm-link').getAttribute('href')).toBe(href);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await card.locator('#copy-link').click();
+  await expect(card.locator('#copy-link')).toHaveText('已复制');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(href);
 
-  // ...and the firm, with no account, confirms: solved, satisfied.
+  // ...and the firm, with no account, confirms: nothing is chosen for it, so it must choose.
   const firmContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const firmPage = await firmContext.newPage();
   await firmPage.goto(href);
   await expect(firmPage.locator('.profile')).toContainText('已指导企业申报，资金已拨付。');
+  await expect(firmPage.locator('input[name=solved]:checked')).toHaveCount(0);
+  await expect(firmPage.locator('input[name=satisfaction]:checked')).toHaveCount(0);
+  await firmPage.getByRole('button', { name: '提交' }).click();
+  await expect(firmPage.locator('.notice.success')).toHaveCount(0);
+  expect(await firmPage.locator('input[name=solved][value=yes]').evaluate((e) => e.validity.valueMissing)).toBe(true);
   await firmPage.check('input[name=solved][value=yes]');
   await firmPage.check('input[name=satisfaction][value=satisfied]');
   await firmPage.getByRole('button', { name: '提交' }).click();

@@ -87,14 +87,26 @@ test.describe('logging a visit without JavaScript', () => {
   });
 });
 
-test('a phone-sized screen has no horizontal scrolling', async ({ browser }) => {
+test('a phone-sized screen: the coordinator lands on 我的企业, one-row header, no horizontal scrolling, no token broken', async ({ browser }) => {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await ctx.newPage();
   await loginAs(page, 'coordinator');
-  for (const path of ['/', '/firms', '/account']) {
+  await expect(page).toHaveURL(/\/my$/);
+  await expect(page.locator('#my-counts [data-count=firms]')).not.toHaveText('0');
+  // The header is one row: most of the screen is left for the work.
+  const header = await page.locator('header.topbar').boundingBox();
+  console.log(`header height at 360 px: ${header.height} px`);
+  expect(header.height).toBeLessThanOrEqual(64);
+  for (const path of ['/my', '/', '/firms', '/dashboard', '/account']) {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
+    // Numbers and dates stay whole: each sits on one line.
+    const broken = await page.evaluate(() =>
+      [...document.querySelectorAll('.num, td.num, .tile-num, time')]
+        .filter((e) => e.offsetParent !== null && e.getClientRects().length > 1)
+        .map((e) => e.textContent));
+    expect(broken, path).toEqual([]);
   }
   await ctx.close();
 });

@@ -49,6 +49,8 @@ pub struct AppState {
     pub data_dir: std::path::PathBuf,
     /// Dashboards computed at the current data version (see `domain::db::dashboard::Cache`).
     pub dashboard_cache: std::sync::Arc<domain::db::dashboard::Cache>,
+    /// `ZHUQI_PUBLIC_URL`: where links that leave the site (the firm's confirmation link) point.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
             trusted_proxies: Default::default(),
             data_dir: "data".into(),
             dashboard_cache: Default::default(),
+            public_url: None,
         }
     }
 }
@@ -76,6 +79,10 @@ pub fn router(state: AppState) -> Router {
     let db_for_context = state.db.clone();
     let data_dir = state.data_dir.clone();
     let dashboard_cache = state.dashboard_cache.clone();
+    let site_origin = app::api::ssr::SiteOrigin {
+        public_url: state.public_url.clone(),
+        https: state.secure_cookies,
+    };
     let options = state.leptos_options.clone();
     let proxies = state.trusted_proxies.clone();
     // Over HTTPS the cookie takes the __Host- prefix: the browser then only accepts it Secure,
@@ -102,6 +109,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(db_for_context.clone());
                 provide_context(app::api::ssr::DataDir(data_dir.clone()));
                 provide_context(dashboard_cache.clone());
+                provide_context(site_origin.clone());
                 // Leptos made this response's nonce; the page's policy names it, so the hydration
                 // script runs and no injected script does.
                 if let (Some(nonce), Some(resp)) = (
@@ -531,6 +539,7 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
         trusted_proxies: client_ip::TrustedProxies::parse(&config.trusted_proxies)?,
         data_dir: config.data_dir.clone(),
         dashboard_cache: Default::default(),
+        public_url: config.public_url.clone(),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

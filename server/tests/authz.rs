@@ -99,6 +99,11 @@ fn redirected_to(r: &Resp) -> String {
 /// the administrators, see [`user`]) then send the app's code. A code is accepted once, so a
 /// second login within the same half minute takes the next step's code.
 async fn login_cookie(app: &axum::Router, who: &str) -> String {
+    login_landing(app, who).await.0
+}
+
+/// [`login_cookie`], and where the login sent the browser.
+async fn login_landing(app: &axum::Router, who: &str) -> (String, String) {
     let mut r = login(app, who, PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "login {who}: {}", r.body);
     if redirected_to(&r).starts_with("/login/code") {
@@ -126,7 +131,7 @@ async fn login_cookie(app: &axum::Router, who: &str) -> String {
             .iter()
             .any(|c| c.to_str().unwrap().contains("HttpOnly"))
     );
-    cookie
+    (cookie, redirected_to(&r))
 }
 
 struct World {
@@ -489,6 +494,22 @@ async fn pages_need_a_login_and_logout_ends_the_session() {
     }
     let r = send(&app, Request::get("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK);
+
+    // Each role lands on the page of its daily work.
+    for (who, home) in [
+        ("coordinator", "/my"),
+        ("unit", "/queue"),
+        ("leader", "/dashboard"),
+        ("office", "/"),
+        ("sysadmin", "/users"),
+        ("secadmin", "/security"),
+        ("auditor", "/audit"),
+    ] {
+        let (cookie, landing) = login_landing(&app, who).await;
+        assert_eq!(landing, home, "{who}");
+        let r = send(&app, get(home, Some(&cookie))).await;
+        assert_eq!(r.status, StatusCode::OK, "{who} opens {home}");
+    }
 
     let cookie = login_cookie(&app, "coordinator").await;
     let r = send(

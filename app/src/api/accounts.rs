@@ -29,14 +29,19 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
-/// Where a role starts: the administrators on their own page (they read no business data).
+/// Where a role starts after logging in: on the page of its daily work. A coordinator on their
+/// firms, a member unit on its queue, a leader on the dashboard, the office on the campaign's
+/// progress; the administrators on their own page (they read no business data).
 pub fn home_of(role: domain::auth::Role) -> &'static str {
     use domain::auth::Role;
     match role {
+        Role::Coordinator => "/my",
+        Role::Unit => "/queue",
+        Role::Leader => "/dashboard",
+        Role::Office => "/",
         Role::SystemAdmin => "/users",
         Role::SecurityAdmin => "/security",
         Role::AuditAdmin => "/audit",
-        Role::Office | Role::Leader | Role::Unit | Role::Coordinator => "/",
     }
 }
 

@@ -45,8 +45,8 @@ pub async fn problem_act(
 pub async fn confirm_call(
     problem_id: String,
     version: String,
-    solved: String,
-    satisfaction: String,
+    #[server(default)] solved: String,
+    #[server(default)] satisfaction: String,
     #[server(default)] comment: String,
     back: String,
 ) -> Result<(), AppError> {
@@ -65,14 +65,16 @@ pub async fn confirm_call(
     Ok(())
 }
 
-/// Makes the firm's one-time confirmation link; returns its path.
+/// Makes the firm's one-time confirmation link: its whole URL and QR code.
 #[server(endpoint = "confirmation_link")]
-pub async fn make_confirmation_link(problem_id: String) -> Result<String, AppError> {
+pub async fn make_confirmation_link(
+    problem_id: String,
+) -> Result<domain::problem::ConfirmationLink, AppError> {
     let caller = ssr::caller().await?;
-    let token = domain::db::problems::create_link(&ssr::db()?, &caller, &problem_id)
+    let origin = ssr::site_origin()?;
+    domain::db::problems::confirmation_link(&ssr::db()?, &caller, &problem_id, &origin)
         .await
-        .map_err(ssr::fail)?;
-    Ok(format!("/confirm/{token}"))
+        .map_err(ssr::fail)
 }
 
 #[server(endpoint = "queue")]
@@ -96,8 +98,10 @@ pub async fn link_view(token: String) -> Result<domain::problem::LinkView, AppEr
 #[server(endpoint = "confirm_link")]
 pub async fn confirm_link(
     token: String,
-    solved: String,
-    satisfaction: String,
+    // Nothing is preselected on the firm's page: an answer left out is a field error, not a
+    // malformed request.
+    #[server(default)] solved: String,
+    #[server(default)] satisfaction: String,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     let form = domain::problem::AnswerForm {

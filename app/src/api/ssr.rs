@@ -19,6 +19,40 @@ pub fn data_dir() -> Result<std::path::PathBuf, AppError> {
     })
 }
 
+/// Where the site is reached, for links that leave it (the firm's confirmation link): the
+/// configured public URL (`ZHUQI_PUBLIC_URL`), else the host the request named, over https when
+/// the site is served that way.
+#[derive(Clone, Debug, Default)]
+pub struct SiteOrigin {
+    pub public_url: Option<String>,
+    pub https: bool,
+}
+
+/// The origin (`scheme://host[:port]`) links to this site start with.
+pub fn site_origin() -> Result<String, AppError> {
+    let site = use_context::<SiteOrigin>().unwrap_or_default();
+    if let Some(url) = site.public_url.filter(|u| !u.trim().is_empty()) {
+        return Ok(url.trim().trim_end_matches('/').to_owned());
+    }
+    let parts = parts()?;
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    // A host name and port only: a forged Host header cannot smuggle a path or markup in.
+    let plausible = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if !plausible {
+        tracing::warn!("no usable Host header for an absolute link; set ZHUQI_PUBLIC_URL");
+        return Err(fail(Error::Internal));
+    }
+    let scheme = if site.https { "https" } else { "http" };
+    Ok(format!("{scheme}://{host}"))
+}
+
 pub fn db() -> Result<Db, AppError> {
     use_context::<Db>().ok_or_else(|| {
         tracing::error!("no database connection in the Leptos context");

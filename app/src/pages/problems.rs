@@ -5,6 +5,7 @@ use crate::api::{
     ConfirmCall, ConfirmLink, MakeConfirmationLink, ProblemAct, link_view, problem_queue,
 };
 use crate::components::{ErrorBox, Loading, UrgencyBadge};
+use crate::error::AppError;
 use crate::i18n::locale;
 use domain::K;
 use domain::auth::Role;
@@ -38,6 +39,126 @@ impl Powers {
                     && viewer_unit.is_some_and(|u| units.iter().any(|x| x == u))),
             follow_up: office || (role == Role::Coordinator && is_coordinator),
         }
+    }
+}
+
+/// The firm's two questions (solved? how satisfied?), nothing preselected: a choice made for
+/// the firm would count as the firm's word. Each must be answered (the browser says so before
+/// sending, the server again), and a refusal is shown under its question.
+#[component]
+fn AnswerChoices(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let l = locale();
+    let field = move |name: &'static str| error.get().and_then(|e| e.field(name, l));
+    view! {
+        <fieldset class="field answer" id="answer-solved">
+            <legend>{K::ConfirmTitle.t(l)}</legend>
+            <label class="choice"><input type="radio" name="solved" value="yes" required /> {K::ConfirmSolved.t(l)}</label>
+            <label class="choice"><input type="radio" name="solved" value="no" /> {K::ConfirmNotSolved.t(l)}</label>
+            <p class="field-error">{move || field("solved")}</p>
+        </fieldset>
+        <fieldset class="field answer" id="answer-satisfaction">
+            <legend>{K::SatisfactionLabel.t(l)}</legend>
+            {Satisfaction::ALL.into_iter().enumerate().map(|(i, s)| view! {
+                <label class="choice"><input type="radio" name="satisfaction" value=s.code() required=i == 0 /> {s.label().t(l)}</label>
+            }).collect_view()}
+            <p class="field-error">{move || field("satisfaction")}</p>
+        </fieldset>
+    }
+}
+
+/// The firm's link once made: its QR code to show on the phone or print on the visit sheet, the
+/// whole URL to copy, and the phone's share sheet (WeChat, SMS) where the browser has one.
+#[component]
+fn LinkCard(link: domain::problem::ConfirmationLink) -> impl IntoView {
+    let l = locale();
+    let copied = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = input.get() {
+            copied.set(browser::copy(&el));
+        }
+    };
+    let share = {
+        let url = link.url.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                if !browser::share(K::ConfirmTitle.t(l), &url)
+                    && let Some(el) = input.get()
+                {
+                    copied.set(browser::copy(&el));
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &url;
+        }
+    };
+    view! {
+        <div class="notice link-made" id="link-made">
+            <p>{K::ConfirmLinkLead.fill(l, &[("days", link.valid_days.to_string())])}</p>
+            <div class="qr" inner_html=link.qr_svg></div>
+            <label class="sr" for="confirm-url">{K::ConfirmLink.t(l)}</label>
+            <input id="confirm-url" class="confirm-url" type="url" readonly value=link.url.clone() node_ref=input />
+            <p class="actions">
+                <a class="confirm-link" href=link.url>{K::ConfirmLink.t(l)}</a>
+                <button type="button" class="secondary" id="copy-link" on:click=copy>
+                    {move || if copied.get() { K::LinkCopied.t(l) } else { K::CopyLink.t(l) }}
+                </button>
+                <button type="button" class="secondary" id="share-link" on:click=share>{K::ShareLink.t(l)}</button>
+            </p>
+        </div>
+    }
+}
+
+/// The browser's clipboard and share sheet, reached through `js_sys` so no extra `web-sys`
+/// features are needed.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use js_sys::{Function, Object, Reflect};
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+
+    fn method(target: &JsValue, name: &str) -> Option<Function> {
+        Reflect::get(target, &JsValue::from_str(name))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+    }
+
+    fn navigator() -> JsValue {
+        let window: JsValue = leptos::prelude::window().into();
+        Reflect::get(&window, &JsValue::from_str("navigator")).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Copies the input's text: the Clipboard API where the page is a secure context, else the
+    /// selection the old way (a plain-HTTP intranet). Whether it worked.
+    pub fn copy(input: &leptos::web_sys::HtmlInputElement) -> bool {
+        let navigator = navigator();
+        let text = JsValue::from_str(&input.value());
+        if let Ok(clipboard) = Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+            && let Some(write) = method(&clipboard, "writeText")
+        {
+            return write.call1(&clipboard, &text).is_ok();
+        }
+        input.select();
+        let document: JsValue = leptos::prelude::document().into();
+        method(&document, "execCommand")
+            .and_then(|exec| exec.call1(&document, &JsValue::from_str("copy")).ok())
+            .is_some_and(|done| done.is_truthy())
+    }
+
+    /// Opens the phone's share sheet with the link; false where the browser has none.
+    pub fn share(title: &str, url: &str) -> bool {
+        let navigator = navigator();
+        let Some(share) = method(&navigator, "share") else {
+            return false;
+        };
+        let data = Object::new();
+        let set =
+            |k: &str, v: &str| Reflect::set(&data, &JsValue::from_str(k), &JsValue::from_str(v));
+        if set("title", title).is_err() || set("url", url).is_err() {
+            return false;
+        }
+        share.call1(&navigator, &data).is_ok()
     }
 }
 
@@ -97,12 +218,7 @@ pub fn ProblemActions(
                 {hidden()}
                 <fieldset>
                     <legend>{K::FollowUp.t(l)}</legend>
-                    <label class="choice"><input type="radio" name="solved" value="yes" checked /> {K::ConfirmSolved.t(l)}</label>
-                    <label class="choice"><input type="radio" name="solved" value="no" /> {K::ConfirmNotSolved.t(l)}</label>
-                    <p class="muted">{K::SatisfactionLabel.t(l)}</p>
-                    {Satisfaction::ALL.into_iter().map(|s| view! {
-                        <label class="choice"><input type="radio" name="satisfaction" value=s.code() checked=s == Satisfaction::Satisfied /> {s.label().t(l)}</label>
-                    }).collect_view()}
+                    <AnswerChoices error=Signal::derive(move || call.value().get().and_then(Result::err)) />
                     <label for=format!("comment-{id}")>{K::FirmComment.t(l)}</label>
                     <textarea id=format!("comment-{id}") name="comment" rows="2"></textarea>
                     <button type="submit" class="primary">{K::Submit.t(l)}</button>
@@ -112,9 +228,7 @@ pub fn ProblemActions(
                 <input type="hidden" name="problem_id" value=id />
                 <button type="submit" class="secondary">{K::ConfirmLink.t(l)}</button>
             </ActionForm>
-            {move || link.value().get().and_then(Result::ok).map(|path| view! {
-                <p class="notice link-made">{K::ConfirmLink.t(l)} ": " <a class="confirm-link" href=path.clone()>{path.clone()}</a></p>
-            })}
+            {move || link.value().get().and_then(Result::ok).map(|link| view! { <LinkCard link /> })}
         }
     });
     view! {
@@ -213,17 +327,7 @@ pub fn ConfirmPage() -> impl IntoView {
                             </dl>
                             <ActionForm action attr:class="form">
                                 <input type="hidden" name="token" value=token() />
-                                <fieldset class="field">
-                                    <legend>{K::ConfirmTitle.t(l)}</legend>
-                                    <label class="choice"><input type="radio" name="solved" value="yes" checked /> {K::ConfirmSolved.t(l)}</label>
-                                    <label class="choice"><input type="radio" name="solved" value="no" /> {K::ConfirmNotSolved.t(l)}</label>
-                                </fieldset>
-                                <fieldset class="field">
-                                    <legend>{K::SatisfactionLabel.t(l)}</legend>
-                                    {Satisfaction::ALL.into_iter().map(|s| view! {
-                                        <label class="choice"><input type="radio" name="satisfaction" value=s.code() checked=s == Satisfaction::Satisfied /> {s.label().t(l)}</label>
-                                    }).collect_view()}
-                                </fieldset>
+                                <AnswerChoices error=Signal::derive(move || action.value().get().and_then(Result::err)) />
                                 <div class="field">
                                     <label for="comment">{K::FirmComment.t(l)}</label>
                                     <textarea id="comment" name="comment" rows="3"></textarea>

@@ -22,6 +22,7 @@ pub mod import;
 pub mod notifications;
 pub mod problems;
 pub mod progress;
+pub mod qr;
 pub mod reference;
 pub mod reports;
 pub mod rules;

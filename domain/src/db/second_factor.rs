@@ -127,17 +127,6 @@ fn otpauth_url(secret: &str, account: &str) -> String {
     )
 }
 
-fn qr_svg(url: &str) -> Result<String, Error> {
-    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| {
-        tracing::error!(error = %e, "cannot draw the enrolment QR code");
-        Error::Internal
-    })?;
-    Ok(code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .build())
-}
-
 #[derive(FromQueryResult)]
 struct Account {
     name: String,
@@ -183,7 +172,7 @@ pub async fn view(db: &impl ConnectionTrait, caller: &Caller) -> Result<SecondFa
             };
             Some(Enrolment {
                 secret: grouped(&secret),
-                qr_svg: qr_svg(&url)?,
+                qr_svg: super::qr::svg(&url, 200)?,
                 url,
                 recovery_codes: codes,
             })

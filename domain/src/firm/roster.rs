@@ -51,15 +51,51 @@ pub struct MyFirm {
     pub next_deadline: Option<NaiveDate>,
     /// That deadline's urgency by the working-day calendar (`Calendar::urgency`).
     pub urgency: Urgency,
+    /// The day of the latest visit of any kind, by anyone.
+    pub last_visit: Option<NaiveDate>,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+/// The counts at the top of 我的企业: the coordinator's own share of the two targets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCounts {
+    pub firms: usize,
+    pub in_scope: usize,
+    pub visited_on_site: usize,
+    pub problem_solved: usize,
+    pub open_problems: u64,
+}
+
+impl MyFirms {
+    /// What the coordinator's firms add up to, counted from the same target flags the badges show.
+    pub fn counts(&self) -> MyCounts {
+        self.firms.iter().fold(MyCounts::default(), |mut c, f| {
+            c.firms += 1;
+            if f.targets.in_scope {
+                c.in_scope += 1;
+                c.visited_on_site += usize::from(f.targets.visited_on_site);
+                c.problem_solved += usize::from(f.targets.problem_solved);
+            }
+            c.open_problems += f.open_problems;
+            c
+        })
+    }
 }
 
 impl MyFirm {
+    /// Whether a visit is still owed for the campaign's target: the log-a-visit button is the
+    /// loud one only then.
+    pub fn needs_visit(&self) -> bool {
+        self.targets.in_scope && !self.targets.visited_on_site
+    }
+
     /// What needs action comes first: overdue problems, then firms not yet visited, then
     /// problems due soon, then firms with nothing solved yet, then the rest.
     pub fn rank(&self) -> u8 {
         match self.urgency {
             Urgency::Overdue => 0,
-            _ if self.targets.in_scope && !self.targets.visited_on_site => 1,
+            _ if self.needs_visit() => 1,
             Urgency::DueSoon => 2,
             _ if self.targets.in_scope && !self.targets.problem_solved => 3,
             _ => 4,
@@ -106,6 +142,9 @@ mod tests {
             open_problems: u64::from(deadline.is_some()),
             next_deadline: deadline.map(d),
             urgency: calendar.urgency(deadline.map(d), today, None),
+            last_visit: None,
+            contact_name: String::new(),
+            contact_phone: String::new(),
         };
         let mut firms = vec![
             firm("done", true, true, None),

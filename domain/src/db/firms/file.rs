@@ -310,6 +310,9 @@ struct MyRow {
     solved: i32,
     open_problems: i64,
     next_deadline: Option<NaiveDate>,
+    last_visit: Option<NaiveDate>,
+    contact_name: String,
+    contact_phone: crate::db::crypto::Sealed,
 }
 
 /// A coordinator's current firms (我的企业), what needs action first, with the targets counted
@@ -334,7 +337,9 @@ pub async fn my_firms(
                     (SELECT COUNT(*) FROM problems p WHERE p.firm_id = f.id
                        AND p.status IN ({open})) AS open_problems,
                     (SELECT MIN(p.deadline) FROM problems p WHERE p.firm_id = f.id
-                       AND p.status IN ({open})) AS next_deadline
+                       AND p.status IN ({open})) AS next_deadline,
+                    (SELECT MAX(v.visit_date) FROM visits v WHERE v.firm_id = f.id) AS last_visit,
+                    f.contact_name, f.contact_phone
              FROM firms f{join}
              JOIN assignments a ON a.firm_id = f.id AND a.ended_at IS NULL AND a.coordinator_id = ${me}
              WHERE f.archived_at IS NULL",
@@ -359,6 +364,10 @@ pub async fn my_firms(
             },
             open_problems: u64::try_from(r.open_problems).unwrap_or(0),
             next_deadline: r.next_deadline,
+            last_visit: r.last_visit,
+            contact_name: r.contact_name,
+            // The coordinator calls the firm: never masked here.
+            contact_phone: r.contact_phone.into_inner(),
         })
         .collect();
     sort_for_action(&mut firms);

@@ -8,9 +8,7 @@ use crate::db::entity::{confirmation_link, problem};
 use crate::db::{Db, Write, access, parse_id, progress, query_one, retry};
 use crate::error::{Error, FieldError, text};
 use crate::i18n::K;
-use crate::problem::{
-    AnswerForm, LinkView, MAX_NOTE, ProblemStatus, Satisfaction, parse_version, parse_yes_no,
-};
+use crate::problem::{AnswerForm, LinkView, MAX_NOTE, ProblemStatus, Satisfaction, parse_version};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -33,8 +31,7 @@ pub async fn record_call(
 ) -> Result<problem::Model, Error> {
     let id = parse_id("problem_id", &form.problem_id)?;
     let version = parse_version("version", &form.version)?;
-    let solved = parse_yes_no("solved", &form.solved)?;
-    let satisfaction = Satisfaction::parse("satisfaction", &form.satisfaction)?;
+    let (solved, satisfaction) = form.answer()?;
     confirm_by_call(db, caller, id, version, solved, satisfaction, &form.comment).await
 }
 
@@ -46,8 +43,7 @@ pub async fn record_link_answer(
     form: &AnswerForm,
     client_addr: Option<String>,
 ) -> Result<(), Error> {
-    let solved = parse_yes_no("solved", &form.solved)?;
-    let satisfaction = Satisfaction::parse("satisfaction", &form.satisfaction)?;
+    let (solved, satisfaction) = form.answer()?;
     confirm_by_link(db, token, solved, satisfaction, &form.comment, client_addr).await
 }
 
@@ -183,6 +179,23 @@ fn sha256_hex(token: &str) -> String {
 pub async fn create_link(db: &Db, caller: &Caller, problem_id: &str) -> Result<String, Error> {
     let problem_id = parse_id("problem_id", problem_id)?;
     retry(|| create_link_once(db, caller, problem_id)).await
+}
+
+/// The use case "make the firm's link", ready to show: the whole URL under the site's origin
+/// (`https://zhuqi.example.gov.cn`) and its QR code.
+pub async fn confirmation_link(
+    db: &Db,
+    caller: &Caller,
+    problem_id: &str,
+    origin: &str,
+) -> Result<crate::problem::ConfirmationLink, Error> {
+    let token = create_link(db, caller, problem_id).await?;
+    let url = format!("{}/confirm/{token}", origin.trim_end_matches('/'));
+    Ok(crate::problem::ConfirmationLink {
+        qr_svg: crate::db::qr::svg(&url, 220)?,
+        url,
+        valid_days: LINK_DAYS,
+    })
 }
 
 async fn create_link_once(db: &Db, caller: &Caller, problem_id: i32) -> Result<String, Error> {

@@ -9,8 +9,8 @@ mod list;
 mod moves;
 
 pub use confirm::{
-    LINK_DAYS, Via, confirm_by_call, confirm_by_link, create_link, link_view, record_call,
-    record_link_answer,
+    LINK_DAYS, Via, confirm_by_call, confirm_by_link, confirmation_link, create_link, link_view,
+    record_call, record_link_answer,
 };
 pub use list::list;
 pub use moves::{act, make_move};
