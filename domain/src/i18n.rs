@@ -797,6 +797,8 @@ catalog! {
     MyCountOpen => "未办结问题", "Open problems";
     LastVisit => "最近走访", "Last visit";
     NeverVisited => "尚未走访", "Not visited yet";
+    WillGoTo => "将转交：{units}", "Goes to: {units}";
+    AddProblem => "添加问题", "Add a problem";
 }
 
 #[cfg(test)]

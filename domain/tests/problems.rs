@@ -144,6 +144,17 @@ async fn problems_are_routed_to_the_units_the_notice_names() {
         problems::routed_to(&*fx.db, ids[1]).await.unwrap(),
         vec![unit_id(&fx.db, problems::DEFAULT_UNIT).await]
     );
+    // The visit form's preview reads the same table the routing does: all 26 measures, each
+    // with its units, and the two problems above went exactly where the table says.
+    let table = problems::route_table(&*fx.db).await.unwrap();
+    assert_eq!(table.len(), 26);
+    assert!(table.iter().all(|(_, units)| !units.is_empty()));
+    let row = |m: i32| table.iter().find(|r| r.0 == m).unwrap().1.clone();
+    assert_eq!(row(8), expected);
+    assert_eq!(
+        row(1),
+        problems::units_for_measure(&*fx.db, 1).await.unwrap()
+    );
     let p = load(&fx, ids[0]).await;
     assert_eq!((p.status.as_str(), p.version), ("routed", 1));
     assert_eq!(

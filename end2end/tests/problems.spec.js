@@ -18,7 +18,12 @@ test('a problem found on a visit goes to its unit, is answered, and the firm con
   await page.check('#kind-on_site');
   await page.fill('#summary', '实地走访，了解技改项目进展。');
   await page.selectOption('#p1_measure', '1');
+  // Before submitting, the coordinator sees where the problem will go.
+  await expect(page.locator('.problem-slot').first().locator('.route-preview')).toContainText('省财政厅');
   await page.fill('#p1_description', first);
+  // A second problem: its slot opens with "添加问题".
+  await expect(page.locator('#p2_measure')).toBeHidden();
+  await page.locator('.problem-slot').nth(1).locator('summary').click();
   await page.selectOption('#p2_measure', '2');
   await page.fill('#p2_description', second);
   await page.getByRole('button', { name: '提交' }).click();

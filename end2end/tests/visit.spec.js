@@ -41,6 +41,10 @@ test.describe('logging a visit', () => {
     await expect(page.locator('.notice.error')).toContainText('请修改标红的内容后重新提交');
     await expect(page.locator('#visit_date-error')).toHaveText('走访日期不能早于活动开始日期 2022-02-27');
     await expect(page.locator('#summary-error')).toHaveText('必填');
+    // The refusal is also next to the submit button, focused and on screen.
+    await expect(page.locator('#submit-error')).toBeFocused();
+    await expect(page.locator('#submit-error')).toBeInViewport();
+    await expect(page.locator('#submit-error')).toContainText('请修改标红的内容后重新提交');
     await expect(page).toHaveURL(new RegExp(`/firms/${firm.id}/visit$`));
     const file = await (await request.get(`/api/v1/firms/${firm.id}`)).json();
     expect(file.timeline.filter((e) => e.Visit && e.Visit.date === '2021-05-01')).toHaveLength(0);

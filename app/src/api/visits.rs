@@ -21,6 +21,8 @@ pub struct VisitFormData {
     pub measures: Vec<MeasureGroup>,
     /// Member units (id, zh, en), to route a problem elsewhere than the notice says.
     pub units: Vec<(i32, String, String)>,
+    /// Where a problem under each measure goes (measure, unit ids): shown before submitting.
+    pub routes: Vec<(i32, Vec<i32>)>,
 }
 
 pub use domain::reference::MeasureGroup;
@@ -46,6 +48,9 @@ pub async fn get_visit_form(id: String) -> Result<VisitFormData, AppError> {
         idempotency_key: ssr::new_idempotency_key(),
         measures: ssr::measures(&db).await?,
         units: domain::db::reference::units(&db).await.map_err(ssr::fail)?,
+        routes: domain::db::problems::route_table(&db)
+            .await
+            .map_err(ssr::fail)?,
     })
 }
 

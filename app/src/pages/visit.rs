@@ -60,6 +60,14 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
     let kind_now = echo("kind").unwrap_or_else(|| VisitKind::OnSite.code().to_owned());
     let date_now = echo("visit_date").unwrap_or_else(|| form.today.to_string());
     let firm_id = form.firm_id;
+    let submit_error = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if error().is_some()
+            && let Some(el) = submit_error.get()
+        {
+            let _ = el.focus();
+        }
+    });
 
     view! {
         <p class="crumbs">
@@ -132,7 +140,7 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                 <textarea
                     id="summary"
                     name="summary"
-                    rows="6"
+                    rows="3"
                     required
                     maxlength=MAX_SUMMARY
                     placeholder=K::VisitSummaryHint.t(l)
@@ -164,11 +172,39 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                         let unit_name = format!("p{n}_unit");
                         let chosen_unit = echo(&unit_name).unwrap_or_default();
                         let (m_err, d_err) = (measure_name.clone(), description_name.clone());
+                        // Slots after the first stay folded until "添加问题" (a <details>, so it
+                        // works before the WASM loads), or when a refused post filled them.
+                        let open = n == 1 || !chosen.is_empty() || !text.is_empty();
+                        let measure_now = RwSignal::new(chosen.clone());
+                        let unit_now = RwSignal::new(chosen_unit.clone());
+                        let (route_units, routes) = (form.units.clone(), form.routes.clone());
+                        let goes_to = move || {
+                            let name = |id: i32| {
+                                route_units.iter().find(|u| u.0 == id).map(|(_, zh, en)| match l {
+                                    domain::Locale::Zh => zh.clone(),
+                                    domain::Locale::En => en.clone(),
+                                })
+                            };
+                            let ids: Vec<i32> = match unit_now.get().parse::<i32>() {
+                                Ok(unit) => vec![unit],
+                                Err(_) => {
+                                    let measure = measure_now.get().parse::<i32>().ok()?;
+                                    routes.iter().find(|r| r.0 == measure)?.1.clone()
+                                }
+                            };
+                            let names: Vec<String> = ids.into_iter().filter_map(name).collect();
+                            (!names.is_empty()).then(|| {
+                                K::WillGoTo.fill(l, &[("units", names.join(if l == domain::Locale::Zh { "、" } else { ", " }))])
+                            })
+                        };
                         view! {
-                            <div class="problem-slot">
-                                <p class="slot-title">{K::ProblemSlot.fill(l, &[("n", n.to_string())])}</p>
+                            <details class="problem-slot" open=open>
+                                <summary class="slot-title">
+                                    {if n == 1 { K::ProblemSlot.fill(l, &[("n", n.to_string())]) } else { K::AddProblem.t(l).to_owned() }}
+                                </summary>
                                 <label for=measure_name.clone()>{K::Measure.t(l)}</label>
-                                <select id=measure_name.clone() name=measure_name.clone()>
+                                <select id=measure_name.clone() name=measure_name.clone()
+                                    on:change=move |ev| measure_now.set(event_target_value(&ev))>
                                     <option value="">{K::ChooseMeasure.t(l)}</option>
                                     {groups
                                         .into_iter()
@@ -197,7 +233,8 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                 </select>
                                 <p class="field-error">{move || error().and_then(|e| e.field(&m_err, l))}</p>
                                 <label for=unit_name.clone()>{K::RouteTo.t(l)}</label>
-                                <select id=unit_name.clone() name=unit_name.clone()>
+                                <select id=unit_name.clone() name=unit_name.clone()
+                                    on:change=move |ev| unit_now.set(event_target_value(&ev))>
                                     <option value="">{K::RouteAsNotice.t(l)}</option>
                                     {units.into_iter().map(|(id, zh, en)| {
                                         let name = match l {
@@ -208,14 +245,20 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                     }).collect_view()}
                                 </select>
                                 <label for=description_name.clone()>{K::ProblemDescription.t(l)}</label>
+                                <p class="route-preview" aria-live="polite">{goes_to}</p>
                                 <textarea id=description_name.clone() name=description_name.clone() rows="2" maxlength=domain::problem::MAX_DESCRIPTION>{text}</textarea>
                                 <p class="field-error">{move || error().and_then(|e| e.field(&d_err, l))}</p>
-                            </div>
+                            </details>
                         }
                     })
                     .collect_view()}
             </fieldset>
             <div class="actions">
+                // The refusal again where the thumb is, focused so it is read out and in view.
+                <p class="submit-error" role="alert" id="submit-error" tabindex="-1" node_ref=submit_error
+                    hidden=move || error().is_none()>
+                    {move || error().map(|e| e.message(l))}
+                </p>
                 <button type="submit" class="primary big" disabled=move || pending.get()>
                     {move || if pending.get() { K::Submitting.t(l) } else { K::Submit.t(l) }}
                 </button>

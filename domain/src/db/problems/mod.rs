@@ -37,28 +37,57 @@ struct UnitId {
     id: i32,
 }
 
-/// The member units a problem under `measure_id` goes to, as the notice names them.
-pub async fn units_for_measure(
-    db: &impl ConnectionTrait,
+#[derive(FromQueryResult)]
+struct RouteRow {
     measure_id: i32,
-) -> Result<Vec<i32>, Error> {
-    let specific = query_all::<UnitId>(
+    member_unit_id: Option<i32>,
+}
+
+/// Where a problem under each measure goes, as the notice names its units: the one routing
+/// rule, read by the raising of a problem and shown on the visit form before submitting.
+/// Measures given to "every member unit" (or to none) go to [`DEFAULT_UNIT`].
+pub async fn route_table(db: &impl ConnectionTrait) -> Result<Vec<(i32, Vec<i32>)>, Error> {
+    let rows = query_all::<RouteRow>(
         db,
-        "SELECT mu.member_unit_id AS id FROM measure_units mu JOIN measures m ON m.id = mu.measure_id
-         WHERE mu.measure_id = $1 AND m.all_members = $2 ORDER BY mu.member_unit_id",
-        vec![measure_id.into(), false.into()],
+        "SELECT m.id AS measure_id, mu.member_unit_id FROM measures m
+         LEFT JOIN measure_units mu ON mu.measure_id = m.id AND m.all_members = $1
+         ORDER BY m.id, mu.member_unit_id",
+        vec![false.into()],
     )
     .await?;
-    if !specific.is_empty() {
-        return Ok(specific.into_iter().map(|u| u.id).collect());
-    }
     let default = query_one::<UnitId>(
         db,
         "SELECT id FROM member_units WHERE name_zh = $1",
         vec![DEFAULT_UNIT.into()],
     )
-    .await?;
-    Ok(default.into_iter().map(|u| u.id).collect())
+    .await?
+    .map(|u| u.id);
+    let mut table: Vec<(i32, Vec<i32>)> = Vec::new();
+    for r in rows {
+        match table.last_mut() {
+            Some((m, units)) if *m == r.measure_id => units.extend(r.member_unit_id),
+            _ => table.push((r.measure_id, r.member_unit_id.into_iter().collect())),
+        }
+    }
+    for (_, units) in &mut table {
+        if units.is_empty() {
+            units.extend(default);
+        }
+    }
+    Ok(table)
+}
+
+/// The member units a problem under `measure_id` goes to ([`route_table`]'s row).
+pub async fn units_for_measure(
+    db: &impl ConnectionTrait,
+    measure_id: i32,
+) -> Result<Vec<i32>, Error> {
+    Ok(route_table(db)
+        .await?
+        .into_iter()
+        .find(|(m, _)| *m == measure_id)
+        .map(|(_, units)| units)
+        .unwrap_or_default())
 }
 
 /// Raises a problem found on a visit (inside the visit's transaction).
