@@ -31,8 +31,9 @@ build: setup
 	cargo leptos build
 
 ## An optimised build (smaller WASM for phones): target/release/zhuqi with target/site.
-release: setup
-	cargo leptos build --release
+release:
+	scripts/setup.sh release
+	PATH="$(CURDIR)/.tools/node_modules/.bin:$$PATH" cargo leptos build --release --precompress
 
 ## Forget the local SQLite database (the next `make run` reloads the demo data).
 clean-data:

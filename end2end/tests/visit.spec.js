@@ -101,8 +101,13 @@ test('a phone-sized screen: the coordinator lands on 我的企业, one-row heade
   const header = await page.locator('header.topbar').boundingBox();
   console.log(`header height at 360 px: ${header.height} px`);
   expect(header.height).toBeLessThanOrEqual(64);
+  // The app's files are named by their hash and kept a year; pages are never stored.
+  const wasm = await page.locator('link[rel=preload][href$=".wasm"]').getAttribute('href');
+  expect(wasm).toMatch(/^\/pkg\/zhuqi\.[\w-]{22}\.wasm$/);
+  expect((await page.request.get(wasm)).headers()['cache-control']).toBe('public, max-age=31536000, immutable');
   for (const path of ['/my', '/', '/firms', '/dashboard', '/account']) {
-    await page.goto(path);
+    const resp = await page.goto(path);
+    expect(resp.headers()['cache-control'], path).toBe('no-store');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
     // Numbers and dates stay whole: each sits on one line.

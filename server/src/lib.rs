@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(cache_policy))
         .layer(axum::middleware::from_fn(
             move |mut req: axum::extract::Request, next: axum::middleware::Next| {
                 let proxies = proxies.clone();
@@ -218,6 +219,50 @@ pub fn router(state: AppState) -> Router {
 /// chance. This reads the error a server function answered with and gives the response the
 /// error's own status (422 for bad input, 403, 409, 503, ...), so no bad input looks like a
 /// server fault.
+/// How long a browser may keep a response ([`cache_control`]), unless the handler said.
+async fn cache_policy(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut resp = next.run(req).await;
+    if resp.headers().contains_key(header::CACHE_CONTROL) {
+        return resp;
+    }
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if let Some(policy) = cache_control(&path, content_type) {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    resp
+}
+
+/// The caching rule: a site file named by its content hash never changes, so it is kept a
+/// year without asking; other site files are asked after each time (a cheap 304); pages are
+/// never stored, since they hold a signed-in user's data.
+pub fn cache_control(path: &str, content_type: &str) -> Option<&'static str> {
+    if let Some(file) = path.strip_prefix("/pkg/") {
+        return Some(if content_hashed(file) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        });
+    }
+    content_type.starts_with("text/html").then_some("no-store")
+}
+
+/// Whether a file name carries cargo-leptos's content hash (`zhuqi.<22 base64url>.wasm`).
+fn content_hashed(file: &str) -> bool {
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|p| {
+            p.len() == 22
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 async fn server_fn_status(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let is_server_fn = {
         let path = req.uri().path();
@@ -494,7 +539,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 
 async fn serve(config: &Config, db: Db) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    // cargo-leptos names the site's files by their content hash and writes the hashes beside
+    // the binary: whenever that file is there, the pages name the hashed files.
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf))
+    {
+        leptos_options.hash_files = dir.join(&*leptos_options.hash_file).exists();
+    }
     let addr: SocketAddr = config.addr.unwrap_or(leptos_options.site_addr);
     let store = DbSessionStore::new(db.clone());
     // Expired sessions are swept hourly by tower-sessions' deletion task. It stops at the first
@@ -566,4 +619,37 @@ async fn serve(config: &Config, db: Db) -> Result<(), String> {
     })
     .await
     .map_err(|e| format!("server error: {e}"))
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::cache_control;
+
+    #[test]
+    fn hashed_site_files_are_kept_a_year_others_revalidated_pages_never_stored() {
+        let year = Some("public, max-age=31536000, immutable");
+        assert_eq!(
+            cache_control("/pkg/zhuqi.x9FRm3pQ2kLb7Yc1Vd0aZw.wasm", ""),
+            year
+        );
+        assert_eq!(
+            cache_control("/pkg/zhuqi.x9FRm3pQ2kLb7Yc1Vd0aZw.js", ""),
+            year
+        );
+        assert_eq!(
+            cache_control("/pkg/zhuqi.x9FRm3pQ2kLb7Yc1Vd0aZw.wasm.br", ""),
+            year
+        );
+        assert_eq!(
+            cache_control("/pkg/zhuqi.css", "text/css"),
+            Some("no-cache")
+        );
+        assert_eq!(cache_control("/pkg/zhuqi_bg.wasm", ""), Some("no-cache"));
+        assert_eq!(cache_control("/pkg/zhuqi.short.js", ""), Some("no-cache"));
+        assert_eq!(
+            cache_control("/my", "text/html; charset=utf-8"),
+            Some("no-store")
+        );
+        assert_eq!(cache_control("/api/v1/progress", "application/json"), None);
+    }
 }
