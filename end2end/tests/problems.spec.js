@@ -103,6 +103,10 @@ test('my firms on a phone: what needs action first, log a visit in one tap, corr
   await page.fill('#visit_date', '2022-12-01');
   await page.getByRole('button', { name: '提交' }).click();
   await expect(page.locator('h1')).toHaveText(name);
+  // A photo can come from the camera or the gallery: the input does not force the camera.
+  const photo = page.locator('form.upload input[type=file]').first();
+  await expect(photo).toHaveAttribute('accept', /image\/jpeg/);
+  expect(await photo.getAttribute('capture')).toBeNull();
 
   await page.getByRole('link', { name: '修改走访记录' }).first().click();
   await page.fill('#summary', '实地走访，了解订单和用工情况。');

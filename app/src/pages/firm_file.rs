@@ -243,7 +243,9 @@ fn Entry(
                     <p><a class="edit-visit" href=format!("/visits/{}/edit", v.id)>{K::EditVisit.t(l)}</a></p>
                     <form class="upload" method="post" enctype="multipart/form-data" action=format!("/visits/{}/attachments", v.id)>
                         <label for=format!("file-{}", v.id)>{K::Attach.t(l)}</label>
-                        <input id=format!("file-{}", v.id) type="file" name="file" accept="image/jpeg,image/png,application/pdf" capture="environment" required />
+                        // No `capture`: it forces the camera, and a photo already in the gallery
+                        // (taken offline, or by a colleague) could not be chosen.
+                        <input id=format!("file-{}", v.id) type="file" name="file" accept="image/jpeg,image/png,application/pdf" required />
                         <button type="submit" class="secondary">{K::Upload.t(l)}</button>
                     </form>
                 })}
