@@ -38,7 +38,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
-                <script src="/draft.js" defer></script>
                 <MetaTags />
             </head>
             <body>

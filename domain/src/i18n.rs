@@ -799,7 +799,6 @@ catalog! {
     NeverVisited => "尚未走访", "Not visited yet";
     WillGoTo => "将转交：{units}", "Goes to: {units}";
     AddProblem => "添加问题", "Add a problem";
-    DraftRestored => "已恢复本机保存的草稿（尚未提交）。", "The draft kept on this phone was restored (not sent yet).";
 }
 
 #[cfg(test)]

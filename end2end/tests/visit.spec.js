@@ -51,39 +51,6 @@ test.describe('logging a visit', () => {
   });
 });
 
-test('a draft survives a reload on the phone, keeps its key, and is gone once the visit is sent', async ({ page }) => {
-  await loginAs(page, 'coordinator');
-  const mine = await (await page.request.get('/api/v1/firms')).json();
-  const firm = mine.rows[mine.rows.length - 1];
-  await page.goto(`/firms/${firm.id}/visit`);
-  await hydrated(page);
-  const key = await page.inputValue('input[name=idempotency_key]');
-  await page.fill('#visit_date', '2022-11-30');
-  await page.check('#kind-phone');
-  await page.fill('#summary', '电话了解企业用电情况，草稿。');
-  await page.locator('.problem-slot').nth(1).locator('summary').click();
-  await page.fill('#p2_description', '第二个问题的草稿');
-
-  // The tab is reloaded (or the phone discarded it): what was typed is back, with the same key.
-  await page.reload();
-  await expect(page.locator('#draft-restored')).toBeVisible();
-  await expect(page.locator('#summary')).toHaveValue('电话了解企业用电情况，草稿。');
-  await expect(page.locator('#visit_date')).toHaveValue('2022-11-30');
-  await expect(page.locator('#kind-phone')).toBeChecked();
-  await expect(page.locator('#p2_description')).toHaveValue('第二个问题的草稿');
-  expect(await page.inputValue('input[name=idempotency_key]')).toBe(key);
-
-  // Sent: the draft is forgotten, and the form opens empty next time.
-  await page.fill('#p2_description', '');
-  await hydrated(page);
-  await page.getByRole('button', { name: '提交' }).click();
-  await expect(page.locator('.notice.success')).toContainText('走访已登记');
-  await page.goto(`/firms/${firm.id}/visit`);
-  await expect(page.locator('#summary')).toHaveValue('');
-  await expect(page.locator('#draft-restored')).toBeHidden();
-  expect(await page.inputValue('input[name=idempotency_key]')).not.toBe(key);
-});
-
 test.describe('logging a visit without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

@@ -240,7 +240,7 @@ async fn cache_policy(req: axum::extract::Request, next: axum::middleware::Next)
 
 /// The caching rule: a site file named by its content hash never changes, so it is kept a
 /// year without asking; other site files are asked after each time (a cheap 304); pages are
-/// never stored, since they hold a signed-in user's data; API answers are left to their handlers.
+/// never stored, since they hold a signed-in user's data.
 pub fn cache_control(path: &str, content_type: &str) -> Option<&'static str> {
     if let Some(file) = path.strip_prefix("/pkg/") {
         return Some(if content_hashed(file) {
@@ -248,10 +248,6 @@ pub fn cache_control(path: &str, content_type: &str) -> Option<&'static str> {
         } else {
             "no-cache"
         });
-    }
-    // The site's unhashed files at the root (draft.js, the icon): asked after each time.
-    if path.ends_with(".js") || path.ends_with(".svg") {
-        return Some("no-cache");
     }
     content_type.starts_with("text/html").then_some("no-store")
 }
@@ -653,10 +649,6 @@ mod cache_tests {
         assert_eq!(
             cache_control("/my", "text/html; charset=utf-8"),
             Some("no-store")
-        );
-        assert_eq!(
-            cache_control("/draft.js", "text/javascript"),
-            Some("no-cache")
         );
         assert_eq!(cache_control("/api/v1/progress", "application/json"), None);
     }

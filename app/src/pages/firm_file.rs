@@ -68,8 +68,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
         <p class="crumbs">
             <a href="/firms">{K::BackToFirms.t(l)}</a>
         </p>
-        // data-visit-logged tells draft.js the visit reached the server: its draft can go.
-        {logged.then(|| view! { <p class="notice success" role="status" data-visit-logged=id>"✓ " {K::VisitLogged.t(l)}</p> })}
+        {logged.then(|| view! { <p class="notice success" role="status">"✓ " {K::VisitLogged.t(l)}</p> })}
         {upload_error.map(|code| {
             let text = match code.as_str() {
                 "type" => K::ErrFileType.t(l).to_owned(),

@@ -79,9 +79,7 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
             {form.coordinator.clone().unwrap_or_else(|| K::Unassigned.t(l).to_owned())}
         </p>
         {move || error().map(|e| view! { <ErrorBox error=e /> })}
-        <p class="notice draft-restored" id="draft-restored" role="status" hidden>{K::DraftRestored.t(l)}</p>
-        // draft.js keeps what is typed on the phone until the visit is sent (data-draft names it).
-        <ActionForm action attr:class="form" attr:novalidate="" attr:data-draft=format!("visit.{firm_id}")>
+        <ActionForm action attr:class="form" attr:novalidate="">
             <input type="hidden" name="firm_id" value=firm_id />
             <input type="hidden" name="idempotency_key" value=key />
             <div class="field">
