@@ -82,7 +82,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     })}
                                 </a>
                                 <a href="/account" class="who" id="who">{user.name.clone()} " · " {user.role.name(l)}</a>
-                                <ActionForm action=logout attr:class="logout">
+                                <ActionForm action=logout attr:class="logout" attr:data-user=user.id>
                                     <button type="submit" class="link">{K::Logout.t(l)}</button>
                                 </ActionForm>
                             }

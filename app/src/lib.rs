@@ -24,6 +24,32 @@ use leptos_router::{
 
 pub use error::AppError;
 
+/// Where the server serves the service worker (see `server::offline`).
+pub const OFFLINE_WORKER: &str = "/sw/v1.js";
+
+/// What offline.js says, in the page's language (it is plain JavaScript, without the catalog).
+fn offline_texts(l: domain::Locale) -> String {
+    use domain::K;
+    let texts: std::collections::BTreeMap<&str, &str> = [
+        ("draftRestored", K::DraftRestored),
+        ("refusedBack", K::OfflineRefusedBack),
+        ("savedHere", K::OfflineSavedHere),
+        ("unsent", K::OfflineUnsent),
+        ("sendNow", K::OfflineSendNow),
+        ("sent", K::OfflineSent),
+        ("refused", K::OfflineRefused),
+        ("logoutUnsent", K::OfflineLogoutUnsent),
+        ("photosAdded", K::PhotosAdded),
+        ("positionKept", K::PositionKept),
+        ("positionWait", K::PositionWait),
+        ("positionFailed", K::PositionFailed),
+    ]
+    .into_iter()
+    .map(|(name, key)| (name, key.t(l)))
+    .collect();
+    serde_json::to_string(&texts).unwrap_or_default()
+}
+
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = i18n::request_locale();
@@ -37,11 +63,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() id="leptos" />
+                // Before the hydration script, so its submit listener runs before the app's.
+                <script src="/offline.js" defer data-sw=OFFLINE_WORKER data-texts=offline_texts(locale)></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>
                 <App />
+                // offline.js's status line (visits waiting on the phone), outside the app's tree.
+                <div id="outbox-bar" class="outbox-bar" role="status" aria-live="polite" hidden></div>
             </body>
         </html>
     }

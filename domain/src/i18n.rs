@@ -799,6 +799,25 @@ catalog! {
     NeverVisited => "尚未走访", "Not visited yet";
     WillGoTo => "将转交：{units}", "Goes to: {units}";
     AddProblem => "添加问题", "Add a problem";
+    ErrBadCapturedAt => "记录时间无效", "Invalid capture time";
+    ErrBadPosition => "位置无效", "Invalid position";
+    CapturedOnPhone => "手机上提交于 {captured}，{received} 送达", "Submitted on the phone at {captured}, arrived {received}";
+    VisitPosition => "走访位置：{lat}, {lon}（误差约 {m} 米）", "Position: {lat}, {lon} (within about {m} m)";
+    DraftRestored => "已恢复本机保存的草稿（尚未提交）。", "The draft kept on this phone was restored (not sent yet).";
+    OfflineRefusedBack => "服务器未接受这次走访，已放回草稿：{reason}", "The server did not accept this visit; it is back in the draft: {reason}";
+    OfflineSavedHere => "无网络：走访已保存在本机，联网后自动发送。", "No network: the visit is saved on this phone and is sent when the network returns.";
+    OfflineUnsent => "已保存在本机，尚未发送（{n}）", "Saved on this phone, not sent yet ({n})";
+    OfflineSendNow => "立即发送", "Send now";
+    OfflineSent => "已发送", "Sent";
+    OfflineRefused => "未能发送，已放回草稿：{firm}（{reason}）", "Not sent, back in the draft: {firm} ({reason})";
+    OfflineLogoutUnsent => "本机还有 {n} 条走访尚未发送，退出后将从本机删除。仍要退出吗？", "{n} visits on this phone are not sent yet and will be deleted when you log out. Log out anyway?";
+    VisitPhotos => "现场照片（可选）", "Photos of the visit (optional)";
+    VisitPhotosHint => "可拍照或从相册选择，上传前在手机上缩小。", "Take one or choose from the gallery; shrunk on the phone before sending.";
+    PhotosAdded => "已添加 {n} 张照片", "{n} photos added";
+    SharePosition => "记录我现在的位置（可选）", "Record where I am now (optional)";
+    PositionKept => "已记录位置（误差约 {m} 米）", "Position recorded (within about {m} m)";
+    PositionWait => "正在获取位置…", "Finding the position…";
+    PositionFailed => "未能获取位置，走访照常提交。", "No position available; the visit is sent without it.";
 }
 
 #[cfg(test)]

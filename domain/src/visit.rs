@@ -4,7 +4,7 @@ use crate::campaign::{Campaign, parse_date};
 use crate::error::{FieldError, Problems, Result, text};
 use crate::i18n::{K, Locale};
 use crate::problem::{ProblemForm, ValidProblem};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_PARTICIPANTS: usize = 200;
@@ -55,7 +55,7 @@ impl VisitKind {
 
 /// A visit as typed into the form: every field a string, nothing trusted yet.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VisitForm {
     pub visit_date: String,
     pub kind: String,
@@ -67,6 +67,74 @@ pub struct VisitForm {
     /// Problems found on the visit; blank slots are ignored.
     #[serde(default)]
     pub problems: Vec<ProblemForm>,
+    /// When the coordinator pressed submit, by the phone's clock (RFC 3339), for a visit that
+    /// waited in the phone's outbox; empty when sent straight away. Recorded, never trusted:
+    /// the date rule is checked against the server's day.
+    #[serde(default)]
+    pub captured_at: String,
+    /// Where the phone was, when the coordinator allowed the browser to tell.
+    #[serde(default)]
+    pub position: Option<PositionForm>,
+}
+
+/// A position as the browser's geolocation reports it: degrees, and the radius in metres
+/// within which the phone is (95 % sure).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PositionForm {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub accuracy: f64,
+}
+
+/// The widest accuracy circle worth keeping (a position from a cell tower far away says little).
+pub const MAX_ACCURACY_M: f64 = 50_000.0;
+
+/// A checked position in whole microdegrees (about 0.1 m) and metres.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub latitude_e6: i32,
+    pub longitude_e6: i32,
+    pub accuracy_m: i32,
+}
+
+impl Position {
+    pub fn latitude(self) -> f64 {
+        f64::from(self.latitude_e6) / 1e6
+    }
+
+    pub fn longitude(self) -> f64 {
+        f64::from(self.longitude_e6) / 1e6
+    }
+}
+
+impl PositionForm {
+    fn validate(&self) -> Option<Position> {
+        let within = |v: f64, limit: f64| v.is_finite() && v.abs() <= limit;
+        // Rounded into i32 only after the range checks, so the casts cannot saturate.
+        (within(self.latitude, 90.0)
+            && within(self.longitude, 180.0)
+            && self.accuracy.is_finite()
+            && (0.0..=MAX_ACCURACY_M).contains(&self.accuracy))
+        .then(|| Position {
+            latitude_e6: (self.latitude * 1e6).round() as i32,
+            longitude_e6: (self.longitude * 1e6).round() as i32,
+            accuracy_m: self.accuracy.ceil() as i32,
+        })
+    }
+}
+
+/// Reads the phone's capture time. Any instant is kept as the phone said (a phone whose clock
+/// is wrong still loses no visit); only text that is not a time is refused.
+fn parse_captured_at(raw: &str) -> std::result::Result<Option<DateTime<Utc>>, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .map_err(|_| FieldError::new("captured_at", K::ErrBadCapturedAt))
 }
 
 /// A visit that passed every check.
@@ -78,6 +146,8 @@ pub struct ValidVisit {
     pub summary: String,
     pub idempotency_key: Option<String>,
     pub problems: Vec<ValidProblem>,
+    pub captured_at: Option<DateTime<Utc>>,
+    pub position: Option<Position>,
 }
 
 impl ValidVisit {
@@ -118,6 +188,19 @@ impl VisitForm {
         if !key_ok {
             problems.push(FieldError::new("idempotency_key", K::ErrBadId));
         }
+        let captured_at = problems
+            .take(parse_captured_at(&self.captured_at))
+            .flatten();
+        let position = match &self.position {
+            None => None,
+            Some(p) => {
+                let valid = p.validate();
+                if valid.is_none() {
+                    problems.push(FieldError::new("position", K::ErrBadPosition));
+                }
+                valid
+            }
+        };
         let mut found = Vec::new();
         for (i, p) in self
             .problems
@@ -139,6 +222,8 @@ impl VisitForm {
                 summary,
                 idempotency_key: (!key.is_empty()).then(|| key.to_owned()),
                 problems: found,
+                captured_at,
+                position,
             }),
             // Unreachable: any None above pushed a problem and `finish` returned it.
             _ => Err(crate::Error::Internal),
@@ -169,7 +254,74 @@ mod tests {
             participants: "张经理".into(),
             summary: "了解融资需求".into(),
             idempotency_key: "3f1c-aa".into(),
-            problems: vec![],
+            ..VisitForm::default()
+        }
+    }
+
+    #[test]
+    fn the_phones_time_and_position_are_checked_not_trusted() {
+        let sent = VisitForm {
+            captured_at: "2022-05-10T09:30:00+08:00".into(),
+            position: Some(PositionForm {
+                latitude: 33.004_987_6,
+                longitude: 97.008_123_4,
+                accuracy: 24.2,
+            }),
+            ..form()
+        };
+        let v = sent.validate(&campaign(), today()).expect("valid");
+        assert_eq!(
+            v.captured_at.map(|t| t.to_rfc3339()),
+            Some("2022-05-10T01:30:00+00:00".to_owned())
+        );
+        assert_eq!(
+            v.position,
+            Some(Position {
+                latitude_e6: 33_004_988,
+                longitude_e6: 97_008_123,
+                accuracy_m: 25
+            })
+        );
+        // A phone whose clock is years off still has its visit kept, and the date rule is the
+        // server's: a visit date after today is refused whatever the phone's clock says.
+        let skewed = VisitForm {
+            captured_at: "2031-01-01T00:00:00Z".into(),
+            ..form()
+        };
+        assert!(skewed.validate(&campaign(), today()).is_ok());
+        let future = VisitForm {
+            visit_date: "2022-06-02".into(),
+            captured_at: "2022-06-02T08:00:00Z".into(),
+            ..form()
+        };
+        assert!(future.validate(&campaign(), today()).is_err());
+        for (captured, lat, lon, acc) in [
+            ("yesterday", 30.0, 100.0, 10.0),
+            ("", 91.0, 100.0, 10.0),
+            ("", 30.0, -180.5, 10.0),
+            ("", f64::NAN, 100.0, 10.0),
+            ("", 30.0, 100.0, -1.0),
+            ("", 30.0, 100.0, MAX_ACCURACY_M + 1.0),
+        ] {
+            let bad = VisitForm {
+                captured_at: captured.into(),
+                position: Some(PositionForm {
+                    latitude: lat,
+                    longitude: lon,
+                    accuracy: acc,
+                }),
+                ..form()
+            };
+            let Err(Error::Validation(errors)) = bad.validate(&campaign(), today()) else {
+                panic!("{captured} {lat} {lon} {acc} should be refused")
+            };
+            let field = if captured.is_empty() {
+                "position"
+            } else {
+                "captured_at"
+            };
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].field, field);
         }
     }
 

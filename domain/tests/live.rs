@@ -57,6 +57,7 @@ fn form(date: &str, summary: &str, key: &str, problem: bool) -> VisitForm {
         } else {
             vec![]
         },
+        ..Default::default()
     }
 }
 

@@ -96,6 +96,7 @@ async fn visit_with_problems(fx: &Fixture) -> Vec<i32> {
                 unit: String::new(),
             },
         ],
+        ..Default::default()
     };
     let valid = form.validate(&campaign, date("2022-07-01")).unwrap();
     let logged = visits::log(&fx.db, fx.firm, valid, &Actor::user(&fx.coordinator, None))
@@ -463,6 +464,7 @@ async fn the_coordinator_may_route_elsewhere_and_the_office_sets_the_units_time(
             description: "社保费缓缴".into(),
             unit: tax.to_string(),
         }],
+        ..Default::default()
     };
     let valid = form
         .validate(&campaign, date("2022-07-01"))

@@ -188,6 +188,7 @@ async fn the_office_sets_the_rules_and_new_problems_take_them() {
             description: "融资难".into(),
             unit: String::new(),
         }],
+        ..Default::default()
     };
     let logged = domain::db::visits::log_for(&db, &caller(&office), &firm.id.to_string(), &form)
         .await

@@ -137,6 +137,7 @@ fn visit_form(date: &str, kind: VisitKind, key: &str) -> VisitForm {
         summary: "了解企业融资需求".to_owned(),
         idempotency_key: key.to_owned(),
         problems: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -950,4 +951,74 @@ async fn the_office_registers_edits_and_archives_firms() {
             .archived,
         "but their file stays"
     );
+}
+
+/// A visit from a phone's outbox: the phone's capture time and position are kept beside the
+/// time the server received it; the outbox's resend of the same body, and of its photo, after a
+/// lost answer is still one visit with one photo.
+#[tokio::test]
+async fn an_outbox_visit_keeps_both_times_and_its_resend_is_one_visit_with_one_photo() {
+    let db = test_db().await;
+    let f = make_firm(&db, "玉树离线走访有限公司", Region::Yushu, Tier::Reserve).await;
+    let c = make_coordinator(&*db, "才让").await;
+    assign(&db, f.id, c.id).await.unwrap();
+    let coordinator = caller(&domain::auth::CurrentUser {
+        id: c.id,
+        name: c.name.clone(),
+        role: domain::auth::Role::Coordinator,
+        member_unit_id: None,
+    });
+    let form = VisitForm {
+        captured_at: "2022-06-15T10:05:00+08:00".into(),
+        position: Some(domain::visit::PositionForm {
+            latitude: 33.006_1,
+            longitude: 97.009_9,
+            accuracy: 35.0,
+        }),
+        ..visit_form("2022-06-15", VisitKind::OnSite, "outbox-7f3a")
+    };
+    let before = chrono::Utc::now();
+    let first = visits::log_for(&db, &coordinator, &f.id.to_string(), &form)
+        .await
+        .unwrap();
+    let again = visits::log_for(&db, &coordinator, &f.id.to_string(), &form)
+        .await
+        .unwrap();
+    assert!(first.created && !again.created);
+    assert_eq!(first.visit_id, again.visit_id);
+    let stored = visit::Entity::find_by_id(first.visit_id)
+        .one(&*db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.captured_at.map(|t| t.to_rfc3339()),
+        Some("2022-06-15T02:05:00+00:00".to_owned())
+    );
+    assert!(stored.created_at >= before - Duration::seconds(1));
+    assert_eq!(
+        (stored.latitude_e6, stored.longitude_e6, stored.accuracy_m),
+        (Some(33_006_100), Some(97_009_900), Some(35))
+    );
+    // The same key with another capture time is other content: refused, not merged.
+    let other = VisitForm {
+        captured_at: "2022-06-15T11:00:00+08:00".into(),
+        ..form.clone()
+    };
+    let err = visits::log_for(&db, &coordinator, &f.id.to_string(), &other)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 409);
+
+    // The photo sent twice (the first answer lost on the way) is one attachment.
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 600][..]].concat();
+    let a = domain::db::attachments::store(&db, &coordinator, first.visit_id, "现场.jpg", &jpeg)
+        .await
+        .unwrap();
+    let b = domain::db::attachments::store(&db, &coordinator, first.visit_id, "现场.jpg", &jpeg)
+        .await
+        .unwrap();
+    assert_eq!(a.id, b.id);
+    let rows = domain::db::attachments::for_firm(&*db, f.id).await.unwrap();
+    assert_eq!(rows.len(), 1);
 }

@@ -18,6 +18,7 @@ mod m20261204_000012_token_expiry;
 mod m20261205_000013_security;
 mod m20261206_000014_second_factor;
 mod m20261207_000015_sealed_phones;
+mod m20261208_000016_visit_capture;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_security::Migration),
             Box::new(m20261206_000014_second_factor::Migration),
             Box::new(m20261207_000015_sealed_phones::Migration),
+            Box::new(m20261208_000016_visit_capture::Migration),
         ]
     }
 }

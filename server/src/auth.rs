@@ -17,6 +17,9 @@ fn is_public(path: &str) -> bool {
         || path == "/login/code"
         || path == "/healthz"
         || path == "/favicon.svg"
+        // The offline kit holds no data: it must load on the login page too, to clear a phone.
+        || path == "/offline.js"
+        || path == app::OFFLINE_WORKER
         || path.starts_with("/pkg/")
         || path.starts_with("/lang/")
         // A firm confirms its problem through a one-time link, without an account.

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod offline;
 pub mod outbox;
 pub mod session_store;
 pub mod sheets;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         https: state.secure_cookies,
     };
     let options = state.leptos_options.clone();
+    let site_files = SiteFiles::new(&state.leptos_options);
     let proxies = state.trusted_proxies.clone();
     // Over HTTPS the cookie takes the __Host- prefix: the browser then only accepts it Secure,
     // for the whole site and from this host.
@@ -100,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
     Router::new()
         .route("/healthz", get(healthz))
+        .route(app::OFFLINE_WORKER, get(offline::service_worker))
         .route("/lang/{tag}", get(switch_language))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(
@@ -123,6 +126,14 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
+        // The site's files are served here, not by leptos_axum's file handler: that one hands
+        // a file response the headers of whatever page is being rendered on the same thread at
+        // that moment (it looks up the thread's current reactive owner), so a page rendered
+        // while offline.js or the WASM was being fetched lost its CSP nonce and never hydrated.
+        .nest_service("/pkg", site_files.pkg)
+        .route_service("/offline.js", site_files.offline_js)
+        .route_service("/favicon.svg", site_files.favicon)
+        // Only pages that match no route are left for it: it renders the not-found page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Everything above takes small bodies; uploads, added after this layer, take files.
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
@@ -214,6 +225,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The files cargo-leptos writes under the site root: the hashed WASM, JS and CSS under /pkg
+/// (with the brotli and gzip copies `make release` makes beside them), and the two root files.
+struct SiteFiles {
+    pkg: tower_http::services::ServeDir,
+    offline_js: tower_http::services::ServeFile,
+    favicon: tower_http::services::ServeFile,
+}
+
+impl SiteFiles {
+    fn new(options: &LeptosOptions) -> Self {
+        let root = std::path::Path::new(&*options.site_root);
+        SiteFiles {
+            pkg: tower_http::services::ServeDir::new(root.join(&*options.site_pkg_dir))
+                .precompressed_br()
+                .precompressed_gzip(),
+            offline_js: tower_http::services::ServeFile::new(root.join("offline.js")),
+            favicon: tower_http::services::ServeFile::new(root.join("favicon.svg")),
+        }
+    }
+}
+
 /// Server functions answer every error with 500 unless the function itself set a status; an
 /// error raised before the function ran (a malformed body, a missing argument) never gets that
 /// chance. This reads the error a server function answered with and gives the response the
@@ -248,6 +280,10 @@ pub fn cache_control(path: &str, content_type: &str) -> Option<&'static str> {
         } else {
             "no-cache"
         });
+    }
+    // The site's unhashed files at the root (offline.js, the icon): asked after each time.
+    if path.ends_with(".js") || path.ends_with(".svg") {
+        return Some("no-cache");
     }
     content_type.starts_with("text/html").then_some("no-store")
 }
@@ -649,6 +685,10 @@ mod cache_tests {
         assert_eq!(
             cache_control("/my", "text/html; charset=utf-8"),
             Some("no-store")
+        );
+        assert_eq!(
+            cache_control("/offline.js", "text/javascript"),
+            Some("no-cache")
         );
         assert_eq!(cache_control("/api/v1/progress", "application/json"), None);
     }

@@ -24,6 +24,60 @@ pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    form: Multipart,
+) -> Response {
+    // The phone's outbox asks for JSON (it sends from a script and must tell a refusal, which
+    // it will not retry, from a failure it will); a form post gets the redirects.
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return match receive(&state, &caller, &id, form).await {
+            Ok(a) => (
+                StatusCode::CREATED,
+                axum::Json(serde_json::json!({ "id": a.id, "visit_id": a.visit_id })),
+            )
+                .into_response(),
+            Err(e) => crate::api::ApiError(e).into_response(),
+        };
+    }
+    upload_form(state, caller, id, form).await
+}
+
+/// The upload as a JSON exchange: the stored attachment or the refusal.
+async fn receive(
+    state: &AppState,
+    caller: &domain::auth::Caller,
+    id: &str,
+    mut form: Multipart,
+) -> Result<domain::db::entity::attachment::Model, Error> {
+    let visit_id = parse_id("id", id)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("file").to_owned();
+            let bytes = field.bytes().await.map_err(|_| too_large())?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    attachments::store(&state.db, caller, visit_id, &name, &bytes).await
+}
+
+/// A multipart stream cut short: the body limit ended it, so the file is too large.
+fn too_large() -> Error {
+    Error::Validation(vec![
+        domain::FieldError::new("file", K::ErrFileTooLarge)
+            .with("mb", attachments::MAX_BYTES / 1024 / 1024),
+    ])
+}
+
+async fn upload_form(
+    state: AppState,
+    caller: domain::auth::Caller,
+    id: String,
     mut form: Multipart,
 ) -> Response {
     let Ok(visit_id) = parse_id("id", &id) else {

@@ -146,6 +146,7 @@ async fn progress_api_counts_as_of_a_day() {
         summary: "实地走访".into(),
         idempotency_key: String::new(),
         problems: Vec::new(),
+        ..Default::default()
     };
     let valid = form.validate(&campaign, date("2022-06-01")).unwrap();
     domain::db::visits::log(&db, f.id, valid, &Default::default())
@@ -1010,4 +1011,131 @@ async fn server_functions_answer_malformed_bodies_with_4xx() {
     );
     let (status, _, text) = send(&app.0, req).await;
     assert!(status.is_client_error(), "{status} {text}");
+}
+
+/// What a phone's outbox does over HTTP: the visit to the versioned JSON route with its capture
+/// time and position, the same body again after a lost answer (one visit), its photo as JSON
+/// twice (one attachment), a refusal it must not retry (422 problem+json); and the service
+/// worker, served without a session under its versioned path with the whole site as scope.
+#[tokio::test]
+async fn the_outbox_exchange_sends_a_visit_and_its_photo_once() {
+    let db = test_db().await;
+    let app = app(&db).await;
+    let f = make_firm(&db, "果洛离线测试有限公司", Region::Golog, Tier::Reserve).await;
+    let c = make_coordinator(&*db, "索南").await;
+    assign(&db, f.id, c.id).await.unwrap();
+    let body = serde_json::json!({
+        "visit_date": "2022-06-10", "kind": "on_site", "participants": "", "summary": "离线记录的走访",
+        "idempotency_key": "0f3c9a7e5d1b4c2a8e6f0a1b2c3d4e5f",
+        "problems": [{"measure": "", "description": "", "unit": ""}],
+        "captured_at": "2022-06-10T09:12:00+08:00",
+        "position": {"latitude": 34.4731, "longitude": 100.2452, "accuracy": 18.5}
+    });
+    let uri = format!("/api/v1/firms/{}/visits", f.id);
+    let (status, _, first) = send(&app.0, json_call("POST", &uri, &body, &app.1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, _, again) = send(&app.0, json_call("POST", &uri, &body, &app.1)).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    let (first, again) = (json(&first), json(&again));
+    assert_eq!(first["visit_id"], again["visit_id"]);
+    assert_eq!(again["created"], false);
+    let visit_id = first["visit_id"].as_i64().unwrap();
+
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[3u8; 2048][..]].concat();
+    let photo = || {
+        let mut req = upload(
+            &format!("/visits/{visit_id}/attachments"),
+            "现场.jpg",
+            &jpeg,
+            &app.1,
+        );
+        req.headers_mut()
+            .insert(header::ACCEPT, "application/json".parse().unwrap());
+        req
+    };
+    let (status, _, a) = send(&app.0, photo()).await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let (status, _, b) = send(&app.0, photo()).await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    assert_eq!(json(&a)["id"], json(&b)["id"]);
+    let mut not_a_photo = upload(
+        &format!("/visits/{visit_id}/attachments"),
+        "x.exe",
+        b"MZ\x90\x00",
+        &app.1,
+    );
+    not_a_photo
+        .headers_mut()
+        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    let (status, headers, body) = send(&app.0, not_a_photo).await;
+    assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The firm file says when the phone captured it and where it was.
+    let (status, _, page) = get(&app, &format!("/firms/{}", f.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2022-06-10 09:12"), "capture time shown");
+    assert!(page.contains("34.47310, 100.24520"), "position shown");
+
+    // A capture time that is not a time is a refusal, in both languages, and nothing is stored.
+    let bad = serde_json::json!({
+        "visit_date": "2022-06-11", "kind": "on_site", "participants": "", "summary": "x",
+        "idempotency_key": "bad-time-1", "captured_at": "next tuesday"
+    });
+    let (status, headers, body) = send(&app.0, json_call("POST", &uri, &bad, &app.1)).await;
+    assert_problem(status, &headers, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("记录时间无效"), "{body}");
+
+    let anonymous = Request::get(app::OFFLINE_WORKER)
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, script) = send(&app.0, anonymous).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["service-worker-allowed"], "/");
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(script.contains("addEventListener('fetch'") && !script.contains("__BUILD__"));
+}
+
+/// Pages rendered while the site's files are being fetched keep their CSP nonce. leptos_axum's
+/// file handler gave a file response the headers of a page rendering on the same thread, so a
+/// phone fetching offline.js beside a page got that page without its nonce: never hydrated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_rendered_beside_file_downloads_keep_their_nonce() {
+    let db = test_db().await;
+    let site = std::env::temp_dir().join(format!("zhuqi-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("offline.js"), "// kit").unwrap();
+    std::fs::write(site.join("favicon.svg"), "<svg/>").unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("zhuqi")
+        .site_root(site.to_string_lossy().into_owned())
+        .build();
+    let app = router(AppState::new(options, db.db.clone()));
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let uri = match i % 3 {
+                0 => "/login",
+                1 => "/offline.js",
+                _ => "/favicon.svg",
+            };
+            let (status, headers, _) =
+                send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+            (uri, status, headers)
+        }));
+    }
+    for t in tasks {
+        let (uri, status, headers) = t.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        if uri == "/login" {
+            let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+            assert!(csp.contains("'nonce-"), "a page lost its nonce: {csp}");
+        }
+    }
+    std::fs::remove_dir_all(site).ok();
 }

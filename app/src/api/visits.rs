@@ -97,6 +97,7 @@ pub async fn log_visit(
         summary,
         idempotency_key,
         problems,
+        ..Default::default()
     };
     let echo: std::collections::BTreeMap<String, String> = [
         ("visit_date", &form.visit_date),

@@ -68,7 +68,8 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
         <p class="crumbs">
             <a href="/firms">{K::BackToFirms.t(l)}</a>
         </p>
-        {logged.then(|| view! { <p class="notice success" role="status">"✓ " {K::VisitLogged.t(l)}</p> })}
+        // data-visit-logged tells offline.js the visit reached the server: its draft can go.
+        {logged.then(|| view! { <p class="notice success" role="status" data-visit-logged=id>"✓ " {K::VisitLogged.t(l)}</p> })}
         {upload_error.map(|code| {
             let text = match code.as_str() {
                 "type" => K::ErrFileType.t(l).to_owned(),
@@ -220,7 +221,9 @@ fn Entry(
 ) -> impl IntoView {
     let l = locale();
     match entry {
-        TimelineEntry::Visit(v) => view! {
+        TimelineEntry::Visit(v) => {
+            let (waited, received, position) = (v.waited(), v.received_at, v.position);
+            view! {
             <li class=format!("entry visit {}", v.kind.code())>
                 <p class="when">
                     <time datetime=v.date.to_string()>{v.date.to_string()}</time>
@@ -229,6 +232,21 @@ fn Entry(
                     " · "
                     {v.coordinator}
                 </p>
+                // A visit that waited on the phone says so: the leaders' figures count it by
+                // its visit date, the office may want to know it arrived late.
+                {waited.map(|captured| view! {
+                    <p class="muted captured">{K::CapturedOnPhone.fill(l, &[
+                        ("captured", crate::components::local_time(captured)),
+                        ("received", crate::components::local_time(received)),
+                    ])}</p>
+                })}
+                {position.map(|p| view! {
+                    <p class="muted position">{K::VisitPosition.fill(l, &[
+                        ("lat", format!("{:.5}", p.latitude())),
+                        ("lon", format!("{:.5}", p.longitude())),
+                        ("m", p.accuracy_m.to_string()),
+                    ])}</p>
+                })}
                 <p class="summary">{v.summary}</p>
                 {(!v.participants.is_empty())
                     .then(|| view! { <p class="muted">{K::VisitParticipants.t(l)} ": " {v.participants.clone()}</p> })}
@@ -250,8 +268,9 @@ fn Entry(
                     </form>
                 })}
             </li>
+            }
+            .into_any()
         }
-        .into_any(),
         TimelineEntry::Problem(p) => {
             let urgency = p.urgency;
             let measure = match l {

@@ -79,7 +79,12 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
             {form.coordinator.clone().unwrap_or_else(|| K::Unassigned.t(l).to_owned())}
         </p>
         {move || error().map(|e| view! { <ErrorBox error=e /> })}
-        <ActionForm action attr:class="form" attr:novalidate="">
+        // offline.js: a restored draft, a visit kept on the phone, a refusal given back.
+        <p class="notice draft-restored" id="draft-restored" role="status" tabindex="-1" hidden>{K::DraftRestored.t(l)}</p>
+        // offline.js keeps what is typed (data-draft) and sends the visit through the phone's
+        // outbox (data-outbox names the firm), so a visit typed without network is not lost.
+        <ActionForm action attr:class="form" attr:novalidate="" attr:data-draft=format!("visit.{firm_id}")
+            attr:data-outbox=firm_id attr:data-firm-name=form.firm_name.clone()>
             <input type="hidden" name="firm_id" value=firm_id />
             <input type="hidden" name="idempotency_key" value=key />
             <div class="field">
@@ -252,6 +257,22 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                         }
                     })
                     .collect_view()}
+            </fieldset>
+            // Photos and the position travel with the visit through offline.js, so these are
+            // shown only when it runs (a plain post could not carry them); without it a photo
+            // is added on the firm file afterwards.
+            <fieldset class="field proof" data-needs-script hidden>
+                <legend>{K::VisitPhotos.t(l)}</legend>
+                <label for="visit-photos">{K::Attach.t(l)}</label>
+                <input id="visit-photos" type="file" data-photos multiple
+                    accept="image/jpeg,image/png,image/webp,image/heic,application/pdf" />
+                <p class="hint">{K::VisitPhotosHint.t(l)}</p>
+                <p class="photo-status" data-photo-status aria-live="polite"></p>
+                <label class="choice" for="visit-position">
+                    <input id="visit-position" type="checkbox" data-position />
+                    {K::SharePosition.t(l)}
+                </label>
+                <p class="hint" data-position-status aria-live="polite"></p>
             </fieldset>
             <div class="actions">
                 // The refusal again where the thumb is, focused so it is read out and in view.

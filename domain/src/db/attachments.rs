@@ -99,6 +99,16 @@ pub async fn store(
     let (sha, relative, firm_id) = (&sha, &relative, v.firm_id);
     super::retry(|| async move {
         let txn = super::Write::begin(db).await?;
+        // The same file sent to the same visit again is the same attachment: a phone's outbox
+        // that lost the answer to its first upload sends it again, and must not make two.
+        if let Some(done) = attachment::Entity::find()
+            .filter(attachment::Column::VisitId.eq(visit_id))
+            .filter(attachment::Column::Sha256.eq(sha.as_str()))
+            .one(&txn)
+            .await?
+        {
+            return Ok(done);
+        }
         put_blob(&txn, sha, bytes).await?;
         let row = attachment::ActiveModel {
             visit_id: Set(visit_id),

@@ -295,6 +295,7 @@ pub async fn problem_found_on(
             description: "流动资金紧张".into(),
             unit: String::new(),
         }],
+        ..Default::default()
     };
     let valid = form.validate(&campaign, date("2022-12-31")).unwrap();
     let actor = crate::db::audit::Actor::user(&coordinator, None);

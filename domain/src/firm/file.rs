@@ -81,6 +81,20 @@ pub struct VisitEntry {
     pub coordinator: String,
     pub participants: String,
     pub summary: String,
+    /// When the server received it.
+    pub received_at: DateTime<Utc>,
+    /// When it was submitted on the phone, by the phone's clock (visits sent from the outbox).
+    pub captured_at: Option<DateTime<Utc>>,
+    pub position: Option<crate::visit::Position>,
+}
+
+impl VisitEntry {
+    /// How long ago the phone captured it is worth showing: it waited in the outbox (or the
+    /// phone's clock is off) by more than a few minutes either way.
+    pub fn waited(&self) -> Option<DateTime<Utc>> {
+        self.captured_at
+            .filter(|c| (self.received_at - *c).num_minutes().abs() >= 5)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

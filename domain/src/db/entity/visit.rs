@@ -17,6 +17,11 @@ pub struct Model {
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// By the phone's clock, for a visit sent from its outbox; `created_at` is when it arrived.
+    pub captured_at: Option<DateTimeUtc>,
+    pub latitude_e6: Option<i32>,
+    pub longitude_e6: Option<i32>,
+    pub accuracy_m: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -94,6 +94,11 @@ struct VisitRow {
     coordinator: String,
     participants: String,
     summary: String,
+    created_at: DateTime<Utc>,
+    captured_at: Option<DateTime<Utc>>,
+    latitude_e6: Option<i32>,
+    longitude_e6: Option<i32>,
+    accuracy_m: Option<i32>,
 }
 
 #[derive(FromQueryResult)]
@@ -178,7 +183,8 @@ pub async fn file(
     let coordinator = coordinator_of(db, firm_id).await?;
     let visits = query_all::<VisitRow>(
         db,
-        "SELECT v.id, v.visit_date, v.kind, u.name AS coordinator, v.participants, v.summary
+        "SELECT v.id, v.visit_date, v.kind, u.name AS coordinator, v.participants, v.summary,
+                v.created_at, v.captured_at, v.latitude_e6, v.longitude_e6, v.accuracy_m
          FROM visits v JOIN users u ON u.id = v.coordinator_id
          WHERE v.firm_id = $1 ORDER BY v.visit_date DESC, v.id DESC",
         vec![firm_id.into()],
@@ -243,6 +249,18 @@ pub async fn file(
                 coordinator: v.coordinator,
                 participants: v.participants,
                 summary: v.summary,
+                received_at: v.created_at,
+                captured_at: v.captured_at,
+                position: match (v.latitude_e6, v.longitude_e6, v.accuracy_m) {
+                    (Some(latitude_e6), Some(longitude_e6), Some(accuracy_m)) => {
+                        Some(crate::visit::Position {
+                            latitude_e6,
+                            longitude_e6,
+                            accuracy_m,
+                        })
+                    }
+                    _ => None,
+                },
             })
         })
         .chain(problems.into_iter().map(|p| {
