@@ -818,6 +818,9 @@ catalog! {
     PositionKept => "已记录位置（误差约 {m} 米）", "Position recorded (within about {m} m)";
     PositionWait => "正在获取位置…", "Finding the position…";
     PositionFailed => "未能获取位置，走访照常提交。", "No position available; the visit is sent without it.";
+    DifficultyKind => "困难类型", "Difficulty";
+    DifficultySearch => "搜索，如：贷款、用电、欠款", "Search, e.g. loan, power, unpaid";
+    CommonDifficulties => "常见困难", "Common difficulties";
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod campaign;
 pub mod clock;
 pub mod credit_code;
 pub mod dashboard;
+pub mod difficulty;
 pub mod error;
 pub mod firm;
 pub mod i18n;

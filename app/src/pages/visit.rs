@@ -7,6 +7,7 @@ use crate::components::{ErrorBox, Loading};
 use crate::error::AppError;
 use crate::i18n::locale;
 use domain::K;
+use domain::difficulty::{self, DIFFICULTIES};
 use domain::visit::{MAX_PARTICIPANTS, MAX_SUMMARY, VisitKind};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -181,6 +182,9 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                         // works before the WASM loads), or when a refused post filled them.
                         let open = n == 1 || !chosen.is_empty() || !text.is_empty();
                         let measure_now = RwSignal::new(chosen.clone());
+                        let query = RwSignal::new(String::new());
+                        let picker = NodeRef::<leptos::html::Select>::new();
+                        let chosen_plain = chosen.parse::<i32>().ok().and_then(difficulty::first_for);
                         let unit_now = RwSignal::new(chosen_unit.clone());
                         let (route_units, routes) = (form.units.clone(), form.routes.clone());
                         let goes_to = move || {
@@ -207,10 +211,41 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                 <summary class="slot-title">
                                     {if n == 1 { K::ProblemSlot.fill(l, &[("n", n.to_string())]) } else { K::AddProblem.t(l).to_owned() }}
                                 </summary>
-                                <label for=measure_name.clone()>{K::Measure.t(l)}</label>
-                                <select id=measure_name.clone() name=measure_name.clone()
+                                <label for=measure_name.clone()>{K::DifficultyKind.t(l)}</label>
+                                // Typing narrows the list; one difficulty left is chosen at once,
+                                // so a coordinator who types "欠款" taps nothing more.
+                                <input type="search" class="difficulty-search" id=format!("p{n}_search")
+                                    autocomplete="off" enterkeyhint="done"
+                                    aria-label=K::DifficultySearch.t(l) placeholder=K::DifficultySearch.t(l)
+                                    on:input=move |ev| {
+                                        let q = event_target_value(&ev);
+                                        let hits: Vec<usize> = DIFFICULTIES.iter().enumerate()
+                                            .filter(|(_, d)| difficulty::matches(d, &q))
+                                            .map(|(i, _)| i).collect();
+                                        if let ([only], false) = (hits.as_slice(), q.trim().is_empty())
+                                            && let Some(select) = picker.get()
+                                        {
+                                            // +1: the "choose" option comes first.
+                                            select.set_selected_index(i32::try_from(*only + 1).unwrap_or(0));
+                                            measure_now.set(DIFFICULTIES[*only].measure.to_string());
+                                        }
+                                        query.set(q);
+                                    } />
+                                <select id=measure_name.clone() name=measure_name.clone() node_ref=picker
                                     on:change=move |ev| measure_now.set(event_target_value(&ev))>
                                     <option value="">{K::ChooseMeasure.t(l)}</option>
+                                    <optgroup label=K::CommonDifficulties.t(l)>
+                                        {DIFFICULTIES.iter().enumerate().map(|(i, d)| {
+                                            let name = match l {
+                                                domain::Locale::Zh => d.zh,
+                                                domain::Locale::En => d.en,
+                                            };
+                                            view! {
+                                                <option value=d.measure selected=chosen_plain == Some(i)
+                                                    hidden=move || !difficulty::matches(d, &query.get())>{name}</option>
+                                            }
+                                        }).collect_view()}
+                                    </optgroup>
                                     {groups
                                         .into_iter()
                                         .map(|g| {
@@ -220,7 +255,7 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                             };
                                             let chosen = chosen.clone();
                                             view! {
-                                                <optgroup label=area>
+                                                <optgroup label=format!("{} · {area}", K::Measure.t(l))>
                                                     {g.measures
                                                         .into_iter()
                                                         .map(|(no, zh, en)| {
@@ -228,7 +263,11 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                                                 domain::Locale::Zh => zh,
                                                                 domain::Locale::En => en,
                                                             };
-                                                            view! { <option value=no selected=chosen == no.to_string()>{format!("({no}) {name}")}</option> }
+                                                            let words = format!("{no} {name}").to_lowercase();
+                                                            let shown = move || query.with(|q| q.trim().to_lowercase().split_whitespace().all(|w| words.contains(w)));
+                                                            // Named by its plain word when it has one (selected there).
+                                                            let selected = chosen_plain.is_none() && chosen == no.to_string();
+                                                            view! { <option value=no selected=selected hidden=move || !shown()>{format!("({no}) {name}")}</option> }
                                                         })
                                                         .collect_view()}
                                                 </optgroup>
