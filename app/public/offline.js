@@ -347,12 +347,17 @@
 
   // --- the status bar -------------------------------------------------------------------------
   var justSent = false;
+  var unsent = 0; // this user's visits waiting in the outbox, as last counted
   function bar() {
     var el = document.getElementById('outbox-bar');
     if (!el || !user()) return Promise.resolve();
     return Promise.all([all('outbox'), all('drafts')]).then(function (r) {
       var waiting = mine(r[0]);
       var refused = mine(r[1]).filter(function (d) { return d.error; });
+      // Visits this tab saw waiting are gone, and none came back refused: sent (by this tab's
+      // sender or another's).
+      if (unsent && !waiting.length && !refused.length) justSent = true;
+      unsent = waiting.length;
       el.textContent = '';
       if (waiting.length) {
         var s = document.createElement('span');
@@ -387,7 +392,7 @@
   function onSubmit(ev) {
     var form = ev.target;
     if (!form || form.tagName !== 'FORM') return;
-    if (form.classList.contains('logout')) { onLogout(ev, form); return; }
+    if (form.classList.contains('logout')) { onLogout(ev); return; }
     if (!form.hasAttribute('data-outbox') || !window.indexedDB) return;
     if (form.getAttribute('data-pass') === '1') { form.removeAttribute('data-pass'); return; }
     // This script sends it: the app's handler and the plain post stand aside.
@@ -455,19 +460,15 @@
     return Promise.all(jobs).catch(function () { return null; });
   }
 
-  function onLogout(ev, form) {
-    if (form.getAttribute('data-pass') === '1') { form.removeAttribute('data-pass'); return; }
-    ev.preventDefault();
-    ev.stopImmediatePropagation();
-    var u = user();
-    all('outbox').catch(function () { return []; }).then(function (items) {
-      var n = mine(items).length;
-      if (n && !window.confirm(text('logoutUnsent', { n: String(n) }))) return;
-      forget(u).then(function () {
-        form.setAttribute('data-pass', '1');
-        form.requestSubmit();
-      });
-    });
+  // Decided at once (the logout must not wait on storage): the count is the one the status
+  // line last showed, and the browser's own confirm() blocks until answered.
+  function onLogout(ev) {
+    if (unsent && !window.confirm(text('logoutUnsent', { n: String(unsent) }))) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      return;
+    }
+    forget(user());
   }
 
   function onEdit(ev) {

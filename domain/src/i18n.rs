@@ -821,6 +821,9 @@ catalog! {
     DifficultyKind => "困难类型", "Difficulty";
     DifficultySearch => "搜索，如：贷款、用电、欠款", "Search, e.g. loan, power, unpaid";
     CommonDifficulties => "常见困难", "Common difficulties";
+    ErrCoHandler => "贵单位为协办单位：此问题由牵头单位认领、答复和办结", "Your unit co-handles this problem: the lead unit claims, answers and closes it";
+    LeadAndCoHandlers => "{lead}（牵头）；协办：{others}", "{lead} (lead); co-handling: {others}";
+    CoHandling => "协办：由牵头单位办理", "Co-handling: the lead unit acts";
 }
 
 #[cfg(test)]

@@ -299,6 +299,45 @@ pub struct QueueRow {
     pub supervisions: Vec<Supervision>,
     /// Its 签收, 办结 and 回访 clocks and its time in each status.
     pub clocks: crate::rules::ProblemClocks,
+    /// The units it is routed to, the lead unit first.
+    pub units: Vec<String>,
+    /// The viewer's unit co-handles it: another unit leads, so it is shown without actions.
+    pub co_handling: bool,
+}
+
+/// How a problem's units read: the lead unit (牵头) first, then the co-handlers (协办).
+pub fn routing_text(units: &[String], l: Locale) -> String {
+    let sep = if l == Locale::Zh { "、" } else { ", " };
+    match units {
+        [] => String::new(),
+        [only] => only.clone(),
+        [lead, others @ ..] => {
+            K::LeadAndCoHandlers.fill(l, &[("lead", lead.clone()), ("others", others.join(sep))])
+        }
+    }
+}
+
+#[cfg(test)]
+mod routing_tests {
+    use super::*;
+
+    #[test]
+    fn the_lead_unit_reads_first() {
+        let units = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(routing_text(&units(&[]), Locale::Zh), "");
+        assert_eq!(routing_text(&units(&["省财政厅"]), Locale::Zh), "省财政厅");
+        assert_eq!(
+            routing_text(
+                &units(&["省人力资源社会保障厅", "省财政厅", "省科技厅"]),
+                Locale::Zh
+            ),
+            "省人力资源社会保障厅（牵头）；协办：省财政厅、省科技厅"
+        );
+        assert_eq!(
+            routing_text(&units(&["A", "B"]), Locale::En),
+            "A (lead); co-handling: B"
+        );
+    }
 }
 
 /// 督办: an order from the office to the units handling a problem, and their reply.

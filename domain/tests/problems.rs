@@ -132,14 +132,25 @@ async fn problems_are_routed_to_the_units_the_notice_names() {
     let jobs = problems::routed_to(&*fx.db, ids[0]).await.unwrap();
     let hr = unit_id(&fx.db, "省人力资源社会保障厅").await;
     let finance = unit_id(&fx.db, "省财政厅").await;
-    let mut expected = vec![hr, finance];
-    expected.sort_unstable();
-    let mut got = jobs.clone();
-    got.sort_unstable();
+    // The notice names 省人力资源社会保障厅 first for measure 8: it leads, 省财政厅 co-handles.
+    let expected = vec![hr, finance];
     assert_eq!(
-        got, expected,
-        "measure 8 names 省人力资源社会保障厅 and 省财政厅"
+        jobs, expected,
+        "measure 8: 省人力资源社会保障厅 leads, 省财政厅 co-handles"
     );
+    // A co-handler sees the problem but does not claim it: one unit answers for it.
+    let finance_handler = make_user(&fx.db, "13700000088", Role::Unit, Some(finance)).await;
+    let refused = act(&fx, ids[0], Move::Claim, "", &finance_handler)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), 409);
+    assert_eq!(refused.field_errors()[0].key, K::ErrCoHandler);
+    let queue = problems::queue(&*fx.db, &finance_handler).await.unwrap();
+    assert!(
+        queue.iter().any(|r| r.id == ids[0]),
+        "the co-handler sees it"
+    );
+    assert_eq!(load(&fx, ids[0]).await.version, 1, "nothing moved");
     // "Every member unit" goes to the department hosting the office, not to all nineteen.
     assert_eq!(
         problems::routed_to(&*fx.db, ids[1]).await.unwrap(),

@@ -107,10 +107,12 @@ async fn the_server_supervises_an_overdue_problem_once_at_the_right_working_day(
 async fn the_office_orders_a_routed_unit_replies_once_and_the_rest_are_refused() {
     let db = test_db().await;
     let id = problem(&db, "海东督办测试五有限公司").await;
-    let routed = problems::routed_to(&*db, id).await.unwrap()[0];
+    let units = problems::routed_to(&*db, id).await.unwrap();
+    let routed = units[0];
     let office = make_user(&db, "13700000071", Role::Office, None).await;
     let handler = make_user(&db, "13700000072", Role::Unit, Some(routed)).await;
-    let stranger_unit = if routed == 1 { 2 } else { 1 };
+    // A unit the problem is not routed to at all (neither leading nor co-handling).
+    let stranger_unit = (1..).find(|u| !units.contains(u)).unwrap();
     let stranger = make_user(&db, "13700000073", Role::Unit, Some(stranger_unit)).await;
     let leader = make_user(&db, "13700000074", Role::Leader, None).await;
 

@@ -19,6 +19,7 @@ mod m20261205_000013_security;
 mod m20261206_000014_second_factor;
 mod m20261207_000015_sealed_phones;
 mod m20261208_000016_visit_capture;
+mod m20261208_000017_lead_unit;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_second_factor::Migration),
             Box::new(m20261207_000015_sealed_phones::Migration),
             Box::new(m20261208_000016_visit_capture::Migration),
+            Box::new(m20261208_000017_lead_unit::Migration),
         ]
     }
 }

@@ -11,29 +11,29 @@ use std::collections::BTreeMap;
 pub struct Migration;
 
 const SEED: &str = include_str!("../data/measures.json");
-const ALL_MEMBERS: &str = "ALL_MEMBERS";
+pub(crate) const ALL_MEMBERS: &str = "ALL_MEMBERS";
 
 #[derive(Deserialize)]
-struct Seed {
-    chapters: Vec<Chapter>,
+pub(crate) struct Seed {
+    pub(crate) chapters: Vec<Chapter>,
     regions: Vec<Named>,
     tiers: Vec<Named>,
 }
 
 #[derive(Deserialize)]
-struct Chapter {
+pub(crate) struct Chapter {
     no: i32,
     zh: String,
     en: String,
-    measures: Vec<Measure>,
+    pub(crate) measures: Vec<Measure>,
 }
 
 #[derive(Deserialize)]
-struct Measure {
-    no: i32,
+pub(crate) struct Measure {
+    pub(crate) no: i32,
     zh: String,
     en: String,
-    departments: Vec<String>,
+    pub(crate) departments: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -93,7 +93,7 @@ fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-fn seed() -> Result<Seed, DbErr> {
+pub(crate) fn seed() -> Result<Seed, DbErr> {
     serde_json::from_str(SEED).map_err(|e| DbErr::Custom(format!("measures.json: {e}")))
 }
 

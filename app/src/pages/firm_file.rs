@@ -290,7 +290,7 @@ fn Entry(
                     </p>
                     <p class="summary">{p.description}</p>
                     <p class="muted">
-                        "(" {p.measure_no} ") " {measure} " · " {K::RoutedTo.t(l)} ": " {p.units.join("、")}
+                        "(" {p.measure_no} ") " {measure} " · " {K::RoutedTo.t(l)} ": " {domain::problem::routing_text(&p.units, l)}
                         " · " {K::Deadline.t(l)} ": " {p.deadline.to_string()}
                     </p>
                     {p.unit_response.clone().map(|t| view! { <p class="muted">{K::UnitResponse.t(l)} ": " {t}</p> })}

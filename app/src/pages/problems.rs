@@ -34,9 +34,12 @@ impl Powers {
     ) -> Powers {
         let office = role == Role::Office;
         Powers {
+            // The lead unit (listed first) acts; co-handlers see it without the buttons (the
+            // server refuses them anyway, see `db::problems::moves`).
             unit_side: office
                 || (role == Role::Unit
-                    && viewer_unit.is_some_and(|u| units.iter().any(|x| x == u))),
+                    && viewer_unit.is_some()
+                    && units.first().map(String::as_str) == viewer_unit),
             follow_up: office || (role == Role::Coordinator && is_coordinator),
         }
     }
@@ -278,11 +281,13 @@ fn QueueItem(r: QueueRow) -> impl IntoView {
     let l = locale();
     let status = ProblemStatus::from_code(&r.status).unwrap_or(ProblemStatus::Routed);
     let urgency = r.urgency;
-    // The queue lists only what the server already scoped to the viewer's unit (or the office).
+    // The queue lists only what the server already scoped to the viewer's unit (or the office);
+    // what another unit leads is shown to the co-handler without its buttons.
     let powers = Powers {
-        unit_side: true,
+        unit_side: !r.co_handling,
         follow_up: false,
     };
+    let routing = domain::problem::routing_text(&r.units, l);
     view! {
         <li class="queue-item" data-problem=r.id id=format!("problem-{}", r.id)>
             <p class="when">
@@ -292,6 +297,8 @@ fn QueueItem(r: QueueRow) -> impl IntoView {
             </p>
             <p class="summary">{r.description}</p>
             <p class="muted">"(" {r.measure_id} ") " {r.measure_zh} " · " {K::Deadline.t(l)} ": " {r.deadline.to_string()}</p>
+            <p class="muted units">{K::RoutedTo.t(l)} ": " {routing}</p>
+            {r.co_handling.then(|| view! { <p class="notice co-handling">{K::CoHandling.t(l)}</p> })}
             {r.unit_response.map(|t| view! { <p class="muted">{K::UnitResponse.t(l)} ": " {t}</p> })}
             <crate::components::StageClocks clocks=r.clocks />
             <crate::pages::supervision::Supervisions orders=r.supervisions can_reply=true back="/queue".to_owned() />

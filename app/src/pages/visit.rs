@@ -201,9 +201,10 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                                     routes.iter().find(|r| r.0 == measure)?.1.clone()
                                 }
                             };
+                            // The route table lists the lead unit first.
                             let names: Vec<String> = ids.into_iter().filter_map(name).collect();
                             (!names.is_empty()).then(|| {
-                                K::WillGoTo.fill(l, &[("units", names.join(if l == domain::Locale::Zh { "、" } else { ", " }))])
+                                K::WillGoTo.fill(l, &[("units", domain::problem::routing_text(&names, l))])
                             })
                         };
                         view! {

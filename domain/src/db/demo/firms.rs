@@ -389,9 +389,12 @@ async fn insert_problem(
         .insert(db)
         .await?;
     if !units.is_empty() {
-        problem_unit::Entity::insert_many(units.iter().map(|u| problem_unit::ActiveModel {
-            problem_id: Set(p.id),
-            member_unit_id: Set(*u),
+        problem_unit::Entity::insert_many(units.iter().enumerate().map(|(i, u)| {
+            problem_unit::ActiveModel {
+                problem_id: Set(p.id),
+                member_unit_id: Set(*u),
+                is_lead: Set(i == 0),
+            }
         }))
         .exec(db)
         .await?;

@@ -16,7 +16,6 @@ use crate::reference::{Region, Tier};
 use crate::visit::VisitKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, Value};
-use std::collections::HashMap;
 
 /// One firm's file as a user asks for it (the id as it came in a path): who may read it is
 /// checked, the targets are counted for the current round.
@@ -138,12 +137,6 @@ pub async fn campaign_tiers(
     .collect())
 }
 
-#[derive(FromQueryResult)]
-struct UnitRow {
-    problem_id: i32,
-    name_zh: String,
-}
-
 pub async fn coordinator_of(
     db: &impl ConnectionTrait,
     firm_id: i32,
@@ -200,21 +193,10 @@ pub async fn file(
         vec![firm_id.into()],
     )
     .await?;
-    let units = query_all::<UnitRow>(
-        db,
-        "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
-         JOIN member_units mu ON mu.id = pu.member_unit_id
-         JOIN problems p ON p.id = pu.problem_id
-         WHERE p.firm_id = $1 ORDER BY mu.id",
-        vec![firm_id.into()],
-    )
-    .await?;
-    let mut units_of: HashMap<i32, Vec<String>> = HashMap::new();
-    for u in units {
-        units_of.entry(u.problem_id).or_default().push(u.name_zh);
-    }
-    let calendar = crate::db::calendar::load(db).await?;
     let ids: Vec<i32> = problems.iter().map(|p| p.id).collect();
+    // The units' names, the lead unit first (one reader for every page that lists them).
+    let mut units_of = crate::db::problems::unit_names(db, &ids).await?;
+    let calendar = crate::db::calendar::load(db).await?;
     let mut orders = crate::db::supervisions::for_problems(db, &ids).await?;
     let mut clocks =
         crate::db::clocks::for_problems(db, &calendar, &ids, chrono::Utc::now()).await?;

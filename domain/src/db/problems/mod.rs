@@ -25,7 +25,8 @@ use crate::i18n::K;
 use crate::problem::{ProblemStatus, QueueRow, ValidProblem};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, Set,
 };
 
 /// The unit that takes problems of measures the notice gives to "every member unit": the
@@ -51,7 +52,7 @@ pub async fn route_table(db: &impl ConnectionTrait) -> Result<Vec<(i32, Vec<i32>
         db,
         "SELECT m.id AS measure_id, mu.member_unit_id FROM measures m
          LEFT JOIN measure_units mu ON mu.measure_id = m.id AND m.all_members = $1
-         ORDER BY m.id, mu.member_unit_id",
+         ORDER BY m.id, mu.is_lead DESC, mu.member_unit_id",
         vec![false.into()],
     )
     .await?;
@@ -142,9 +143,13 @@ pub async fn raise(
         None => units_for_measure(db, input.measure_id).await?,
     };
     if !units.is_empty() {
-        problem_unit::Entity::insert_many(units.iter().map(|u| problem_unit::ActiveModel {
-            problem_id: Set(model.id),
-            member_unit_id: Set(*u),
+        // The first unit leads (the route table puts the notice's lead first).
+        problem_unit::Entity::insert_many(units.iter().enumerate().map(|(i, u)| {
+            problem_unit::ActiveModel {
+                problem_id: Set(model.id),
+                member_unit_id: Set(*u),
+                is_lead: Set(i == 0),
+            }
         }))
         .exec(db)
         .await?;
@@ -189,9 +194,12 @@ pub(super) async fn event(
     super::notifications::status_changed(db, problem_id, from, to, actor).await?;
     Ok(())
 }
+/// The units a problem is routed to, the lead unit first.
 pub async fn routed_to(db: &impl ConnectionTrait, problem_id: i32) -> Result<Vec<i32>, Error> {
     Ok(problem_unit::Entity::find()
         .filter(problem_unit::Column::ProblemId.eq(problem_id))
+        .order_by_desc(problem_unit::Column::IsLead)
+        .order_by_asc(problem_unit::Column::MemberUnitId)
         .all(db)
         .await?
         .into_iter()
@@ -204,7 +212,8 @@ struct UnitOf {
     name_zh: String,
 }
 
-/// The names of the units each of these problems is routed to, in the units' order.
+/// The names of the units each of these problems is routed to, the lead unit first, then the
+/// co-handlers in the units' order.
 pub async fn unit_names(
     db: &impl ConnectionTrait,
     problem_ids: &[i32],
@@ -218,7 +227,7 @@ pub async fn unit_names(
             &format!(
                 "SELECT pu.problem_id, mu.name_zh FROM problem_units pu
                  JOIN member_units mu ON mu.id = pu.member_unit_id
-                 WHERE pu.problem_id IN ({}) ORDER BY mu.id",
+                 WHERE pu.problem_id IN ({}) ORDER BY pu.is_lead DESC, mu.id",
                 ids.join(", ")
             ),
             vec![],
@@ -226,6 +235,25 @@ pub async fn unit_names(
         .await?
         {
             out.entry(u.problem_id).or_default().push(u.name_zh);
+        }
+    }
+    Ok(out)
+}
+
+/// The lead unit of each of these problems.
+pub async fn lead_units(
+    db: &impl ConnectionTrait,
+    problem_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, i32>, Error> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in problem_ids.chunks(500) {
+        for u in problem_unit::Entity::find()
+            .filter(problem_unit::Column::ProblemId.is_in(chunk.iter().copied()))
+            .filter(problem_unit::Column::IsLead.eq(true))
+            .all(db)
+            .await?
+        {
+            out.insert(u.problem_id, u.member_unit_id);
         }
     }
     Ok(out)
@@ -274,11 +302,18 @@ pub async fn queue(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut orders = super::supervisions::for_problems(db, &ids).await?;
     let mut clocks = super::clocks::for_problems(db, &calendar, &ids, Utc::now()).await?;
+    let mut names = unit_names(db, &ids).await?;
+    let leads = lead_units(db, &ids).await?;
+    let viewer_unit = (user.role == Role::Unit)
+        .then_some(user.member_unit_id)
+        .flatten();
     Ok(rows
         .into_iter()
         .map(|r| {
             let open = ProblemStatus::from_code(&r.status).is_some_and(ProblemStatus::is_open);
             QueueRow {
+                units: names.remove(&r.id).unwrap_or_default(),
+                co_handling: viewer_unit.is_some_and(|u| leads.get(&r.id) != Some(&u)),
                 urgency: calendar.urgency(open.then_some(r.deadline), today, Some(r.region_id)),
                 supervisions: orders.remove(&r.id).unwrap_or_default(),
                 clocks: clocks.remove(&r.id).unwrap_or_default(),

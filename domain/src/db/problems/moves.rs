@@ -24,8 +24,8 @@ pub async fn make_move(db: &Db, caller: &Caller, form: &MoveForm) -> Result<prob
     act(db, caller, id, version, mv, &form.note).await
 }
 
-/// Who may make a move: units act on what is routed to them; the firm's coordinator withdraws
-/// or reopens; the office may do all of it.
+/// Who may make a move: the lead unit (牵头单位) acts on what is routed to it, co-handlers do
+/// not; the firm's coordinator withdraws or reopens; the office may do all of it.
 async fn ensure_may(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
@@ -41,10 +41,12 @@ async fn ensure_may(
         Role::Leader => Err(Error::Forbidden),
         Role::Unit if unit_side || mv == Move::Reopen => {
             let units = routed_to(db, p.id).await?;
-            if user.member_unit_id.is_some_and(|u| units.contains(&u)) {
-                Ok(())
-            } else {
-                Err(Error::Conflict(FieldError::new("", K::ErrNotYourUnit)))
+            match user.member_unit_id {
+                Some(u) if units.first() == Some(&u) => Ok(()),
+                Some(u) if units.contains(&u) => {
+                    Err(Error::Conflict(FieldError::new("", K::ErrCoHandler)))
+                }
+                _ => Err(Error::Conflict(FieldError::new("", K::ErrNotYourUnit))),
             }
         }
         Role::Coordinator if !unit_side => match firms::coordinator_of(db, p.firm_id).await? {
