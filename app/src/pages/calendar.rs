@@ -16,18 +16,21 @@ pub fn CalendarPage() -> impl IntoView {
     let l = locale();
     let query = use_query_map();
     let year = move || query.read().get("year").and_then(|y| y.parse::<i32>().ok());
+    let set = ServerAction::<SetCalendarDay>::new();
+    let remove = ServerAction::<RemoveCalendarDay>::new();
+    // Read again after every change, not only when the address changes: two removals that move
+    // the same number of deadlines redirect to the same address.
     let data = Resource::new(
         move || {
             (
                 year(),
                 query.read().get("saved"),
                 query.read().get("imported"),
+                (set.version().get(), remove.version().get()),
             )
         },
-        |(y, _, _)| calendar_year(y),
+        |(y, _, _, _)| calendar_year(y),
     );
-    let set = ServerAction::<SetCalendarDay>::new();
-    let remove = ServerAction::<RemoveCalendarDay>::new();
     let set_error = move || set.value().get().and_then(Result::err);
     let field_error = move |name: &'static str| set_error().and_then(|e| e.field(name, l));
     let notice = move || {
