@@ -468,28 +468,26 @@ pub async fn authenticate_code(
                 code_needed: false,
             })
         }
-        CodeCheck::Replayed => Err(record_failure(
-            &txn,
-            &policy,
-            &key,
-            Some(user_id),
-            &name,
-            client_addr,
-            "login_code_replayed",
-            Error::field("code", K::ErrCodeReplayed),
-        )
-        .await?),
-        CodeCheck::Wrong => Err(record_failure(
-            &txn,
-            &policy,
-            &key,
-            Some(user_id),
-            &name,
-            client_addr,
-            "login_code_failed",
-            Error::field("code", K::ErrCodeWrong),
-        )
-        .await?),
+        // A replayed code and a wrong one both count towards the lock-out; the audit tells
+        // them apart.
+        refused @ (CodeCheck::Replayed | CodeCheck::Wrong) => {
+            let (action, why) = if refused == CodeCheck::Replayed {
+                ("login_code_replayed", K::ErrCodeReplayed)
+            } else {
+                ("login_code_failed", K::ErrCodeWrong)
+            };
+            Err(record_failure(
+                &txn,
+                &policy,
+                &key,
+                Some(user_id),
+                &name,
+                client_addr,
+                action,
+                Error::field("code", why),
+            )
+            .await?)
+        }
     };
     txn.commit().await?;
     result
