@@ -166,7 +166,7 @@
   // --- photos and position ----------------------------------------------------------------------
   function shrink(file) {
     return new Promise(function (resolve) {
-      if (!/^image\/(jpeg|png|webp|heic|heif)$/.test(file.type) || !window.createImageBitmap) {
+      if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) {
         resolve(file); // a PDF, or a browser that cannot draw it: sent as it is
         return;
       }
@@ -252,10 +252,15 @@
     }
     function verdict(r) {
       if (r.ok) return r.json();
-      if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+      // 401: the session ended while the phone was away (30 minutes idle is enough); the visit
+      // waits for this user to log in again rather than going back to the draft.
+      if (r.status >= 400 && r.status < 500 && r.status !== 401 && r.status !== 408 && r.status !== 429) {
+        var en = /^en/.test(document.documentElement.lang);
         return r.json().catch(function () { return {}; }).then(function (p) {
-          var reason = (p && (p.detail || p.title)) || String(r.status);
-          if (p && p.errors && p.errors.length) reason = p.errors.map(function (e) { return e.message; }).join('；');
+          var reason = (p && ((en ? p.detail_en : p.detail) || p.title)) || String(r.status);
+          if (p && p.errors && p.errors.length) {
+            reason = p.errors.map(function (e) { return en ? e.message_en : e.message; }).join(en ? '; ' : '；');
+          }
           throw { refused: reason, status: r.status };
         });
       }
@@ -314,10 +319,14 @@
     return fn();
   }
 
-  var sending = false;
+  var sending = false, again = false;
   function flush() {
-    if (sending || !user()) return Promise.resolve();
+    if (!user()) return Promise.resolve();
+    // A reason to send that comes while sending (the network came back during a failing
+    // attempt) is not dropped: one more round follows this one.
+    if (sending) { again = true; return Promise.resolve(); }
     sending = true;
+    again = false;
     return withLock(function () {
       return all('outbox').then(function (items) {
         var sent = 0, later = 0;
@@ -325,7 +334,14 @@
           return p.then(function () {
             return attempt(entry).then(function (r) {
               if (r === 'sent') { sent++; return null; }
-              if (r === 'refused') return giveBack(entry);
+              if (r === 'refused') {
+                // Back in the draft; a form of it open on this page shows it again at once.
+                return giveBack(entry).then(function () {
+                  Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), function (form) {
+                    if (draftId(form) === entry.draft) restore(form);
+                  });
+                });
+              }
               later++;
               return null;
             });
@@ -335,7 +351,8 @@
     }).then(function (r) {
       sending = false;
       if (r && r.sent) { justSent = true; }
-      if (r && r.later) schedule(); else backoff = BACKOFF_MIN;
+      if (again) { backoff = BACKOFF_MIN; setTimeout(flush, 0); }
+      else if (r && r.later) schedule(); else backoff = BACKOFF_MIN;
       return bar();
     }, function () { sending = false; schedule(); });
   }

@@ -213,3 +213,44 @@ test('(d) from 我的企业, a visit with one problem takes at most 3 taps besid
   expect(taps).toBeLessThanOrEqual(3);
   await ctx.close();
 });
+
+test('a visit the server refuses after waiting offline comes back to the draft with the reason', async ({ browser }) => {
+  const ctx = await browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  await loginAs(page, 'coordinator');
+  await workerInCharge(page);
+  const firm = (await (await page.request.get('/api/v1/firms')).json()).rows[4];
+  await page.goto(`/firms/${firm.id}/visit`);
+  await hydrated(page);
+  await ctx.setOffline(true);
+  const summary = `日期写错的走访 ${Date.now().toString(36)}`;
+  // A date after today: the phone cannot know the server's day, the server refuses it.
+  await page.fill('#visit_date', '2099-01-01');
+  await page.fill('#summary', summary);
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('#outbox-bar')).toContainText('尚未发送（1）');
+  await ctx.setOffline(false);
+  const refused = page.locator('#outbox-bar .refused');
+  await expect(refused).toContainText('未能发送，已放回草稿', { timeout: 30_000 });
+  await expect(refused).toContainText('不能晚于');
+  expect(await visitsWith(page.request, firm.id, summary)).toHaveLength(0);
+  // Opening it brings back what was typed, with the reason, to mend and send again.
+  await refused.click();
+  await expect(page.locator('#summary')).toHaveValue(summary);
+  await expect(page.locator('#draft-restored')).toContainText('服务器未接受这次走访');
+  // The status line at the bottom never covers the submit button, even at the page's end.
+  const covered = await page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    const b = document.querySelector('.visit-form button[type=submit]');
+    const r = b.getBoundingClientRect();
+    return !b.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+  });
+  expect(covered).toBe(false);
+  const t1 = Date.now();
+  await page.fill('#visit_date', '2022-12-18');
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.locator('h1')).toHaveText(firm.name);
+  console.log('mended and sent in', Date.now() - t1, 'ms');
+  expect(await visitsWith(page.request, firm.id, summary)).toHaveLength(1);
+  await ctx.close();
+});

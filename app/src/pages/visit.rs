@@ -305,7 +305,7 @@ fn VisitFormBody(form: VisitFormData, action: ServerAction<LogVisit>) -> impl In
                 <legend>{K::VisitPhotos.t(l)}</legend>
                 <label for="visit-photos">{K::Attach.t(l)}</label>
                 <input id="visit-photos" type="file" data-photos multiple
-                    accept="image/jpeg,image/png,image/webp,image/heic,application/pdf" />
+                    accept="image/jpeg,image/png,image/webp,application/pdf" />
                 <p class="hint">{K::VisitPhotosHint.t(l)}</p>
                 <p class="photo-status" data-photo-status aria-live="polite"></p>
                 <label class="choice" for="visit-position">
