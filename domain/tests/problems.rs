@@ -530,3 +530,68 @@ async fn the_coordinator_may_route_elsewhere_and_the_office_sets_the_units_time(
         "the refused visit left nothing behind"
     );
 }
+
+/// The upgrade's backfill gives every problem raised before lead units existed exactly one: the
+/// measure's lead where it is among the problem's units, else the only unit, else the first.
+#[tokio::test]
+async fn problems_raised_before_lead_units_get_one_lead_each() {
+    use sea_orm::ConnectionTrait;
+    let fx = fixture().await;
+    let ids = visit_with_problems(&fx).await;
+    let hr = unit_id(&fx.db, "省人力资源社会保障厅").await;
+    let finance = unit_id(&fx.db, "省财政厅").await;
+    let science = unit_id(&fx.db, "省科技厅").await;
+    // A third problem as an old database may hold it: routed to two units of which neither is
+    // its measure's lead (measure 8 is led by 省人力资源社会保障厅).
+    let odd = problems::route_table(&*fx.db).await.unwrap();
+    assert_eq!(odd.iter().find(|r| r.0 == 8).unwrap().1[0], hr);
+    let db = &*fx.db;
+    let exec = |sql: String| async move {
+        db.execute_unprepared(&sql).await.unwrap();
+    };
+    exec(format!(
+        "UPDATE problem_units SET member_unit_id = {science} WHERE problem_id = {} AND member_unit_id = {hr}",
+        ids[0]
+    ))
+    .await;
+    // Before lead units: nobody leads.
+    exec("UPDATE problem_units SET is_lead = FALSE".to_owned()).await;
+    migration::backfill_problem_leads(db).await.unwrap();
+    let leads = problems::lead_units(db, &ids).await.unwrap();
+    // ids[0] is routed to 财政厅 and 科技厅, neither measure 8's lead: the first by id.
+    assert_eq!(leads.get(&ids[0]), Some(&finance.min(science)));
+    // ids[1] has one unit (the office's department for "every member unit"): it leads.
+    assert_eq!(
+        leads.get(&ids[1]),
+        Some(&unit_id(&fx.db, problems::DEFAULT_UNIT).await)
+    );
+    // Run again: nothing changes, still one lead each (the unique index would refuse two).
+    migration::backfill_problem_leads(db).await.unwrap();
+    assert_eq!(problems::lead_units(db, &ids).await.unwrap(), leads);
+    // Two leads for one problem are refused by the database itself.
+    let two = db
+        .execute_unprepared(&format!(
+            "UPDATE problem_units SET is_lead = TRUE WHERE problem_id = {}",
+            ids[0]
+        ))
+        .await;
+    assert!(two.is_err(), "a second lead unit was stored");
+    // And a problem routed to its measure's lead gets that unit, whatever the ids say.
+    let fresh = problem_found_on(
+        db,
+        "海南州补录测试有限公司",
+        Region::Hainan,
+        "2022-06-10",
+        "8",
+    )
+    .await;
+    exec(format!(
+        "UPDATE problem_units SET is_lead = FALSE WHERE problem_id = {fresh}"
+    ))
+    .await;
+    migration::backfill_problem_leads(db).await.unwrap();
+    assert_eq!(
+        problems::routed_to(db, fresh).await.unwrap(),
+        vec![hr, finance]
+    );
+}

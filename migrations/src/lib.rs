@@ -21,6 +21,8 @@ mod m20261207_000015_sealed_phones;
 mod m20261208_000016_visit_capture;
 mod m20261208_000017_lead_unit;
 
+pub use m20261208_000017_lead_unit::backfill_problem_leads;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

@@ -47,22 +47,39 @@ impl MigrationTrait for Migration {
                 .to_owned();
             m.exec_stmt(stmt).await?;
         }
-        for sql in [
-            "UPDATE problem_units SET is_lead = TRUE WHERE EXISTS (
-                SELECT 1 FROM problems p JOIN measure_units mu ON mu.measure_id = p.measure_id
-                WHERE p.id = problem_units.problem_id AND mu.member_unit_id = problem_units.member_unit_id
-                  AND mu.is_lead = TRUE)",
-            "UPDATE problem_units SET is_lead = TRUE WHERE problem_id IN (
-                SELECT problem_id FROM problem_units GROUP BY problem_id HAVING COUNT(*) = 1)",
-            "UPDATE problem_units SET is_lead = TRUE
-             WHERE member_unit_id = (SELECT MIN(o.member_unit_id) FROM problem_units o
-                                     WHERE o.problem_id = problem_units.problem_id)
-               AND NOT EXISTS (SELECT 1 FROM problem_units o
-                               WHERE o.problem_id = problem_units.problem_id AND o.is_lead = TRUE)",
+        backfill_problem_leads(db).await?;
+        db.execute_unprepared(
             "CREATE UNIQUE INDEX ux_problem_units_lead ON problem_units (problem_id) WHERE is_lead = TRUE",
-        ] {
-            db.execute_unprepared(sql).await?;
-        }
+        )
+        .await?;
         Ok(())
     }
+}
+
+/// Gives every problem without a lead unit one: the measure's lead when the problem is routed
+/// to it, else its only unit, else its first unit by id. Public so a test can run it on
+/// problems of both databases (the statements are the portable subset).
+pub async fn backfill_problem_leads(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let no_lead_yet = "NOT EXISTS (SELECT 1 FROM problem_units o
+                       WHERE o.problem_id = problem_units.problem_id AND o.is_lead = TRUE)";
+    for sql in [
+        format!(
+            "UPDATE problem_units SET is_lead = TRUE WHERE {no_lead_yet} AND EXISTS (
+                SELECT 1 FROM problems p JOIN measure_units mu ON mu.measure_id = p.measure_id
+                WHERE p.id = problem_units.problem_id AND mu.member_unit_id = problem_units.member_unit_id
+                  AND mu.is_lead = TRUE)"
+        ),
+        format!(
+            "UPDATE problem_units SET is_lead = TRUE WHERE {no_lead_yet} AND problem_id IN (
+                SELECT problem_id FROM problem_units GROUP BY problem_id HAVING COUNT(*) = 1)"
+        ),
+        format!(
+            "UPDATE problem_units SET is_lead = TRUE WHERE {no_lead_yet}
+               AND member_unit_id = (SELECT MIN(o.member_unit_id) FROM problem_units o
+                                     WHERE o.problem_id = problem_units.problem_id)"
+        ),
+    ] {
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
 }
