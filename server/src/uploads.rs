@@ -78,8 +78,9 @@ async fn upload_form(
     state: AppState,
     caller: domain::auth::Caller,
     id: String,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
+    // The firm file to go back to, whatever the outcome.
     let Ok(visit_id) = parse_id("id", &id) else {
         return StatusCode::UNPROCESSABLE_ENTITY.into_response();
     };
@@ -87,26 +88,7 @@ async fn upload_form(
         return StatusCode::NOT_FOUND.into_response();
     };
     let back = format!("/firms/{}", visit.firm_id);
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("file").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    // The body limit ends the stream early: the file is too large.
-                    Err(_) => {
-                        return Redirect::to(&format!("{back}?upload_error=size")).into_response();
-                    }
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return Redirect::to(&format!("{back}?upload_error=size")).into_response(),
-        }
-    }
-    let (name, bytes) = file.unwrap_or_default();
-    match attachments::store(&state.db, &caller, visit_id, &name, &bytes).await {
+    match receive(&state, &caller, &id, form).await {
         Ok(a) => Redirect::to(&format!("{back}?updated=attachment.{}", a.id)).into_response(),
         Err(Error::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(e) => Redirect::to(&format!("{back}?upload_error={}", error_code(&e))).into_response(),
