@@ -1,10 +1,15 @@
 # zhuqi — the two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run test bench reliability setup setup-test build release clean-data fmt
+.PHONY: run dev test bench reliability setup setup-test build release clean-data fmt
 
 export DATABASE_URL ?= sqlite://data/zhuqi.db?mode=rwc
 
-## Set up, build, migrate, load the demo province if the database is empty, serve on :3000.
-run: setup
+## Set up, build the optimised site (what phones get), migrate, load the demo province if the
+## database is empty, serve on :3000.
+run: release
+	ZHUQI_DEMO=1 ./target/release/zhuqi serve
+
+## The same with a quick unoptimised build, while working on the code.
+dev: setup
 	cargo leptos build
 	ZHUQI_DEMO=1 ./target/debug/zhuqi serve
 

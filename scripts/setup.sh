@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what zhuqi needs to build and run, skipping whatever is already there.
 #   scripts/setup.sh        the Rust side: WASM target, cargo-leptos, wasm-bindgen
-#   scripts/setup.sh test   also Chromium, CJK fonts and the end-to-end npm packages
-#   scripts/setup.sh release  also wasm-opt for the optimised build
+#   scripts/setup.sh release  also wasm-opt for the optimised build (`make run` serves it)
+#   scripts/setup.sh test   all of that, and Chromium, CJK fonts and the end-to-end npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
-BINARYEN_VERSION=132           # wasm-opt for `make release`
+BINARYEN_VERSION=132           # wasm-opt for the optimised build
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -25,10 +25,10 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if [ "${1:-}" = "release" ]; then
+if [ "${1:-}" = "release" ] || [ "${1:-}" = "test" ]; then
   # The optimised build needs a wasm-opt that knows what wasm-bindgen 0.2.130 emits: Debian's
   # binaryen (version 108) breaks the WASM (the page never hydrates), so take npm's, kept in
-  # .tools/ and put first on PATH by `make release`.
+  # .tools/ and put first on PATH by `make run`, `make release` and scripts/test.sh.
   if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
     say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm) into .tools"
     npm install --prefix .tools --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"

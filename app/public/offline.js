@@ -7,6 +7,8 @@
 //   that cannot reach the server waits in the outbox and is sent when the network returns (at
 //   start, on `online`, when the tab is shown again, and on a backoff timer), by one sender
 //   across tabs (a Web Lock); the key, frozen at the first attempt, makes a resend one visit.
+// - Refused posts: a form the server refused comes back as a new page; what was typed is put
+//   back and the refusal leaves the address.
 // - The service worker (/sw/v1.js) keeps the pages; logging out forgets this user's drafts,
 //   outbox and pages, after a warning when visits are still unsent.
 (function () {
@@ -405,12 +407,66 @@
     }).catch(function () { /* no storage */ });
   }
 
+  // --- refused posts -----------------------------------------------------------------------------
+  // Pages are plain HTML (only islands hydrate), so a form the server refuses comes back as a new
+  // page whose address carries the refusal (__path, __err) for the page to show. What was typed
+  // is kept for that one trip (sessionStorage, never a password or a hidden field) and put back;
+  // then the address drops the refusal, so a reload or a copied link does not show it again.
+  var POSTED = 'zhuqi-posted';
+  function actionPath(form) { return new URL(form.getAttribute('action') || '', location.href).pathname; }
+  function keepPosted(form) {
+    if ((form.getAttribute('method') || '').toLowerCase() !== 'post') return;
+    var values = {};
+    fields(form).forEach(function (e) {
+      if (e.type === 'password' || e.type === 'hidden') return;
+      if (e.type === 'radio' || e.type === 'checkbox') values[e.name + '=' + e.value] = e.checked;
+      else values[e.name] = e.value;
+    });
+    try {
+      sessionStorage.setItem(POSTED, JSON.stringify({ action: actionPath(form), page: location.pathname, values: values }));
+    } catch (_) { /* storage off: the server's echo, where a form has one, still refills it */ }
+  }
+  var refusedPage = false;
+  // The refusal the server drew next to the submit button (autofocus) in view, once the draft
+  // and the islands have settled the layout: the coordinator's thumb is there.
+  function showRefusal() {
+    var el = refusedPage && document.querySelector('[autofocus]:not([hidden])');
+    if (!el) return;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'center' });
+  }
+  function givePostedBack() {
+    var q = new URLSearchParams(location.search);
+    var path = q.get('__path');
+    if (!path || !q.has('__err')) return;
+    refusedPage = true;
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(POSTED) || 'null'); sessionStorage.removeItem(POSTED); } catch (_) { kept = null; }
+    var form = Array.prototype.find.call(document.forms, function (f) { return actionPath(f) === path; });
+    if (kept && form && kept.action === path && kept.page === location.pathname && !form.hasAttribute('data-draft')) {
+      fields(form).forEach(function (e) {
+        if (e.type === 'password' || e.type === 'hidden') return;
+        if (e.type === 'radio' || e.type === 'checkbox') {
+          var k = e.name + '=' + e.value;
+          if (k in kept.values) e.checked = kept.values[k];
+        } else if (e.name in kept.values) {
+          e.value = kept.values[e.name];
+        }
+      });
+    }
+    q.delete('__path');
+    q.delete('__err');
+    var rest = q.toString();
+    history.replaceState(history.state, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+  }
+
   // --- events -----------------------------------------------------------------------------------
   function onSubmit(ev) {
     var form = ev.target;
     if (!form || form.tagName !== 'FORM') return;
     if (form.classList.contains('logout')) { onLogout(ev); return; }
-    if (!form.hasAttribute('data-outbox') || !window.indexedDB) return;
+    if (!form.hasAttribute('data-outbox')) { keepPosted(form); return; }
+    if (!window.indexedDB) return;
     if (form.getAttribute('data-pass') === '1') { form.removeAttribute('data-pass'); return; }
     // This script sends it: the app's handler and the plain post stand aside.
     ev.preventDefault();
@@ -515,7 +571,7 @@
       if (seen.has(form)) return;
       seen.add(form);
       Array.prototype.forEach.call(form.querySelectorAll('[data-needs-script]'), function (e) { e.hidden = false; });
-      restore(form);
+      restore(form).then(showRefusal);
     });
     Array.prototype.forEach.call(document.querySelectorAll('[data-visit-logged]'), function (n) {
       all('drafts').then(function (items) {
@@ -540,6 +596,8 @@
   window.addEventListener('online', function () { backoff = BACKOFF_MIN; flush(); });
   document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'visible') flush(); });
   function start() {
+    givePostedBack();
+    showRefusal();
     lastPath = location.pathname;
     bar();
     scan();

@@ -23,23 +23,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let logout = ServerAction::<crate::api::Logout>::new();
     // A plain link to the server (rel=external), so switching works without JavaScript and the
     // whole page re-renders in the other language.
-    let switch_href = move || {
-        let back = format!(
-            "{}{}",
-            location.pathname.get(),
-            location
-                .search
-                .get()
-                .is_empty()
-                .then(String::new)
-                .unwrap_or_else(|| format!("?{}", location.search.get()))
-        );
-        format!(
-            "/lang/{}?back={}",
-            l.other().tag(),
-            domain::url::path_value(&back)
-        )
-    };
+    let switch_href = format!(
+        "/lang/{}?back={}",
+        l.other().tag(),
+        domain::url::path_value(&here())
+    );
     view! {
         <a class="skip" href="#main">{K::SkipToContent.t(l)}</a>
         <header class="topbar">
@@ -122,18 +110,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
 fn ReauthForm() -> impl IntoView {
     let l = locale();
     let action = ServerAction::<crate::api::Reauthenticate>::new();
-    let here = use_location();
-    let next = move || {
-        format!(
-            "{}{}",
-            here.pathname.get(),
-            here.search
-                .get()
-                .is_empty()
-                .then(String::new)
-                .unwrap_or_else(|| format!("?{}", here.search.get()))
-        )
-    };
+    let next = here();
     view! {
         <ActionForm action attr:class="form inline reauth" attr:id="reauth-form">
             <input type="hidden" name="next" value=next />
@@ -145,6 +122,32 @@ fn ReauthForm() -> impl IntoView {
                 Err(e) => view! { <p class="field-error">{e.message(l)}</p> }.into_any(),
             })}
         </ActionForm>
+    }
+}
+
+/// Where the page is (path and query), to come back to after signing in again. The form can be
+/// rendered inside an island in the browser, where there is no router: there the address bar is
+/// read instead (pages load whole in islands mode, so it is the same address).
+fn here() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = window().location();
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let here = use_location();
+        let search = here.search.get_untracked();
+        let path = here.pathname.get_untracked();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
     }
 }
 

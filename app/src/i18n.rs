@@ -55,6 +55,8 @@ pub fn provide_locale() {
     provide_context(request_locale());
 }
 
+/// The page's locale. An island hydrating in the browser has no server-provided context above
+/// it, so it reads the document's `lang` (which the server rendered from the same cookie).
 pub fn locale() -> Locale {
-    use_context::<Locale>().unwrap_or_default()
+    use_context::<Locale>().unwrap_or_else(request_locale)
 }

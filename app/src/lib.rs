@@ -1,8 +1,10 @@
 //! zhuqi's user interface: pages, components and the server functions they call.
 //!
-//! Every page is rendered on the server in full (SsrMode::Async) so it is useful before the WASM
-//! arrives and on browsers that never run it; hydration then adds speed: client-side navigation,
-//! pending states, live counters. Server functions are thin: unpack, call `domain`, map errors.
+//! Every page is rendered on the server in full (SsrMode::Async) and works as plain HTML: links
+//! and forms. Only islands (`#[island]`: the visit form's difficulty picker and counter, the
+//! confirmation link's copy and share, the password toggle, the print button) hydrate, so the
+//! WASM a coordinator's phone downloads holds those and nothing else. Server functions are thin:
+//! unpack, call `domain`, map errors.
 
 #![recursion_limit = "256"]
 
@@ -65,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // Before the hydration script, so its submit listener runs before the app's.
                 <script src="/offline.js" defer data-sw=OFFLINE_WORKER data-texts=offline_texts(locale)></script>
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -82,14 +84,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_locale();
     let locale = i18n::locale();
-    // Effects run only in the browser: the mark tells end-to-end tests (and curious people)
-    // that hydration finished and the page is interactive.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=move |page: String| {
             let full = if page.is_empty() {
@@ -138,7 +132,18 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
+    // Leptos's loader hydrates the page's islands right after this returns, without yielding to
+    // the event loop; a task queued now runs after them. The mark tells end-to-end tests (and
+    // curious people) that the page is interactive.
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The page title as it goes out. leptos_meta writes the server-rendered `<title>` as raw text,

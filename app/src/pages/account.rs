@@ -59,14 +59,18 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// A password field with a "show" toggle (pasting is allowed: password managers paste).
-#[component]
-pub fn PasswordInput(id: &'static str, autocomplete: &'static str) -> impl IntoView {
+/// A password field with a "show" toggle (pasting is allowed: password managers paste). An
+/// island: the toggle is the browser's own work.
+#[island]
+pub fn PasswordInput(
+    #[prop(into)] id: String,
+    #[prop(into)] autocomplete: String,
+) -> impl IntoView {
     let l = locale();
     let shown = RwSignal::new(false);
     view! {
         <span class="password-field">
-            <input id=id name=id type=move || if shown.get() { "text" } else { "password" }
+            <input id=id.clone() name=id type=move || if shown.get() { "text" } else { "password" }
                 autocomplete=autocomplete required maxlength=domain::security::MAX_PASSWORD.to_string() />
             <label class="show-password">
                 <input type="checkbox" on:change=move |ev| shown.set(event_target_checked(&ev)) />

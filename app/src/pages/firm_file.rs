@@ -313,23 +313,32 @@ fn Entry(
 /// server audits who looked).
 #[component]
 fn Phone(number: String, masked: bool, firm: i32, whose: &'static str) -> impl IntoView {
-    let l = locale();
-    if !masked {
-        return view! { <a href=format!("tel:{number}")>{number.clone()}</a> }.into_any();
+    if masked {
+        view! { <MaskedPhone number firm whose=whose.to_owned() /> }.into_any()
+    } else {
+        view! { <a href=format!("tel:{number}")>{number.clone()}</a> }.into_any()
     }
+}
+
+/// An island: the number the server answers replaces the masked one in place.
+#[island]
+fn MaskedPhone(number: String, firm: i32, whose: String) -> impl IntoView {
+    let l = locale();
     let reveal = ServerAction::<crate::api::RevealPhone>::new();
     view! {
         {move || match reveal.value().get() {
             Some(Ok(full)) => view! { <a href=format!("tel:{full}") class="revealed">{full.clone()}</a> }.into_any(),
-            _ => view! {
-                <span class="masked" data-phone=whose>{number.clone()}</span> " "
-                <ActionForm action=reveal attr:class="inline">
-                    <input type="hidden" name="id" value=firm />
-                    <input type="hidden" name="whose" value=whose />
-                    <button type="submit" class="link">{K::ShowPhone.t(l)}</button>
-                </ActionForm>
-            }.into_any(),
+            _ => {
+                let (number, whose) = (number.clone(), whose.clone());
+                view! {
+                    <span class="masked" data-phone=whose.clone()>{number}</span> " "
+                    <ActionForm action=reveal attr:class="inline">
+                        <input type="hidden" name="id" value=firm />
+                        <input type="hidden" name="whose" value=whose />
+                        <button type="submit" class="link">{K::ShowPhone.t(l)}</button>
+                    </ActionForm>
+                }.into_any()
+            }
         }}
     }
-    .into_any()
 }

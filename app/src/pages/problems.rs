@@ -69,8 +69,28 @@ fn AnswerChoices(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
-/// The firm's link once made: its QR code to show on the phone or print on the visit sheet, the
-/// whole URL to copy, and the phone's share sheet (WeChat, SMS) where the browser has one.
+/// "确认链接" and, once made, the firm's link: its QR code to show on the phone or print on the
+/// visit sheet, the whole URL to copy, and the phone's share sheet (WeChat, SMS) where the browser
+/// has one. An island: the link is the answer of a call, shown in place (a token is made once and
+/// stored only hashed, so a reloaded page could not show it again).
+#[island]
+fn ConfirmLinkMaker(problem_id: i32) -> impl IntoView {
+    let l = locale();
+    let link = ServerAction::<MakeConfirmationLink>::new();
+    view! {
+        <ActionForm action=link attr:class="act">
+            <input type="hidden" name="problem_id" value=problem_id />
+            <button type="submit" class="secondary">{K::ConfirmLink.t(l)}</button>
+        </ActionForm>
+        // Only what this page asked for since it loaded (version > 0): a refusal of a plain post
+        // is in the server-rendered page above, and the island must hydrate what the server drew.
+        {move || (link.version().get() > 0).then(|| link.value().get()).flatten().map(|made| match made {
+            Ok(made) => view! { <LinkCard link=made /> }.into_any(),
+            Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+        })}
+    }
+}
+
 #[component]
 fn LinkCard(link: domain::problem::ConfirmationLink) -> impl IntoView {
     let l = locale();
@@ -176,6 +196,7 @@ pub fn ProblemActions(
     let l = locale();
     let act = ServerAction::<ProblemAct>::new();
     let call = ServerAction::<ConfirmCall>::new();
+    // Read here only for a plain post the server refused (the island makes the calls).
     let link = ServerAction::<MakeConfirmationLink>::new();
     let error = move || {
         act.value()
@@ -227,11 +248,7 @@ pub fn ProblemActions(
                     <button type="submit" class="primary">{K::Submit.t(l)}</button>
                 </fieldset>
             </ActionForm>
-            <ActionForm action=link attr:class="act">
-                <input type="hidden" name="problem_id" value=id />
-                <button type="submit" class="secondary">{K::ConfirmLink.t(l)}</button>
-            </ActionForm>
-            {move || link.value().get().and_then(Result::ok).map(|link| view! { <LinkCard link /> })}
+            <ConfirmLinkMaker problem_id=id />
         }
     });
     view! {

@@ -36,11 +36,18 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
-/// The browser's print dialog (the A4 stylesheet does the layout); without the WASM, the
-/// browser's own print command does the same.
-fn print() {
-    #[cfg(feature = "hydrate")]
-    let _ = window().print();
+/// The browser's print dialog (the A4 stylesheet does the layout: running head, page numbers).
+/// An island; without the WASM, the browser's own print command does the same.
+#[island]
+fn PrintButton() -> impl IntoView {
+    let l = locale();
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        let _ = window().print();
+    };
+    view! {
+        <button type="button" class="secondary print-button" on:click=print>{K::ReportPrint.t(l)}</button>
+    }
 }
 
 fn pct(v: f64) -> String {
@@ -92,7 +99,7 @@ fn ReportBody(view: ReportView) -> impl IntoView {
             <div class="field actions">
                 <button type="submit">{K::ReportShow.t(l)}</button>
                 <a class="button secondary" href=xlsx download id="report-xlsx">{K::ReportXlsx.t(l)}</a>
-                <button type="button" class="secondary print-button" on:click=move |_| print()>{K::ReportPrint.t(l)}</button>
+                <PrintButton />
             </div>
         </Form>
         {move || query.read().get("saved").map(|_| view! {
