@@ -100,6 +100,19 @@ pub struct Position {
 }
 
 impl Position {
+    /// A position from its three stored columns; none unless all three are there.
+    pub fn from_columns(
+        latitude_e6: Option<i32>,
+        longitude_e6: Option<i32>,
+        accuracy_m: Option<i32>,
+    ) -> Option<Position> {
+        Some(Position {
+            latitude_e6: latitude_e6?,
+            longitude_e6: longitude_e6?,
+            accuracy_m: accuracy_m?,
+        })
+    }
+
     pub fn latitude(self) -> f64 {
         f64::from(self.latitude_e6) / 1e6
     }

@@ -271,6 +271,8 @@ async fn an_import_keeps_the_offices_scope_override_and_skips_archived_firms() {
     let mut m: firm::ActiveModel = kept.clone().into();
     m.in_scope = sea_orm::Set(true);
     m.scope_reason = sea_orm::Set(Some("省领导点名帮扶".into()));
+    m.latitude_e6 = sea_orm::Set(Some(36_617_100));
+    m.longitude_e6 = sea_orm::Set(Some(101_778_200));
     let kept = sea_orm::ActiveModelTrait::update(m, &*db).await.unwrap();
     let gone = make_firm(&db, "已归档", Region::Xining, Tier::ProvincialSrdi).await;
     let mut m: firm::ActiveModel = gone.clone().into();
@@ -289,6 +291,8 @@ async fn an_import_keeps_the_offices_scope_override_and_skips_archived_firms() {
         .unwrap();
     assert_eq!(after.name, "保留范围（新名）");
     assert!(after.in_scope, "the override stays");
+    assert_eq!(after.site(), kept.site(), "the sheet has no site: it stays");
+    assert!(kept.site().is_some());
 }
 
 #[tokio::test]

@@ -845,6 +845,7 @@ fn firm_form(code: &str) -> domain::firm::FirmForm {
         address: "西宁市城东区".into(),
         scope: String::new(),
         scope_reason: String::new(),
+        site: String::new(),
     }
 }
 
@@ -1021,4 +1022,155 @@ async fn an_outbox_visit_keeps_both_times_and_its_resend_is_one_visit_with_one_p
     assert_eq!(a.id, b.id);
     let rows = domain::db::attachments::for_firm(&*db, f.id).await.unwrap();
     assert_eq!(rows.len(), 1);
+}
+
+/// A firm's site (企业位置): the coordinator makes a precise visit position the site while the
+/// firm has none and may not move it after; the office may; a vague or missing position is
+/// refused and changes nothing; the file then says how far each visit was from the site; the
+/// office's form writes, re-reads and clears it; each change is audited.
+#[tokio::test]
+async fn a_visits_precise_position_becomes_the_firms_site_and_later_visits_are_measured_from_it() {
+    use domain::auth::{CurrentUser, Role};
+    use domain::firm::{Proximity, Site};
+    let db = test_db().await;
+    let campaign = current_campaign(&*db).await.unwrap();
+    let f = make_firm(&db, "果洛定位测试有限公司", Region::Golog, Tier::Reserve).await;
+    let id = f.id.to_string();
+    let c = make_coordinator(&*db, "多杰").await;
+    assign(&db, f.id, c.id).await.unwrap();
+    let as_user = |id: i32, role: Role| {
+        caller(&CurrentUser {
+            id,
+            name: "测试".into(),
+            role,
+            member_unit_id: None,
+        })
+    };
+    let coordinator = as_user(c.id, Role::Coordinator);
+    let stranger = as_user(make_coordinator(&*db, "旁人").await.id, Role::Coordinator);
+    let office = as_user(make_coordinator(&*db, "办公室").await.id, Role::Office);
+    let at = |date: &str, key: &str, latitude: f64, longitude: f64, accuracy: f64| VisitForm {
+        position: Some(domain::visit::PositionForm {
+            latitude,
+            longitude,
+            accuracy,
+        }),
+        ..visit_form(date, VisitKind::OnSite, key)
+    };
+    let log = |form: VisitForm| {
+        let (db, coordinator, id) = (&db, &coordinator, &id);
+        async move {
+            visits::log_for(db, coordinator, id, &form)
+                .await
+                .unwrap()
+                .visit_id
+        }
+    };
+    let yard = log(at("2022-06-01", "site-1", 34.4731, 100.2452, 12.0)).await;
+    let vague = log(at("2022-06-02", "site-2", 34.48, 100.25, 800.0)).await;
+    let bare = log(visit_form("2022-06-03", VisitKind::OnSite, "site-3")).await;
+    let (conn, firm_id): (&sea_orm::DatabaseConnection, i32) = (&db, f.id);
+    let site_of = move || async move {
+        firm::Entity::find_by_id(firm_id)
+            .one(conn)
+            .await
+            .unwrap()
+            .unwrap()
+            .site()
+    };
+
+    for (visit, key) in [(vague, K::ErrSiteVague), (bare, K::ErrNoPosition)] {
+        let Err(Error::Validation(errors)) =
+            firms::set_site_from_visit(&db, &coordinator, &visit.to_string()).await
+        else {
+            panic!("refused")
+        };
+        assert_eq!((errors[0].field.as_str(), errors[0].key), ("visit_id", key));
+    }
+    assert_eq!(site_of().await, None);
+    let e = firms::set_site_from_visit(&db, &stranger, &yard.to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 403, "not this coordinator's firm");
+
+    let set = firms::set_site_from_visit(&db, &coordinator, &yard.to_string())
+        .await
+        .unwrap();
+    let yard_site = Site {
+        latitude_e6: 34_473_100,
+        longitude_e6: 100_245_200,
+    };
+    assert_eq!(set.site(), Some(yard_site));
+
+    // A later visit 0.018° further north: about 2 km, not at the firm.
+    let far = log(at("2022-06-10", "site-4", 34.4911, 100.2452, 20.0)).await;
+    let file = firms::file(&*db, &campaign, f.id).await.unwrap();
+    assert_eq!(file.firm.site, Some(yard_site));
+    let from_site: HashMap<i32, Option<Proximity>> = file
+        .timeline
+        .iter()
+        .filter_map(|e| match e {
+            TimelineEntry::Visit(v) => Some((v.id, v.from_site)),
+            TimelineEntry::Problem(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        from_site[&yard],
+        Some(Proximity {
+            metres: 0,
+            near: true
+        })
+    );
+    let far_from = from_site[&far].unwrap();
+    assert!(!far_from.near && (1_990..2_010).contains(&far_from.metres));
+    assert_eq!(from_site[&bare], None);
+
+    // The site is now the reference: its coordinator cannot move it, the office can.
+    let e = firms::set_site_from_visit(&db, &coordinator, &far.to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 403);
+    assert_eq!(site_of().await, Some(yard_site));
+    firms::set_site_from_visit(&db, &office, &far.to_string())
+        .await
+        .unwrap();
+    let far_site = Site {
+        latitude_e6: 34_491_100,
+        longitude_e6: 100_245_200,
+    };
+    assert_eq!(site_of().await, Some(far_site));
+
+    // The office's form shows it, reads a pair pasted from a map app (longitude first) and
+    // refuses one number, leaving the stored site; empty clears it.
+    let mut form = firms::form_for(&*db, &office, Some(&id)).await.unwrap();
+    assert_eq!(form.site, "34.491100, 100.245200");
+    form.site = "34.47".into();
+    let Err(Error::Validation(errors)) = firms::save(&db, &office, &id, &form).await else {
+        panic!("refused")
+    };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].key),
+        ("site", K::ErrBadSite)
+    );
+    assert_eq!(site_of().await, Some(far_site));
+    form.site = "100.2452，34.4731".into();
+    firms::save(&db, &office, &id, &form).await.unwrap();
+    assert_eq!(site_of().await, Some(yard_site));
+    form.site = String::new();
+    firms::save(&db, &office, &id, &form).await.unwrap();
+    assert_eq!(site_of().await, None);
+
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("set_site"))
+        .filter(audit_log::Column::FirmId.eq(f.id))
+        .all(&*db)
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 2);
+    assert!(
+        audited[1]
+            .after_json
+            .as_deref()
+            .is_some_and(|a| a.contains("34491100"))
+    );
 }

@@ -254,3 +254,57 @@ test('a visit the server refuses after waiting offline comes back to the draft w
   expect(await visitsWith(page.request, firm.id, summary)).toHaveLength(1);
   await ctx.close();
 });
+
+test('proof of the visit: a recorded position becomes the firm\'s site and the next visit is measured from it', async ({ browser }) => {
+  // The phone stands in the firm's yard in 西宁 with a 15 m fix.
+  const ctx = await browser.newContext({
+    ...PHONE,
+    permissions: ['geolocation'],
+    geolocation: { latitude: 36.6171, longitude: 101.7782, accuracy: 15 },
+  });
+  const page = await ctx.newPage();
+  await loginAs(page, 'coordinator');
+  const rows = (await (await page.request.get('/api/v1/firms')).json()).rows;
+  expect(rows.length).toBeGreaterThan(5);
+  const firm = rows[5];
+  const stamp = Date.now().toString(36);
+  const logVisit = async (summary) => {
+    await page.goto(`/firms/${firm.id}/visit`);
+    await page.fill('#visit_date', '2022-12-20');
+    await page.fill('#summary', summary);
+    await page.check('#visit-position');
+    await expect(page.locator('[data-position-status]')).toContainText('15');
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect(page.locator('h1')).toHaveText(firm.name);
+    return page.locator('.entry.visit', { hasText: summary });
+  };
+
+  const first = await logVisit(`定位走访一 ${stamp}`);
+  await expect(first.locator('.position')).toContainText('36.61710, 101.77820');
+  await expect(page.locator('#firm-site')).toContainText('未记录');
+  await first.getByRole('button', { name: '设为企业位置' }).click();
+  await expect(page.locator('#firm-site')).toContainText('36.61710, 101.77820');
+  await expect(page.locator('#firm-site a')).toHaveAttribute('href', 'geo:36.617100,101.778200');
+  await expect(page.locator('.entry.visit', { hasText: `定位走访一 ${stamp}` }).locator('.from-site'))
+    .toHaveText('距企业位置 0 米，在企业附近');
+  // Only the office moves a site once there is one.
+  await expect(page.getByRole('button', { name: '设为企业位置' })).toHaveCount(0);
+
+  // The next visit is logged 0.018° further north: 2.0 km away, not at the firm.
+  await ctx.setGeolocation({ latitude: 36.6351, longitude: 101.7782, accuracy: 15 });
+  const second = await logVisit(`定位走访二 ${stamp}`);
+  await expect(second.locator('.from-site')).toHaveText('距企业位置 2.0 公里，不在企业附近');
+  await ctx.close();
+
+  // The office sees the site in the firm form and clears it: the file says it is not recorded.
+  const office = await browser.newContext(PHONE);
+  const desk = await office.newPage();
+  await loginAs(desk, 'office');
+  await desk.goto(`/firms/${firm.id}/edit`);
+  await expect(desk.locator('#site')).toHaveValue('36.617100, 101.778200');
+  await desk.fill('#site', '');
+  await desk.getByRole('button', { name: '提交' }).click();
+  await expect(desk.locator('#firm-site')).toContainText('未记录');
+  await expect(desk.locator('.from-site')).toHaveCount(0);
+  await office.close();
+});

@@ -20,6 +20,7 @@ mod m20261206_000014_second_factor;
 mod m20261207_000015_sealed_phones;
 mod m20261208_000016_visit_capture;
 mod m20261208_000017_lead_unit;
+mod m20261209_000018_firm_site;
 
 pub use m20261208_000017_lead_unit::backfill_problem_leads;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_sealed_phones::Migration),
             Box::new(m20261208_000016_visit_capture::Migration),
             Box::new(m20261208_000017_lead_unit::Migration),
+            Box::new(m20261209_000018_firm_site::Migration),
         ]
     }
 }

@@ -28,6 +28,8 @@ pub struct FirmFileView {
     pub coordinator_history: Vec<domain::firm::HistoryRow>,
     /// For the office's assignment form; empty for everyone else.
     pub coordinator_options: Vec<domain::firm::CoordinatorOption>,
+    /// The viewer may set the firm's site from a visit's position ([`domain::firm::may_set_site`]).
+    pub can_set_site: bool,
 }
 
 #[server(endpoint = "firms")]
@@ -76,12 +78,18 @@ pub async fn get_firm_file(id: String) -> Result<FirmFileView, AppError> {
         .await
         .is_ok();
     let viewer_is_coordinator = file.coordinator.as_ref().is_some_and(|c| c.id == user.id);
+    let can_set_site = can_log_visit
+        && domain::firm::may_set_site(
+            user.is(domain::auth::Role::Office),
+            file.firm.site.is_some(),
+        );
     let viewer_unit = ssr::unit_name(&db, user.member_unit_id).await?;
     let user_is_office = user.is(domain::auth::Role::Office);
     let correctable = domain::db::visits::correctable(&db, user, id, chrono::Utc::now())
         .await
         .map_err(ssr::fail)?;
     Ok(FirmFileView {
+        can_set_site,
         file,
         history,
         can_log_visit,
@@ -138,6 +146,7 @@ pub async fn save_firm(
     #[server(default)] address: String,
     #[server(default)] scope: String,
     #[server(default)] scope_reason: String,
+    #[server(default)] site: String,
 ) -> Result<i32, AppError> {
     let form = domain::firm::FirmForm {
         credit_code,
@@ -151,6 +160,7 @@ pub async fn save_firm(
         address,
         scope,
         scope_reason,
+        site,
     };
     let echo: std::collections::BTreeMap<String, String> =
         serde_json::from_value(serde_json::to_value(&form).unwrap_or_default()).unwrap_or_default();
@@ -179,5 +189,20 @@ pub async fn archive_firm(id: String) -> Result<(), AppError> {
         .await
         .map_err(ssr::fail)?;
     leptos_axum::redirect(&format!("/firms/{}?updated=archived", archived.id));
+    Ok(())
+}
+
+/// Sets the firm's site from a visit's recorded position (企业位置).
+#[server(endpoint = "set_firm_site")]
+pub async fn set_firm_site(visit_id: String) -> Result<(), AppError> {
+    let caller = ssr::caller().await?;
+    let firm = domain::db::firms::set_site_from_visit(&ssr::db()?, &caller, &visit_id)
+        .await
+        .map_err(ssr::fail)?;
+    leptos_axum::redirect(&format!(
+        "/firms/{}?updated=site.{}",
+        firm.id,
+        firm.updated_at.timestamp()
+    ));
     Ok(())
 }

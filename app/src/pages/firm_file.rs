@@ -57,6 +57,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
         attachments,
         coordinator_history,
         coordinator_options,
+        can_set_site,
     } = view;
     let assign = ServerAction::<crate::api::AssignFirm>::new();
     let archive = ServerAction::<crate::api::ArchiveFirm>::new();
@@ -117,6 +118,18 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
             </dd>
             <dt>{K::Address.t(l)}</dt>
             <dd>{f.address}</dd>
+            <dt>{K::FirmSite.t(l)}</dt>
+            <dd id="firm-site">
+                {match f.site {
+                    // geo: opens the phone's map app at the firm, for finding the way there.
+                    Some(s) => view! {
+                        <span class="code">{format!("{:.5}, {:.5}", s.latitude(), s.longitude())}</span>
+                        " "
+                        <a href=format!("geo:{:.6},{:.6}", s.latitude(), s.longitude()) rel="external">{K::OpenInMap.t(l)}</a>
+                    }.into_any(),
+                    None => view! { <span class="muted">{K::FirmSiteUnknown.t(l)}</span> }.into_any(),
+                }}
+            </dd>
             <dt>{K::CurrentCoordinator.t(l)}</dt>
             <dd id="coordinator">
                 {match file.coordinator {
@@ -154,7 +167,7 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
                                 TimelineEntry::Visit(v) => attachments.iter().filter(|a| a.visit_id == v.id).cloned().collect(),
                                 TimelineEntry::Problem(_) => Vec::new(),
                             };
-                            view! { <Entry entry powers firm_id=id editable files office /> }
+                            view! { <Entry entry powers firm_id=id editable files office can_set_site /> }
                         })
                         .collect_view()}
                 </ol>
@@ -218,11 +231,20 @@ fn Entry(
     firm_id: i32,
     editable: bool,
     files: Vec<AttachmentRef>,
+    /// The viewer may make a precise position of this firm's visits its site.
+    can_set_site: bool,
 ) -> impl IntoView {
     let l = locale();
     match entry {
         TimelineEntry::Visit(v) => {
-            let (waited, received, position) = (v.waited(), v.received_at, v.position);
+            let (waited, received, position, from_site) =
+                (v.waited(), v.received_at, v.position, v.from_site);
+            let set_site = ServerAction::<crate::api::SetFirmSite>::new();
+            let site_candidate = can_set_site
+                && position
+                    .and_then(domain::firm::Site::from_position)
+                    .is_some();
+            let visit_id = v.id;
             view! {
             <li class=format!("entry visit {}", v.kind.code())>
                 <p class="when">
@@ -246,6 +268,21 @@ fn Entry(
                         ("lon", format!("{:.5}", p.longitude())),
                         ("m", p.accuracy_m.to_string()),
                     ])}</p>
+                })}
+                {from_site.map(|d| {
+                    let (key, class) = if d.near {
+                        (K::VisitNearFirm, "badge green")
+                    } else {
+                        (K::VisitFarFromFirm, "badge yellow")
+                    };
+                    view! { <p class="from-site"><span class=class>{key.fill(l, &[("d", d.text(l))])}</span></p> }
+                })}
+                {site_candidate.then(|| view! {
+                    {move || set_site.value().get().and_then(Result::err).map(|e| view! { <ErrorBox error=e /> })}
+                    <ActionForm action=set_site attr:class="inline-form set-site">
+                        <input type="hidden" name="visit_id" value=visit_id />
+                        <button type="submit" class="secondary">{K::SetAsFirmSite.t(l)}</button>
+                    </ActionForm>
                 })}
                 <p class="summary">{v.summary}</p>
                 {(!v.participants.is_empty())

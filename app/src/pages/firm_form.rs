@@ -72,6 +72,7 @@ fn FirmFormBody(form: FirmForm, action: ServerAction<SaveFirm>, id: String) -> i
     let region = value("region", &form.region);
     let tier = value("tier", &form.tier);
     let scope = value("scope", &form.scope);
+    let site = value("site", &form.site);
     view! {
         {move || error().map(|e| view! { <ErrorBox error=e /> })}
         <ActionForm action attr:class="form">
@@ -102,6 +103,14 @@ fn FirmFormBody(form: FirmForm, action: ServerAction<SaveFirm>, id: String) -> i
             {text_field("contact_name", K::Contact, form.contact_name.clone(), false)}
             {text_field("contact_phone", K::ContactPhone, form.contact_phone.clone(), false)}
             {text_field("address", K::Address, form.address.clone(), false)}
+            <div class="field">
+                <label for="site">{K::FirmSite.t(l)}</label>
+                // Text, not two number inputs: a pair copied from a map app pastes in one go.
+                <input id="site" name="site" type="text" inputmode="decimal" autocomplete="off"
+                    placeholder="36.6171, 101.7782" value=site aria-describedby="site-hint" />
+                <p class="hint" id="site-hint">{K::FirmSiteHint.t(l)}</p>
+                <p class="field-error">{move || field_error("site")}</p>
+            </div>
             <div class="actions">
                 <button type="submit" class="primary big">{K::Submit.t(l)}</button>
                 <a class="button secondary" href=if id.is_empty() { "/firms".to_owned() } else { format!("/firms/{id}") }>{K::Cancel.t(l)}</a>

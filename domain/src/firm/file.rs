@@ -59,6 +59,7 @@ pub struct FirmProfile {
     pub contact_name: String,
     pub contact_phone: String,
     pub address: String,
+    pub site: Option<crate::firm::Site>,
     pub archived: bool,
 }
 
@@ -86,6 +87,8 @@ pub struct VisitEntry {
     /// When it was submitted on the phone, by the phone's clock (visits sent from the outbox).
     pub captured_at: Option<DateTime<Utc>>,
     pub position: Option<crate::visit::Position>,
+    /// How far `position` was from the firm's site, where both are known.
+    pub from_site: Option<crate::firm::Proximity>,
 }
 
 impl VisitEntry {

@@ -31,6 +31,9 @@ pub struct FirmForm {
     /// Why the scope differs from the tier's; required with an override.
     #[serde(default)]
     pub scope_reason: String,
+    /// "latitude, longitude" (WGS-84), or empty for none; see [`crate::firm::Site::parse`].
+    #[serde(default)]
+    pub site: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +49,9 @@ pub struct ValidFirm {
     pub address: String,
     pub in_scope: bool,
     pub scope_reason: Option<String>,
+    /// The import leaves a stored site alone (its sheet has no such column); the form and the
+    /// API write this.
+    pub site: Option<crate::firm::Site>,
 }
 
 impl FirmForm {
@@ -61,6 +67,7 @@ impl FirmForm {
         let contact_phone = problems.take(text("contact_phone", &self.contact_phone, false, 30));
         let address = problems.take(text("address", &self.address, false, 200));
         let reason = problems.take(text("scope_reason", &self.scope_reason, false, 500));
+        let site = problems.take(crate::firm::Site::parse("site", &self.site));
         let in_scope = match (self.scope.trim(), tier) {
             ("in", _) => Some(true),
             ("out", _) => Some(false),
@@ -90,6 +97,7 @@ impl FirmForm {
             address,
             in_scope,
             reason,
+            site,
         ) {
             (
                 Some(credit_code),
@@ -103,6 +111,7 @@ impl FirmForm {
                 Some(address),
                 Some(in_scope),
                 Some(reason),
+                Some(site),
             ) => Ok(ValidFirm {
                 credit_code,
                 name,
@@ -115,6 +124,7 @@ impl FirmForm {
                 address,
                 in_scope,
                 scope_reason: overridden.then_some(reason),
+                site,
             }),
             _ => Err(Error::Internal),
         }

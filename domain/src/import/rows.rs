@@ -55,6 +55,8 @@ pub fn firm_from_row(
         address: get(FirmColumn::Address),
         scope: String::new(),
         scope_reason: String::new(),
+        // The roster sheet has no site column; an update leaves the stored one alone.
+        site: String::new(),
     };
     let result = form.validate();
     if let Err(e) = &result {

@@ -9,9 +9,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
 
-/// Where the worker is served; its scope is the whole site (`Service-Worker-Allowed: /`).
-pub const WORKER_PATH: &str = "/sw/v1.js";
-
 const WORKER: &str = include_str!("sw.js");
 
 /// The build this server serves: the content hashes of the site's files when cargo-leptos wrote
@@ -36,7 +33,7 @@ fn build_id() -> &'static str {
     })
 }
 
-/// `GET /sw/v1.js`.
+/// `GET` [`app::OFFLINE_WORKER`]; its scope is the whole site (`Service-Worker-Allowed: /`).
 pub async fn service_worker() -> Response {
     let body = WORKER.replace("__BUILD__", build_id());
     let mut resp = body.into_response();

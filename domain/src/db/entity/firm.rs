@@ -20,6 +20,9 @@ pub struct Model {
     #[serde(skip)]
     pub contact_phone_hash: Option<String>,
     pub address: String,
+    /// The firm's site, WGS-84 microdegrees (`crate::firm::Site`); both or neither.
+    pub latitude_e6: Option<i32>,
+    pub longitude_e6: Option<i32>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -29,3 +32,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    pub fn site(&self) -> Option<crate::firm::Site> {
+        Some(crate::firm::Site {
+            latitude_e6: self.latitude_e6?,
+            longitude_e6: self.longitude_e6?,
+        })
+    }
+}

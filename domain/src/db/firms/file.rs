@@ -221,9 +221,12 @@ pub async fn file(
             .iter()
             .filter_map(|p| Some((ProblemStatus::from_code(&p.status)?, p.solved_at))),
     );
+    let site = f.site();
     let mut timeline: Vec<TimelineEntry> = visits
         .into_iter()
         .map(|v| {
+            let position =
+                crate::visit::Position::from_columns(v.latitude_e6, v.longitude_e6, v.accuracy_m);
             TimelineEntry::Visit(VisitEntry {
                 id: v.id,
                 date: v.visit_date,
@@ -233,16 +236,8 @@ pub async fn file(
                 summary: v.summary,
                 received_at: v.created_at,
                 captured_at: v.captured_at,
-                position: match (v.latitude_e6, v.longitude_e6, v.accuracy_m) {
-                    (Some(latitude_e6), Some(longitude_e6), Some(accuracy_m)) => {
-                        Some(crate::visit::Position {
-                            latitude_e6,
-                            longitude_e6,
-                            accuracy_m,
-                        })
-                    }
-                    _ => None,
-                },
+                position,
+                from_site: site.zip(position).map(|(s, p)| s.proximity(p)),
             })
         })
         .chain(problems.into_iter().map(|p| {
@@ -289,6 +284,7 @@ pub async fn file(
             contact_name: f.contact_name,
             contact_phone: f.contact_phone.into_inner(),
             address: f.address,
+            site,
             archived: f.archived_at.is_some(),
         },
         targets,

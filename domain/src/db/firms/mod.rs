@@ -10,7 +10,9 @@ pub use export::{EXPORT_WIDTHS, export_headers, export_rows};
 pub use file::{
     campaign_tiers, coordinator_of, file, file_for, mine, my_firms, profile, reveal_phone,
 };
-pub use write::{archive, archive_from, create, form_for, register, save, update};
+pub use write::{
+    archive, archive_from, create, form_for, register, save, set_site_from_visit, update,
+};
 
 use super::{like_pattern, query_all, query_one};
 use crate::auth::CurrentUser;

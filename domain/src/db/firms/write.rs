@@ -7,10 +7,10 @@ use crate::db::entity::firm;
 use crate::db::parse_id;
 use crate::db::{Db, Write, progress, retry};
 use crate::error::Error;
-use crate::firm::{FirmForm, ValidFirm};
+use crate::firm::{FirmForm, Site, ValidFirm};
 use crate::i18n::K;
 use crate::reference::Tier;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 /// The firm form's starting values, for the office: empty for a new firm (`id` absent or
 /// empty), the stored profile for a correction.
@@ -28,6 +28,7 @@ pub async fn form_for(
         });
     };
     let f = super::profile(db, parse_id("id", id)?).await?;
+    let site = f.site().map(|s| s.text()).unwrap_or_default();
     let default_scope = Tier::from_id(f.tier_id).is_some_and(|t| t.in_campaign_scope());
     Ok(FirmForm {
         credit_code: f.credit_code,
@@ -47,6 +48,7 @@ pub async fn form_for(
         } else {
             "out".into()
         },
+        site,
         scope_reason: f.scope_reason.unwrap_or_default(),
     })
 }
@@ -95,7 +97,13 @@ fn apply(model: &mut firm::ActiveModel, f: &ValidFirm, phone_hash: &str) {
     model.contact_phone = Set(crate::db::crypto::Sealed(f.contact_phone.clone()));
     model.contact_phone_hash = Set(Some(phone_hash.to_owned()));
     model.address = Set(f.address.clone());
+    set_site(model, f.site);
     model.updated_at = Set(chrono::Utc::now());
+}
+
+fn set_site(model: &mut firm::ActiveModel, site: Option<Site>) {
+    model.latitude_e6 = Set(site.map(|s| s.latitude_e6));
+    model.longitude_e6 = Set(site.map(|s| s.longitude_e6));
 }
 
 fn duplicate(e: sea_orm::DbErr) -> Error {
@@ -157,7 +165,7 @@ async fn change(
     edit: impl Fn(&mut firm::ActiveModel),
 ) -> Result<firm::Model, Error> {
     caller.require(&[Role::Office])?;
-    retry(|| change_once(db, caller, id, action, &edit)).await
+    retry(|| change_once(db, caller, id, action, &|_| Ok(()), &edit)).await
 }
 
 async fn change_once(
@@ -165,11 +173,14 @@ async fn change_once(
     caller: &Caller,
     id: i32,
     action: &str,
+    guard: &impl Fn(&firm::Model) -> Result<(), Error>,
     edit: &impl Fn(&mut firm::ActiveModel),
 ) -> Result<firm::Model, Error> {
     let actor = &Actor::of(caller);
     let txn = Write::begin(db).await?;
     let before = super::profile(&txn, id).await?;
+    // Checked on the row as this transaction reads it, not on an earlier look.
+    guard(&before)?;
     let mut model: firm::ActiveModel = before.clone().into();
     edit(&mut model);
     let after = model.update(&txn).await.map_err(duplicate)?;
@@ -199,4 +210,46 @@ pub async fn archive(db: &Db, caller: &Caller, id: i32) -> Result<firm::Model, E
         m.archived_at = Set(Some(chrono::Utc::now()))
     })
     .await
+}
+
+/// The use case "set as the firm's site" on a visit with a recorded position (`visit_id` as it
+/// came in): the office, or the firm's coordinator while the firm has no site
+/// ([`crate::firm::may_set_site`]); the position must be precise enough
+/// ([`Site::from_position`]). Audited with the firm's before and after.
+pub async fn set_site_from_visit(
+    db: &Db,
+    caller: &Caller,
+    visit_id: &str,
+) -> Result<firm::Model, Error> {
+    let visit_id = parse_id("visit_id", visit_id)?;
+    let visit = crate::db::entity::visit::Entity::find_by_id(visit_id)
+        .one(db)
+        .await?
+        .ok_or(Error::not_found(K::EntityVisit))?;
+    crate::db::access::ensure_office_or_coordinator(db, caller, visit.firm_id).await?;
+    let position = crate::visit::Position::from_columns(
+        visit.latitude_e6,
+        visit.longitude_e6,
+        visit.accuracy_m,
+    )
+    .ok_or_else(|| Error::field("visit_id", K::ErrNoPosition))?;
+    let site = Site::from_position(position).ok_or_else(|| {
+        Error::Validation(vec![
+            crate::error::FieldError::new("visit_id", K::ErrSiteVague)
+                .with("m", crate::firm::SITE_MAX_ACCURACY_M),
+        ])
+    })?;
+    let office = caller.is(Role::Office);
+    let guard = |firm: &firm::Model| {
+        if crate::firm::may_set_site(office, firm.site().is_some()) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    };
+    let edit = |m: &mut firm::ActiveModel| {
+        set_site(m, Some(site));
+        m.updated_at = Set(chrono::Utc::now());
+    };
+    retry(|| change_once(db, caller, visit.firm_id, "set_site", &guard, &edit)).await
 }

@@ -250,6 +250,9 @@ pub async fn import_firms(
                 contact_phone: crate::db::crypto::Sealed(f.contact_phone.clone()),
                 contact_phone_hash: None,
                 address: f.address.clone(),
+                // New firms from a roster have no site yet (the sheet has no such column).
+                latitude_e6: None,
+                longitude_e6: None,
                 archived_at: None,
                 created_at: now,
                 updated_at: now,
