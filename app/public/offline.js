@@ -210,8 +210,9 @@
     else if (state === 'wait') out.textContent = text('positionWait');
     else if (state === 'failed') out.textContent = text('positionFailed');
     else out.textContent = '';
+    // While the phone looks for a fix the box stays ticked as the coordinator left it.
     var box = form.querySelector('[data-position]');
-    if (box) box.checked = !!p;
+    if (box && state !== 'wait') box.checked = !!p;
   }
   function askPosition(form, box) {
     if (!box.checked) { positions.set(form, null); showPosition(form, null); saveDraft(form); return; }
