@@ -114,12 +114,23 @@ impl Position {
     }
 
     pub fn latitude(self) -> f64 {
-        f64::from(self.latitude_e6) / 1e6
+        degrees(self.latitude_e6)
     }
 
     pub fn longitude(self) -> f64 {
-        f64::from(self.longitude_e6) / 1e6
+        degrees(self.longitude_e6)
     }
+}
+
+/// Whole microdegrees, as positions and firms' sites are stored, in degrees.
+pub fn degrees(e6: i32) -> f64 {
+    f64::from(e6) / 1e6
+}
+
+/// A latitude or longitude as pages show it: five decimals, about a metre, finer than any
+/// phone's fix.
+pub fn shown_degrees(e6: i32) -> String {
+    format!("{:.5}", degrees(e6))
 }
 
 impl PositionForm {

@@ -6,6 +6,7 @@ use crate::i18n::locale;
 use crate::pages::problems::{Powers, ProblemActions, powers_for_entry};
 use domain::K;
 use domain::firm::{AttachmentRef, TimelineEntry};
+use domain::visit::shown_degrees;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -123,9 +124,9 @@ fn FirmFileBody(view: FirmFileView, logged: bool, upload_error: Option<String>) 
                 {match f.site {
                     // geo: opens the phone's map app at the firm, for finding the way there.
                     Some(s) => view! {
-                        <span class="code">{format!("{:.5}, {:.5}", s.latitude(), s.longitude())}</span>
+                        <span class="code">{format!("{}, {}", shown_degrees(s.latitude_e6), shown_degrees(s.longitude_e6))}</span>
                         " "
-                        <a href=format!("geo:{:.6},{:.6}", s.latitude(), s.longitude()) rel="external">{K::OpenInMap.t(l)}</a>
+                        <a href=s.geo_uri() rel="external">{K::OpenInMap.t(l)}</a>
                     }.into_any(),
                     None => view! { <span class="muted">{K::FirmSiteUnknown.t(l)}</span> }.into_any(),
                 }}
@@ -264,8 +265,8 @@ fn Entry(
                 })}
                 {position.map(|p| view! {
                     <p class="muted position">{K::VisitPosition.fill(l, &[
-                        ("lat", format!("{:.5}", p.latitude())),
-                        ("lon", format!("{:.5}", p.longitude())),
+                        ("lat", shown_degrees(p.latitude_e6)),
+                        ("lon", shown_degrees(p.longitude_e6)),
                         ("m", p.accuracy_m.to_string()),
                     ])}</p>
                 })}

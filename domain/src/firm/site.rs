@@ -37,11 +37,16 @@ const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 impl Site {
     pub fn latitude(self) -> f64 {
-        f64::from(self.latitude_e6) / 1e6
+        crate::visit::degrees(self.latitude_e6)
     }
 
     pub fn longitude(self) -> f64 {
-        f64::from(self.longitude_e6) / 1e6
+        crate::visit::degrees(self.longitude_e6)
+    }
+
+    /// The site as a `geo:` URI (RFC 5870), which opens the phone's map app there.
+    pub fn geo_uri(self) -> String {
+        format!("geo:{:.6},{:.6}", self.latitude(), self.longitude())
     }
 
     /// The site as the office's form shows it: "latitude, longitude" to 0.1 m.
